@@ -1,0 +1,4 @@
+module dev.quiver.simd {
+    requires static jdk.incubator.vector;
+    exports dev.quiver.simd;
+}
