@@ -12,8 +12,27 @@ public sealed interface WalRecord {
     /** The record's type byte in the write-ahead log (see {@link WalRecordCodec}). */
     byte type();
 
-    /** The id the record writes. */
-    String id();
+    /** A record that writes one id. */
+    sealed interface Write extends WalRecord {
+        /** The id the record writes. */
+        String id();
+    }
+
+    /**
+     * The creation of a database: its shape, logged first so that a database that was never saved can be reopened
+     * from its log alone (departure 6).
+     */
+    record Create(int dim, dev.quiver.Metric metric, int m, int efConstruction, boolean quantize, long seed)
+            implements WalRecord {
+        public Create {
+            Objects.requireNonNull(metric, "metric");
+        }
+
+        @Override
+        public byte type() {
+            return WalRecordCodec.TYPE_CREATE;
+        }
+    }
 
     /**
      * Insert or overwrite. {@code addOnly} marks records produced by {@code add}/{@code addMany}: replay applies them
@@ -21,7 +40,7 @@ public sealed interface WalRecord {
      *
      * @param metadataJson compact JSON object bytes, or {@code null} for no metadata
      */
-    record Put(boolean addOnly, String id, float[] vector, byte[] metadataJson) implements WalRecord {
+    record Put(boolean addOnly, String id, float[] vector, byte[] metadataJson) implements Write {
         public Put {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(vector, "vector");
@@ -54,7 +73,7 @@ public sealed interface WalRecord {
      * Partial overwrite of a live id: the vector when {@code vector != null}, the metadata when
      * {@code metadataJson != null}; the part that is null is kept.
      */
-    record Update(String id, float[] vector, byte[] metadataJson) implements WalRecord {
+    record Update(String id, float[] vector, byte[] metadataJson) implements Write {
         public Update {
             Objects.requireNonNull(id, "id");
         }
@@ -82,7 +101,7 @@ public sealed interface WalRecord {
     }
 
     /** Removal of a live id. */
-    record Delete(String id) implements WalRecord {
+    record Delete(String id) implements Write {
         public Delete {
             Objects.requireNonNull(id, "id");
         }

@@ -1,6 +1,7 @@
 package dev.quiver.engine.db;
 
 import dev.quiver.CorruptDataException;
+import dev.quiver.Metric;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,6 +30,14 @@ import java.nio.charset.StandardCharsets;
  * type 4 DELETE:
  *   u8   version (= 1)
  *   u16  id byte length L, then L bytes UTF-8 id
+ * type 5 CREATE (the first record of a new database's log):
+ *   u8   version (= 1)
+ *   u32  dim
+ *   u8   metric: 0 cosine, 1 euclidean, 2 dot product
+ *   u32  m
+ *   u32  efConstruction
+ *   u8   quantize (0/1)
+ *   i64  seed
  * </pre>
  *
  * A batch write is several records handed to the log in one append (one force under SYNC); there is no batch record.
@@ -42,6 +51,7 @@ public final class WalRecordCodec {
     public static final byte TYPE_UPSERT = 2;
     public static final byte TYPE_UPDATE = 3;
     public static final byte TYPE_DELETE = 4;
+    public static final byte TYPE_CREATE = 5;
 
     /** Longest id in UTF-8 bytes: the length field is a u16. Enforced at the API boundary. */
     public static final int MAX_ID_BYTES = 0xFFFF;
@@ -54,7 +64,14 @@ public final class WalRecordCodec {
 
     /** The payload of {@code record} (without its type byte). */
     public static byte[] encode(WalRecord record) {
-        byte[] id = record.id().getBytes(StandardCharsets.UTF_8);
+        if (record instanceof WalRecord.Create c) {
+            ByteBuffer buf = ByteBuffer.allocate(1 + 4 + 1 + 4 + 4 + 1 + 8).order(ByteOrder.LITTLE_ENDIAN);
+            buf.put(VERSION).putInt(c.dim()).put((byte) c.metric().ordinal()).putInt(c.m()).putInt(c.efConstruction())
+                    .put((byte) (c.quantize() ? 1 : 0)).putLong(c.seed());
+            return buf.array();
+        }
+        WalRecord.Write write = (WalRecord.Write) record;
+        byte[] id = write.id().getBytes(StandardCharsets.UTF_8);
         if (id.length > MAX_ID_BYTES) {
             throw new IllegalArgumentException("id longer than " + MAX_ID_BYTES + " bytes");
         }
@@ -64,6 +81,7 @@ public final class WalRecordCodec {
             case WalRecord.Update u -> size += 1 + (u.vector() == null ? 0 : 4 + 4 * u.vector().length)
                     + (u.metadataJson() == null ? 0 : 4 + u.metadataJson().length);
             case WalRecord.Delete d -> { }
+            case WalRecord.Create c -> throw new AssertionError();
         }
         ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         buf.put(VERSION);
@@ -91,6 +109,7 @@ public final class WalRecordCodec {
                 }
             }
             case WalRecord.Delete d -> { }
+            case WalRecord.Create c -> throw new AssertionError();
         }
         assert !buf.hasRemaining();
         return buf.array();
@@ -108,6 +127,19 @@ public final class WalRecordCodec {
             byte version = buf.get();
             if (version != VERSION) {
                 throw corrupt(source, lsn, "unsupported record version " + version);
+            }
+            if (type == TYPE_CREATE) {
+                int dim = buf.getInt();
+                int metric = buf.get();
+                if (metric < 0 || metric >= Metric.values().length) {
+                    throw corrupt(source, lsn, "unknown metric " + metric);
+                }
+                WalRecord create = new WalRecord.Create(dim, Metric.values()[metric], buf.getInt(), buf.getInt(),
+                        buf.get() != 0, buf.getLong());
+                if (buf.hasRemaining()) {
+                    throw corrupt(source, lsn, buf.remaining() + " trailing bytes in a create record");
+                }
+                return create;
             }
             String id = getString(buf);
             WalRecord record = switch (type) {

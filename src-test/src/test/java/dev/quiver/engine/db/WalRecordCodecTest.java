@@ -1,6 +1,7 @@
 package dev.quiver.engine.db;
 
 import dev.quiver.CorruptDataException;
+import dev.quiver.Metric;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -52,9 +53,17 @@ class WalRecordCodecTest {
     }
 
     @Test
+    void createRecordRoundTrips() {
+        for (Metric metric : Metric.values()) {
+            WalRecord r = new WalRecord.Create(769, metric, 16, 200, true, -5L);
+            assertEquals(r, roundTrip(r));
+        }
+    }
+
+    @Test
     void maximumLengthIdRoundTrips() {
         String id = "a".repeat(WalRecordCodec.MAX_ID_BYTES);
-        assertEquals(id, roundTrip(new WalRecord.Delete(id)).id());
+        assertEquals(id, ((WalRecord.Delete) roundTrip(new WalRecord.Delete(id))).id());
     }
 
     @Test
