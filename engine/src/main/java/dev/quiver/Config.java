@@ -1,0 +1,99 @@
+package dev.quiver;
+
+/**
+ * How a database is created (and checked when it is opened). Immutable: every setter returns a new {@code Config}.
+ *
+ * <pre>{@code
+ * Config cfg = Config.dim(384).metric(Metric.COSINE).m(16).efConstruction(200).quantize(true)
+ *                    .durability(Durability.SYNC);
+ * }</pre>
+ *
+ * @param dim               vector dimension, at least 1
+ * @param metric            distance metric (default cosine)
+ * @param m                 HNSW links per node on upper layers, at least 2 (layer 0 has 2m); default 16
+ * @param efConstruction    HNSW build beam width, at least 1; default 200
+ * @param quantize          keep SQ8 codes on disk and search on them (float32 re-ranking); default false
+ * @param durability        when a write is acknowledged; default {@link Durability#DEFAULT}
+ * @param seed              seed of the level generator, so single-threaded builds are reproducible
+ * @param buildThreads      threads for batch inserts and compaction; default all cores
+ * @param walCheckpointBytes the write-ahead log is checkpointed (an automatic save) once it grows past this size
+ */
+public record Config(int dim, Metric metric, int m, int efConstruction, boolean quantize, Durability durability,
+                     long seed, int buildThreads, long walCheckpointBytes) {
+
+    public static final int DEFAULT_M = 16;
+    public static final int DEFAULT_EF_CONSTRUCTION = 200;
+    public static final long DEFAULT_SEED = 42L;
+    public static final long DEFAULT_WAL_CHECKPOINT_BYTES = 256L << 20;
+    /** Upper bound on m, so a layer-0 record (2m ints plus a count) stays small. */
+    public static final int MAX_M = 512;
+    /** Upper bound on the dimension (the SQ8 integer kernels stay exact below it). */
+    public static final int MAX_DIM = 65_535;
+
+    public Config {
+        if (dim < 1 || dim > MAX_DIM) {
+            throw new InvalidArgumentException("dim must be between 1 and " + MAX_DIM + ", got " + dim);
+        }
+        if (metric == null) {
+            throw new InvalidArgumentException("metric must not be null");
+        }
+        if (m < 2 || m > MAX_M) {
+            throw new InvalidArgumentException("m must be between 2 and " + MAX_M + ", got " + m);
+        }
+        if (efConstruction < 1) {
+            throw new InvalidArgumentException("efConstruction must be at least 1, got " + efConstruction);
+        }
+        if (durability == null) {
+            throw new InvalidArgumentException("durability must not be null");
+        }
+        if (buildThreads < 1) {
+            throw new InvalidArgumentException("buildThreads must be at least 1, got " + buildThreads);
+        }
+        if (walCheckpointBytes < 1) {
+            throw new InvalidArgumentException("walCheckpointBytes must be positive, got " + walCheckpointBytes);
+        }
+    }
+
+    /** A configuration with the given dimension and every other setting at its default. */
+    public static Config dim(int dim) {
+        return new Config(dim, Metric.COSINE, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, false, Durability.DEFAULT,
+                DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), DEFAULT_WAL_CHECKPOINT_BYTES);
+    }
+
+    public Config metric(Metric metric) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    /** Accepts the vctrs names: cosine, euclidean, l2, dot, dot_product. */
+    public Config metric(String metricName) {
+        return metric(Metric.parse(metricName));
+    }
+
+    public Config m(int m) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    public Config efConstruction(int efConstruction) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    public Config quantize(boolean quantize) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    public Config durability(Durability durability) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    public Config seed(long seed) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    public Config buildThreads(int buildThreads) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+
+    public Config walCheckpointBytes(long walCheckpointBytes) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+    }
+}

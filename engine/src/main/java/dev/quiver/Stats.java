@@ -1,0 +1,50 @@
+package dev.quiver;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A snapshot of a database's shape. {@link #toMap()} has the vctrs snake_case keys first, then Quiver's own.
+ *
+ * @param numVectors             live records
+ * @param numDeleted             tombstoned slots awaiting compaction
+ * @param numLayers              HNSW layers (0 when empty)
+ * @param avgDegreeLayer0        mean layer-0 out-degree over live nodes
+ * @param maxDegreeLayer0        max layer-0 out-degree over live nodes
+ * @param minDegreeLayer0        min layer-0 out-degree over live nodes
+ * @param memoryVectorsBytes     bytes of float32 vectors (all slots)
+ * @param memoryGraphBytes       bytes of adjacency lists
+ * @param memoryQuantizedBytes   bytes of SQ8 codes and quantizer parameters (0 when off)
+ * @param usesBruteForce         whether an unfiltered search would take the exact path now
+ * @param usesQuantizedSearch    whether traversal runs on SQ8 codes
+ * @param generation             number of the last saved generation (0 before the first save)
+ * @param walBytes               current size of the write-ahead log
+ * @param walBytesDroppedAtRecovery bytes of torn or corrupt log tail dropped at the last open
+ * @param durability             the configured durability
+ */
+public record Stats(long numVectors, long numDeleted, int numLayers, double avgDegreeLayer0, int maxDegreeLayer0,
+                    int minDegreeLayer0, long memoryVectorsBytes, long memoryGraphBytes, long memoryQuantizedBytes,
+                    boolean usesBruteForce, boolean usesQuantizedSearch, long generation, long walBytes,
+                    long walBytesDroppedAtRecovery, Durability durability) {
+
+    /** The vctrs keys ({@code num_vectors} ... {@code uses_quantized_search}), then Quiver's own, in that order. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("num_vectors", numVectors);
+        map.put("num_deleted", numDeleted);
+        map.put("num_layers", numLayers);
+        map.put("avg_degree_layer0", avgDegreeLayer0);
+        map.put("max_degree_layer0", maxDegreeLayer0);
+        map.put("min_degree_layer0", minDegreeLayer0);
+        map.put("memory_vectors_bytes", memoryVectorsBytes);
+        map.put("memory_graph_bytes", memoryGraphBytes);
+        map.put("memory_quantized_bytes", memoryQuantizedBytes);
+        map.put("uses_brute_force", usesBruteForce);
+        map.put("uses_quantized_search", usesQuantizedSearch);
+        map.put("generation", generation);
+        map.put("wal_bytes", walBytes);
+        map.put("wal_bytes_dropped_at_recovery", walBytesDroppedAtRecovery);
+        map.put("durability", durability.name().toLowerCase(java.util.Locale.ROOT));
+        return map;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Quiver's engine: the public API in {@code dev.quiver}; everything under {@code dev.quiver.engine} is internal.
+ */
+module dev.quiver.engine {
+    requires dev.quiver.simd;
+    requires dev.quiver.storage;
+    requires com.fasterxml.jackson.core;
+    requires roaringbitmap;
+
+    exports dev.quiver;
+}
