@@ -83,7 +83,7 @@ public final class Database implements AutoCloseable {
     private long appliedLsn;
     private long generation;
 
-    private Database(Path path, DbStore store, DbShape shape, Config session) {
+    private Database(Path path, DbStore store, DbShape shape, Config session, boolean created) {
         this.path = path;
         this.store = store;
         this.log = store.log();
@@ -93,8 +93,7 @@ public final class Database implements AutoCloseable {
         boolean ok = false;
         try {
             if (saved != null) {
-                this.index = store.loadIndex(shape.hnswConfig(config.buildThreads()));
-                store.loadCatalog(catalog);
+                this.index = store.load(shape.hnswConfig(config.buildThreads()), catalog);
                 catalog.forEachLive(slot -> filterIndex.add(slot, catalog.metadata(slot)));
                 this.appliedLsn = saved.walLsn();
                 this.generation = saved.generation();
@@ -105,6 +104,10 @@ public final class Database implements AutoCloseable {
                 index.enableQuantization();
             }
             this.walBytesDroppedAtRecovery = replay();
+            if (created) {
+                // The shape goes first into the log, so the database reopens even if it is never saved.
+                appliedLsn = log.append(shape.createRecord(), config.durability() == Durability.SYNC);
+            }
             ok = true;
         } finally {
             if (!ok) {
@@ -127,16 +130,16 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(Path path) {
         Objects.requireNonNull(path, "path");
-        if (!Files.isDirectory(path)) {
+        if (!Files.isDirectory(path) || !StorageDbStore.holdsDatabase(path)) {
             throw new DatabaseNotFoundException("database not found at '" + path + "'");
         }
         DbStore store = StorageDbStore.open(path, false);
-        DbShape shape = storedShape(store);
+        DbShape shape = store.storedShape();
         if (shape == null) {
             store.close();
             throw new DatabaseNotFoundException("database not found at '" + path + "'");
         }
-        return new Database(path, store, shape, null);
+        return new Database(path, store, shape, null, false);
     }
 
     /**
@@ -151,11 +154,12 @@ public final class Database implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         DbStore store = StorageDbStore.open(path, true);
         DbShape stored;
+        boolean created = false;
         try {
-            stored = storedShape(store);
+            stored = store.storedShape();
             if (stored == null) {
                 stored = DbShape.of(config);
-                store.log().append(stored.createRecord(), config.durability() == Durability.SYNC);
+                created = true;
             } else if (stored.dim() != config.dim()) {
                 throw new DimensionMismatchException("dimension mismatch: database at '" + path + "' has dim "
                         + stored.dim() + ", config asks for " + config.dim());
@@ -171,22 +175,7 @@ public final class Database implements AutoCloseable {
             stored = new DbShape(stored.dim(), stored.metric(), stored.m(), stored.efConstruction(), true,
                     stored.seed());
         }
-        return new Database(path, store, stored, config);
-    }
-
-    /** The shape from the saved generation, else from the log's CREATE record, else null (nothing there). */
-    private static DbShape storedShape(DbStore store) {
-        DbStore.Saved saved = store.current();
-        if (saved != null) {
-            return saved.shape();
-        }
-        DbShape[] found = new DbShape[1];
-        store.log().replay(0, (lsn, record) -> {
-            if (found[0] == null && record instanceof WalRecord.Create c) {
-                found[0] = DbShape.of(c);
-            }
-        });
-        return found[0];
+        return new Database(path, store, stored, config, created);
     }
 
     /** Replays the log after the loaded generation; returns the bytes of torn tail dropped. */
@@ -569,8 +558,7 @@ public final class Database implements AutoCloseable {
     private void publishMetadata(int slot, Map<String, Object> meta) {
         stateLock.writeLock().lock();
         try {
-            filterIndex.remove(slot, catalog.replaceMetadata(slot, meta));
-            filterIndex.add(slot, meta);
+            filterIndex.replace(slot, catalog.replaceMetadata(slot, meta), meta);
         } finally {
             stateLock.writeLock().unlock();
         }

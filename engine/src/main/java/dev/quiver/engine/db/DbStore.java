@@ -15,14 +15,20 @@ public interface DbStore extends AutoCloseable {
     /** The current saved generation, or {@code null} before the first save. */
     Saved current();
 
-    /** The log (opened with the store). */
+    /**
+     * The shape on disk: the current generation's, else the one in the log's CREATE record (a database never
+     * saved), else {@code null} when the directory holds no database.
+     */
+    DbShape storedShape();
+
+    /** The log; it opens for appending when the database replays it. */
     RecordLog log();
 
-    /** The index of the current generation (mapped, not copied, where the index supports it). */
-    HnswIndex loadIndex(HnswConfig config);
-
-    /** Fills an empty catalog with the ids and metadata of the current generation. */
-    void loadCatalog(Catalog catalog);
+    /**
+     * Loads the current generation: fills the empty {@code catalog} with its ids and metadata and returns its index,
+     * whose slots the catalog refers to.
+     */
+    HnswIndex load(HnswConfig config, Catalog catalog);
 
     /**
      * Writes a new generation holding {@code index} and {@code catalog} as of log position {@code walLsn}, switches to
