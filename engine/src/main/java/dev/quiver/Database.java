@@ -621,19 +621,17 @@ public final class Database implements AutoCloseable {
         if (params.k() == 0) {
             return Collections.nCopies(queries.length, List.of());
         }
-        @SuppressWarnings("unchecked")
-        List<SearchResult>[] out = new List[queries.length];
         stateLock.readLock().lock();
         try {
             ensureOpen();
-            // The filter is resolved once for the whole batch.
+            // The filter is resolved once for the whole batch; the queries run on the common pool, in order.
             QueryPlanner.Prepared prepared = QueryPlanner.prepare(index, catalog, filterIndex, params);
-            IntStream.range(0, queries.length).parallel()
-                    .forEach(i -> out[i] = prepared.search(queries[i]));
+            return IntStream.range(0, queries.length).parallel()
+                    .mapToObj(i -> prepared.search(queries[i]))
+                    .toList();
         } finally {
             stateLock.readLock().unlock();
         }
-        return List.of(out);
     }
 
     /**

@@ -20,8 +20,8 @@ public final class Catalog {
 
     private final HashMap<String, Integer> slotById = new HashMap<>();
     private String[] idBySlot = new String[16];
-    @SuppressWarnings("unchecked")
-    private Map<String, Object>[] metadataBySlot = new Map[16];
+    /** Each element a {@code Map<String, Object>} or null (an array of a generic type cannot be created). */
+    private Object[] metadataBySlot = new Object[16];
     /** One past the highest slot ever published. */
     private int slotLimit;
 
@@ -42,7 +42,12 @@ public final class Catalog {
 
     /** Metadata of a live slot (the stored, normalized, unmodifiable map), or {@code null} when it has none. */
     public Map<String, Object> metadata(int slot) {
-        return slot >= 0 && slot < slotLimit ? metadataBySlot[slot] : null;
+        return slot >= 0 && slot < slotLimit ? metadataAt(slot) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> metadataAt(int slot) {
+        return (Map<String, Object>) metadataBySlot[slot];
     }
 
     /** Publishes a new live slot. */
@@ -58,7 +63,7 @@ public final class Catalog {
 
     /** Replaces a live slot's metadata ({@code null} clears it); returns the previous value. */
     public Map<String, Object> replaceMetadata(int slot, Map<String, Object> metadata) {
-        Map<String, Object> old = metadataBySlot[slot];
+        Map<String, Object> old = metadataAt(slot);
         metadataBySlot[slot] = metadata;
         return old;
     }
@@ -69,7 +74,7 @@ public final class Catalog {
         assert id != null : slot;
         slotById.remove(id);
         idBySlot[slot] = null;
-        Map<String, Object> old = metadataBySlot[slot];
+        Map<String, Object> old = metadataAt(slot);
         metadataBySlot[slot] = null;
         return old;
     }
@@ -108,10 +113,9 @@ public final class Catalog {
      * Renumbers after compaction: {@code oldToNew[old]} is the new slot, -1 for dropped slots. Every live slot must
      * map to a slot (compaction keeps all live slots).
      */
-    @SuppressWarnings("unchecked")
     public void remap(int[] oldToNew, int newSlotCount) {
         String[] ids = new String[Math.max(16, newSlotCount)];
-        Map<String, Object>[] metas = new Map[ids.length];
+        Object[] metas = new Object[ids.length];
         slotById.clear();
         for (int s = 0; s < slotLimit; s++) {
             if (idBySlot[s] != null) {
