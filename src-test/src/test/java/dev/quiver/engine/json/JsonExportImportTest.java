@@ -87,7 +87,7 @@ class JsonExportImportTest {
     void exportThenImportGivesTheSameRecords() throws IOException {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
-        for (int n : new int[] {0, 1, 7, 2500}) {
+        for (int n : new int[] {0, 1, 7, 1100}) {
             for (int dim : new int[] {1, 3, 17}) {
                 for (boolean pretty : new boolean[] {false, true}) {
                     List<VectorRecord> records = randomRecords(rnd, n, dim);
