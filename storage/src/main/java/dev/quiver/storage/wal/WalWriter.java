@@ -60,6 +60,7 @@ public final class WalWriter implements AutoCloseable {
     private long writtenLsn; // highest LSN handed to the OS
     private long durableLsn; // highest LSN known forced to the device
     private boolean forcing; // a force (or a roll/trim/close that excludes forces) is in progress
+    private long forceCount; // forces issued for group commit (stats; shows how many appends shared one)
 
     private WalWriter(Path dir, WalRecovery recovery) {
         this.dir = dir;
@@ -237,6 +238,13 @@ public final class WalWriter implements AutoCloseable {
         return last;
     }
 
+    /** Number of forces issued for syncing appends since open: with group commit, fewer than syncing appends. */
+    public long forceCount() {
+        synchronized (syncMonitor) {
+            return forceCount;
+        }
+    }
+
     /** Forces everything appended so far to the device (group commit with concurrent syncing appenders). */
     public void sync() {
         long target;
@@ -328,6 +336,7 @@ public final class WalWriter implements AutoCloseable {
                         return;
                     }
                     forcing = true;
+                    forceCount++;
                     target = writtenLsn;
                     toForce = channel;
                 }
