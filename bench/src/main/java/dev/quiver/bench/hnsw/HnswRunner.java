@@ -76,6 +76,11 @@ public final class HnswRunner {
     }
 
     private static void run(HnswIndex index, float[][] queries, int[][] truth, int k, String[] efs, String label) {
+        for (int round = 0; round < 2; round++) { // JIT warm-up over every ef before anything is timed
+            for (String e : efs) {
+                pass(index, queries, truth, k, Integer.parseInt(e.trim()));
+            }
+        }
         for (String e : efs) {
             int ef = Integer.parseInt(e.trim());
             double recall = pass(index, queries, truth, k, ef); // warm-up pass, also the recall

@@ -13,6 +13,10 @@ import dev.quiver.storage.gen.WritableFile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,6 +61,7 @@ public final class HnswIndex implements AutoCloseable {
     private final ThreadLocal<SearchState> states;
 
     private final Object allocationLock = new Object();
+    private volatile ExecutorService buildPool;
     private volatile int totalSlots;
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
@@ -252,32 +257,31 @@ public final class HnswIndex implements AutoCloseable {
             return;
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] pool = new Thread[threads - 1];
-        for (int t = 0; t < pool.length; t++) {
-            pool[t] = Thread.ofPlatform().name("quiver-hnsw-build-" + t).daemon().unstarted(() -> {
-                try {
-                    worker.run();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    cursor.set(to);
-                }
-            });
-            pool[t].start();
+        Runnable guarded = () -> {
+            try {
+                worker.run();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+                cursor.set(to); // the others stop at their next item
+            }
+        };
+        ExecutorService pool = buildPool();
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            helpers.add(pool.submit(guarded));
         }
-        try {
-            worker.run();
-        } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            cursor.set(to);
-        }
+        guarded.run();
         boolean interrupted = false;
-        for (Thread t : pool) {
+        for (Future<?> f : helpers) {
             while (true) {
                 try {
-                    t.join();
+                    f.get();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                    break;
                 }
             }
         }
@@ -294,6 +298,27 @@ public final class HnswIndex implements AutoCloseable {
         if (f != null) {
             throw new IllegalStateException("batch build failed", f);
         }
+    }
+
+    /**
+     * Helper threads of batch builds, kept for the index's lifetime so their per-thread search state (visited
+     * stamps sized to the index) is allocated once, not once per batch.
+     */
+    private ExecutorService buildPool() {
+        ExecutorService pool = buildPool;
+        if (pool == null) {
+            synchronized (allocationLock) {
+                pool = buildPool;
+                if (pool == null) {
+                    int helpers = Math.max(1, config.effectiveBuildThreads() - 1);
+                    AtomicInteger names = new AtomicInteger();
+                    pool = Executors.newFixedThreadPool(helpers, r -> Thread.ofPlatform()
+                            .name("quiver-hnsw-build-" + names.getAndIncrement()).daemon().unstarted(r));
+                    buildPool = pool;
+                }
+            }
+        }
+        return pool;
     }
 
     /** Reserves {@code n} consecutive slots with capacity in every slab; published once capacity exists. */
@@ -444,7 +469,7 @@ public final class HnswIndex implements AutoCloseable {
         }
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, config.efConstruction(), null, exclude, false, total, state);
+        searcher.beam(scorer, 1, 0, config.efConstruction(), null, exclude, false, true, total, state);
         state.ensureHits(state.results.size());
         return state.results.drainReversed(state.hitSlots, state.hitScores);
     }
@@ -643,7 +668,7 @@ public final class HnswIndex implements AutoCloseable {
         boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, totalSlots, state);
+        searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, state);
         int found = state.results.size();
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);
@@ -824,6 +849,10 @@ public final class HnswIndex implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        ExecutorService pool = buildPool;
+        if (pool != null) {
+            pool.shutdownNow();
         }
         store.close();
         layers.close();
