@@ -320,7 +320,7 @@ class GenerationTest {
     @Test
     void anInterruptedSaveOpensToTheOldOrTheNewGeneration() throws IOException {
         List<String> steps = saveSteps();
-        assertEquals(List.of("file:vectors", "file:ids", "manifest-temp", "manifest-renamed", "directory-forced",
+        assertEquals(List.of("file:vectors", "file:ids", "files-durable", "manifest-temp", "manifest-renamed", "directory-forced",
                 "deleted:ids", "deleted:vectors"), steps);
         for (int stop = 0; stop < steps.size(); stop++) {
             Path d = Files.createDirectories(dir.resolve("stop" + stop));
