@@ -58,12 +58,17 @@ class WalTest {
             }
             byte[] big = payloadFor(99, 10);
             assertEquals(sizes.length + 1, w.append((byte) 5, new byte[] {9, 9, 9, 9}, 1, 2, false));
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(8).put(new byte[] {4, 4, 4, 4, 4, 4, 4, 4});
+            direct.position(6);
+            assertEquals(sizes.length + 2, w.append((byte) 6, direct, true));
+            assertEquals(6, direct.position(), "payload buffer not consumed");
             written.add(new byte[] {9, 9});
+            written.add(new byte[] {4, 4});
             long last = w.appendBatch(new byte[] {1, 2, 3}, new byte[][] {big, new byte[0], big}, true);
             written.add(big);
             written.add(new byte[0]);
             written.add(big);
-            assertEquals(sizes.length + 4, last);
+            assertEquals(sizes.length + 5, last);
         }
         WalWriter[] h = new WalWriter[1];
         List<WalReader.Record> records = replay(h, dir, 0);

@@ -195,6 +195,35 @@ public final class WalWriter implements AutoCloseable {
         return append(type, payload, 0, payload.length, sync);
     }
 
+    /** Appends one record whose payload is the remaining bytes of {@code payload} (not consumed); returns its LSN. */
+    public long append(byte type, ByteBuffer payload, boolean sync) {
+        int length = payload.remaining();
+        checkLength(length);
+        long lsn;
+        appendLock.lock();
+        try {
+            checkOpen();
+            lsn = nextLsn;
+            encodeBuffer = ensure(encodeBuffer, WalFormat.RECORD_OVERHEAD + length);
+            encodeBuffer.clear();
+            int start = encodeBuffer.position();
+            encodeBuffer.putLong(lsn).put(type).putInt(length).put(payload.duplicate());
+            crc.reset();
+            crc.update(encodeBuffer.slice(start, 13 + length));
+            encodeBuffer.putInt((int) crc.getValue());
+            encodeBuffer.flip();
+            writeLocked(encodeBuffer);
+            nextLsn = lsn + 1;
+        } finally {
+            appendLock.unlock();
+        }
+        published(lsn);
+        if (sync) {
+            awaitDurable(lsn);
+        }
+        return lsn;
+    }
+
     /**
      * Appends {@code types.length} records with one write (and, if {@code sync}, one shared force); they get
      * consecutive LSNs. Returns the LSN of the last one (the first is {@code last - types.length + 1}).
