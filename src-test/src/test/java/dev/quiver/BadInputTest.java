@@ -94,8 +94,9 @@ class BadInputTest {
             float[] v = {1, 1, 1};
             rejects(db, InvalidArgumentException.class, () -> db.add("", v), "empty");
             rejects(db, InvalidArgumentException.class, () -> db.add(null, v), "null");
-            rejects(db, InvalidArgumentException.class, () -> db.add(LONG_ID, v), "70000 bytes");
+            rejects(db, InvalidArgumentException.class, () -> db.add(LONG_ID, v), "70000");
             rejects(db, InvalidArgumentException.class, () -> db.upsert("", v), "empty");
+            rejects(db, InvalidArgumentException.class, () -> db.add("bad\uD800id", v), "surrogate");
             rejects(db, InvalidArgumentException.class, () -> db.update("", v, null), "empty");
             rejects(db, InvalidArgumentException.class,
                     () -> db.addMany(Arrays.asList("n1", null), new float[][] {v, v}), "null");

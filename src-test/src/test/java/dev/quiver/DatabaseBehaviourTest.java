@@ -483,6 +483,21 @@ class DatabaseBehaviourTest {
     }
 
     @Test
+    void aFileWithAnErrorLateInItImportsNothing() throws Exception {
+        StringBuilder doc = new StringBuilder("{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":[");
+        for (int i = 0; i < 3_000; i++) {
+            doc.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"vector\":")
+                    .append(i == 2_500 ? "[1,2,3]" : "[1," + i + "]").append('}');
+        }
+        doc.append("]}");
+        Path file = Files.writeString(tmp.resolve("late.json"), doc);
+        try (Database db = create(2)) {
+            assertThrows(DimensionMismatchException.class, () -> db.importJson(file));
+            assertEquals(0, db.size(), "the importer validates the whole file before the first batch");
+        }
+    }
+
+    @Test
     void closeSavesAndIsIdempotentAndLaterUseThrows() {
         Path p = tmp.resolve("db");
         Database db = Database.open(p, Config.dim(2));
