@@ -535,6 +535,23 @@ class DatabaseBehaviourTest {
     }
 
     @Test
+    void theLogIsCheckpointedOnceItPassesItsBound() {
+        Path p = tmp.resolve("db");
+        Random rnd = new Random(12);
+        try (Database db = Database.open(p, Config.dim(16).walCheckpointBytes(8_192))) {
+            for (int i = 0; i < 400; i++) {
+                db.add("v" + i, randomVector(rnd, 16), Map.of("i", i));
+                assertTrue(db.stats().walBytes() <= 8_192 + 1_024, "log bounded at write " + i);
+            }
+            assertTrue(db.stats().generation() >= 4, "automatic saves: " + db.stats().generation());
+        }
+        try (Database db = Database.open(p)) {
+            assertEquals(400, db.size());
+            assertEquals(Map.of("i", 399L), db.get("v399").metadata());
+        }
+    }
+
+    @Test
     void aTornWalTailIsDroppedAndReported() throws Exception {
         Path p = tmp.resolve("db");
         try (Database db = Database.open(p, Config.dim(2))) {
