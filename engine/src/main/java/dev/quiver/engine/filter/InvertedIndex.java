@@ -273,6 +273,29 @@ public final class InvertedIndex {
         return out;
     }
 
+    /**
+     * As {@link #matching(Filter, IntFunction)}, checking inexact candidates on their stored bytes
+     * ({@link EncodedMatcher}: only the fields the filter names are decoded).
+     *
+     * @param encoded a slot's stored metadata bytes (null for none)
+     */
+    public RoaringBitmap matchingEncoded(Filter filter, IntFunction<byte[]> encoded) {
+        Resolution r = resolve(filter);
+        if (r.exact()) {
+            return r.candidates();
+        }
+        EncodedMatcher matcher = new EncodedMatcher(filter);
+        RoaringBitmap out = new RoaringBitmap();
+        PeekableIntIterator it = r.candidates().getIntIterator();
+        while (it.hasNext()) {
+            int slot = it.next();
+            if (matcher.matches(encoded.apply(slot))) {
+                out.add(slot);
+            }
+        }
+        return out;
+    }
+
     /** The exact number of live slots matching the filter (departure 2: never an over-count). */
     public long count(Filter filter, IntFunction<Map<String, Object>> metadata) {
         Resolution r = resolve(filter);
