@@ -19,50 +19,108 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp ... \
- *   dev.quiver.bench.hnsw.HnswRunner DATASET_DIR METRIC [threads=2] [limit=all] [efs=10,20,40,80,160,320] [sq8=true]
+ *   dev.quiver.bench.hnsw.HnswRunner DATASET_DIR METRIC [buildThreads=1,2] [limit=all] [efs=10,20,40,80,160,320]
+ *   [sq8=true] [rounds=3]
  * </pre>
  * With {@code limit} below the base size the ground truth is recomputed exactly over the prefix.
- * Protocol: one unmeasured pass over all queries per ef (JIT warm-up), then passes repeated for at least 1 s.
+ * One index is built per thread count (build time each); queries run on the last. Protocol: two unmeasured passes
+ * over all queries at every ef with both scorers (JIT warm-up), then {@code rounds} rounds alternating float32 and
+ * SQ8, each ef timed for at least 0.7 s; the median per (scorer, ef) is reported.
  */
 public final class HnswRunner {
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Metric metric = Metric.parse(args[1]);
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int[] threadCounts = java.util.Arrays.stream((args.length > 2 ? args[2] : "2").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         int limit = args.length > 3 ? Integer.parseInt(args[3]) : Integer.MAX_VALUE;
-        String efList = args.length > 4 ? args[4] : "10,20,40,80,160,320";
+        int[] efs = java.util.Arrays.stream((args.length > 4 ? args[4] : "10,20,40,80,160,320").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         boolean sq8 = args.length <= 5 || Boolean.parseBoolean(args[5]);
+        int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
         float[][] base = readFvecs(dir.resolve("base.fvecs"), limit);
         float[][] queries = readFvecs(dir.resolve("query.fvecs"), Integer.MAX_VALUE);
         int k = 10;
         int dim = base[0].length;
-        HnswConfig cfg = new HnswConfig(dim, metric, 16, 200, 42, threads, 0);
-        long t0 = System.nanoTime();
-        HnswIndex index = HnswIndex.create(cfg);
-        index.insertBatch(base);
-        double buildSeconds = (System.nanoTime() - t0) / 1e9;
-        IndexStats stats = index.stats();
-        System.out.printf(Locale.ROOT, "dataset=%s n=%d dim=%d metric=%s threads=%d build_s=%.2f layers=%d "
-                        + "avgDeg0=%.1f vectorBytes=%d graphBytes=%d kernels=%s%n",
-                dir.getFileName(), base.length, dim, metric, threads, buildSeconds, stats.numLayers(),
-                stats.avgDegree0(), stats.vectorBytes(), stats.graphBytes(), dev.quiver.simd.VectorOps.implementationName());
-        int[][] truth = groundTruth(dir, index, queries, base.length, limit, k);
-        String[] efs = efList.split(",");
-        run(index, queries, truth, k, efs, "f32");
-        if (sq8) {
-            long q0 = System.nanoTime();
-            index.enableQuantization();
-            System.out.printf(Locale.ROOT, "sq8 train+encode_s=%.2f quantizedBytes=%d%n",
-                    (System.nanoTime() - q0) / 1e9, index.stats().quantizedBytes());
-            run(index, queries, truth, k, efs, "sq8");
-            index.disableQuantization();
-            run(index, queries, truth, k, efs, "f32-again");
+        HnswIndex index = null;
+        for (int threads : threadCounts) {
+            if (index != null) {
+                index.close();
+            }
+            HnswConfig cfg = new HnswConfig(dim, metric, 16, 200, 42, threads, 0);
+            long t0 = System.nanoTime();
+            index = HnswIndex.create(cfg);
+            index.insertBatch(base);
+            double buildSeconds = (System.nanoTime() - t0) / 1e9;
+            IndexStats stats = index.stats();
+            System.out.printf(Locale.ROOT, "dataset=%s n=%d dim=%d metric=%s build_threads=%d build_s=%.2f layers=%d "
+                            + "avgDeg0=%.1f minDeg0=%d maxDeg0=%d vectorBytes=%d graphBytes=%d kernels=%s%n",
+                    dir.getFileName(), base.length, dim, metric, threads, buildSeconds, stats.numLayers(),
+                    stats.avgDegree0(), stats.minDegree0(), stats.maxDegree0(), stats.vectorBytes(),
+                    stats.graphBytes(), dev.quiver.simd.VectorOps.implementationName());
+        }
+        int[][] truth = groundTruth(dir, index, queries, limit, k);
+        // JIT warm-up over every ef and both scorers before anything is timed.
+        for (int w = 0; w < 2; w++) {
+            for (int ef : efs) {
+                pass(index, queries, truth, k, ef);
+            }
+            if (sq8) {
+                index.enableQuantization();
+                for (int ef : efs) {
+                    pass(index, queries, truth, k, ef);
+                }
+                System.out.printf(Locale.ROOT, "sq8 quantizedBytes=%d%n", index.stats().quantizedBytes());
+                index.disableQuantization();
+            }
+        }
+        int modes = sq8 ? 2 : 1;
+        double[][][] qps = new double[modes][efs.length][rounds];
+        double[][] recall = new double[modes][efs.length];
+        // Rounds alternate float32 and SQ8 (A/B/A/B) so the machine's drift hits both alike; medians reported.
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < modes; m++) {
+                if (m == 1) {
+                    index.enableQuantization();
+                }
+                for (int e = 0; e < efs.length; e++) {
+                    recall[m][e] = pass(index, queries, truth, k, efs[e]);
+                    long start = System.nanoTime();
+                    long done = 0;
+                    while (System.nanoTime() - start < 700_000_000L) {
+                        pass(index, queries, truth, k, efs[e]);
+                        done += queries.length;
+                    }
+                    qps[m][e][r] = done / ((System.nanoTime() - start) / 1e9);
+                }
+                if (m == 1) {
+                    index.disableQuantization();
+                }
+            }
+        }
+        System.out.println("| ef | recall@10 f32 | QPS f32 | recall@10 SQ8 | QPS SQ8 | SQ8/f32 QPS |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int e = 0; e < efs.length; e++) {
+            double f = median(qps[0][e]);
+            if (sq8) {
+                double q = median(qps[1][e]);
+                System.out.printf(Locale.ROOT, "| %d | %.4f | %.0f | %.4f | %.0f | %.2f |%n", efs[e], recall[0][e], f,
+                        recall[1][e], q, q / f);
+            } else {
+                System.out.printf(Locale.ROOT, "| %d | %.4f | %.0f | - | - | - |%n", efs[e], recall[0][e], f);
+            }
         }
         index.close();
     }
 
-    private static int[][] groundTruth(Path dir, HnswIndex index, float[][] queries, int n, int limit, int k)
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    private static int[][] groundTruth(Path dir, HnswIndex index, float[][] queries, int limit, int k)
             throws IOException {
         if (limit == Integer.MAX_VALUE && Files.exists(dir.resolve("groundtruth.ivecs"))) {
             return readIvecs(dir.resolve("groundtruth.ivecs"));
@@ -73,26 +131,6 @@ public final class HnswRunner {
             out[i] = java.util.Arrays.copyOf(h.slots(), h.size());
         }
         return out;
-    }
-
-    private static void run(HnswIndex index, float[][] queries, int[][] truth, int k, String[] efs, String label) {
-        for (int round = 0; round < 2; round++) { // JIT warm-up over every ef before anything is timed
-            for (String e : efs) {
-                pass(index, queries, truth, k, Integer.parseInt(e.trim()));
-            }
-        }
-        for (String e : efs) {
-            int ef = Integer.parseInt(e.trim());
-            double recall = pass(index, queries, truth, k, ef); // warm-up pass, also the recall
-            long start = System.nanoTime();
-            long done = 0;
-            while (System.nanoTime() - start < 1_000_000_000L) {
-                pass(index, queries, truth, k, ef);
-                done += queries.length;
-            }
-            double qps = done / ((System.nanoTime() - start) / 1e9);
-            System.out.printf(Locale.ROOT, "%s ef=%d recall@%d=%.4f qps=%.0f%n", label, ef, k, recall, qps);
-        }
     }
 
     private static double pass(HnswIndex index, float[][] queries, int[][] truth, int k, int ef) {

@@ -273,6 +273,29 @@ public final class InvertedIndex {
         return out;
     }
 
+    /**
+     * As {@link #matching(Filter, IntFunction)}, checking inexact candidates on their stored bytes
+     * ({@link EncodedMatcher}: only the fields the filter names are decoded).
+     *
+     * @param encoded a slot's stored metadata bytes (null for none)
+     */
+    public RoaringBitmap matchingEncoded(Filter filter, IntFunction<byte[]> encoded) {
+        Resolution r = resolve(filter);
+        if (r.exact()) {
+            return r.candidates();
+        }
+        EncodedMatcher matcher = new EncodedMatcher(filter);
+        RoaringBitmap out = new RoaringBitmap();
+        PeekableIntIterator it = r.candidates().getIntIterator();
+        while (it.hasNext()) {
+            int slot = it.next();
+            if (matcher.matches(encoded.apply(slot))) {
+                out.add(slot);
+            }
+        }
+        return out;
+    }
+
     /** The exact number of live slots matching the filter (departure 2: never an over-count). */
     public long count(Filter filter, IntFunction<Map<String, Object>> metadata) {
         Resolution r = resolve(filter);
@@ -415,7 +438,8 @@ public final class InvertedIndex {
 
     /**
      * Writes the index. Layout (little-endian; a "bitmap" is int32 byte length + RoaringBitmap's portable
-     * serialization; a "string" is int32 byte length + UTF-8):
+     * serialization; a "posting" is either a bitmap or, for a value held by one slot, int32 -1 then the int32 slot;
+     * a "string" is int32 byte length + UTF-8):
      * <pre>
      *   magic      8 bytes  "QVINVIDX"
      *   version    int32    {@value #FORMAT_VERSION}
@@ -429,7 +453,7 @@ public final class InvertedIndex {
      *     valueCount times:
      *       tag      byte     0 null, 1 false, 2 true, 3 string, 4 int64, 5 float64, 6 decimal
      *       payload           string for 3 and 6 (decimal as text), int64 for 4, float64 bits (int64) for 5, none else
-     *       slots    bitmap
+     *       slots    posting
      *   crc32c     int32    of every byte above
      * </pre>
      * Fields and values are written in sorted order, so equal indexes write equal bytes.
@@ -455,7 +479,7 @@ public final class InvertedIndex {
                     Object posting = fi.byValue.get(key);
                     if (posting != null) {
                         w.writeByte(key == NullKey.NULL ? TAG_NULL : key == Boolean.FALSE ? TAG_FALSE : TAG_TRUE);
-                        writeBitmap(w, posting);
+                        writePosting(w, posting);
                     }
                 }
                 List<String> strings = new ArrayList<>();
@@ -468,7 +492,7 @@ public final class InvertedIndex {
                 for (String s : strings) {
                     w.writeByte(TAG_STRING);
                     w.writeString(s);
-                    writeBitmap(w, fi.byValue.get(s));
+                    writePosting(w, fi.byValue.get(s));
                 }
                 for (NumericKey nk : fi.numbers) {
                     switch (nk.toNumber()) {
@@ -485,7 +509,7 @@ public final class InvertedIndex {
                             w.writeString(nk.toNumber().toString());
                         }
                     }
-                    writeBitmap(w, fi.byValue.get(nk));
+                    writePosting(w, fi.byValue.get(nk));
                 }
             }
             w.writeChecksum();
@@ -495,8 +519,16 @@ public final class InvertedIndex {
         }
     }
 
-    private static void writeBitmap(BinaryWriter w, Object posting) throws IOException {
-        RoaringBitmap bm = posting instanceof Integer single ? RoaringBitmap.bitmapOf(single) : (RoaringBitmap) posting;
+    private static void writePosting(BinaryWriter w, Object posting) throws IOException {
+        if (posting instanceof Integer single) {
+            w.writeInt(-1);
+            w.writeInt(single);
+        } else {
+            writeBitmap(w, (RoaringBitmap) posting);
+        }
+    }
+
+    private static void writeBitmap(BinaryWriter w, RoaringBitmap bm) throws IOException {
         int size = bm.serializedSizeInBytes();
         ByteBuffer buf = ByteBuffer.allocate(size);
         bm.serialize(buf);
@@ -549,11 +581,11 @@ public final class InvertedIndex {
                     }
                     default -> throw r.corrupt("unknown value tag " + tag + " in field '" + name + "'");
                 };
-                RoaringBitmap bm = readBitmap(r);
-                if (bm.isEmpty() || fi.byValue.containsKey(key)) {
-                    throw r.corrupt("empty or repeated value in field '" + name + "'");
+                Object posting = readPosting(r);
+                if (fi.byValue.containsKey(key)) {
+                    throw r.corrupt("repeated value in field '" + name + "'");
                 }
-                fi.byValue.put(key, bm.getCardinality() == 1 ? (Object) bm.first() : bm);
+                fi.byValue.put(key, posting);
                 if (key instanceof NumericKey nk) {
                     fi.numbers.add(nk);
                 }
@@ -564,6 +596,24 @@ public final class InvertedIndex {
             throw r.corrupt(r.remaining() + " unexpected trailing bytes");
         }
         return index;
+    }
+
+    private static Object readPosting(BinaryReader r) {
+        long at = r.position();
+        int n = r.readInt();
+        if (n == -1) {
+            int slot = r.readInt();
+            if (slot < 0) {
+                throw r.corrupt("negative slot " + slot + " at offset " + at);
+            }
+            return slot;
+        }
+        r.seek(at);
+        RoaringBitmap bm = readBitmap(r);
+        if (bm.getCardinality() < 2) {
+            throw r.corrupt("posting of " + bm.getCardinality() + " slots stored as a bitmap at offset " + at);
+        }
+        return bm;
     }
 
     private static RoaringBitmap readBitmap(BinaryReader r) {

@@ -168,7 +168,7 @@ final class GraphLayers implements AutoCloseable {
         IntRecordSlab slab = slabFor(level);
         int record = recordFor(slot, level);
         int max = maxDegree(level);
-        while (true) {
+        for (int spins = 0; ; spins++) {
             int before = slab.getIntAcquire(record, L_VERSION);
             if ((before & 1) == 0) {
                 int count = slab.getInt(record, L_COUNT);
@@ -180,7 +180,11 @@ final class GraphLayers implements AutoCloseable {
                     }
                 }
             }
-            Thread.onSpinWait();
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the writer may have been descheduled mid-write on a busy machine
+            }
         }
     }
 
@@ -198,9 +202,12 @@ final class GraphLayers implements AutoCloseable {
         int version = slab.getInt(record, L_VERSION);
         slab.setInt(record, L_VERSION, version + 1);
         VarHandle.storeStoreFence(); // readers see the odd version before any changed entry
-        slab.setInts(record, L_FIRST, src, count);
-        slab.setInt(record, L_COUNT, count);
-        slab.setIntRelease(record, L_VERSION, version + 2);
+        try {
+            slab.setInts(record, L_FIRST, src, count);
+            slab.setInt(record, L_COUNT, count);
+        } finally {
+            slab.setIntRelease(record, L_VERSION, version + 2); // never leave readers spinning on an odd version
+        }
     }
 
     /** Appends one neighbour if there is room; returns false when the list is full. The caller holds the lock. */
@@ -215,9 +222,12 @@ final class GraphLayers implements AutoCloseable {
         int version = slab.getInt(record, L_VERSION);
         slab.setInt(record, L_VERSION, version + 1);
         VarHandle.storeStoreFence();
-        slab.setInt(record, L_FIRST + count, neighbor);
-        slab.setInt(record, L_COUNT, count + 1);
-        slab.setIntRelease(record, L_VERSION, version + 2);
+        try {
+            slab.setInt(record, L_FIRST + count, neighbor);
+            slab.setInt(record, L_COUNT, count + 1);
+        } finally {
+            slab.setIntRelease(record, L_VERSION, version + 2);
+        }
         return true;
     }
 

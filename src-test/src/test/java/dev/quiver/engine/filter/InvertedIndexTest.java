@@ -132,6 +132,7 @@ class InvertedIndexTest {
                     assertTrue(RoaringBitmap.andNot(truth, r.candidates()).isEmpty(), "not a superset: " + msg);
                 }
                 assertEquals(truth, fx.index.matching(f, fx.live::get), msg);
+                assertEquals(truth, fx.index.matchingEncoded(f, slot -> encode(fx.live.get(slot))), "encoded: " + msg);
                 assertEquals(truth.getLongCardinality(), fx.index.count(f, fx.live::get), msg);
                 if (reread != null) {
                     assertEquals(truth, reread.matching(f, fx.live::get), "after write/read: " + msg);
@@ -145,6 +146,10 @@ class InvertedIndexTest {
         RoaringBitmap liveSet = fx.index.liveSlots();
         InvertedIndex rebuilt = InvertedIndex.rebuild(liveSet, fx.live::get);
         assertArrayEquals(bytes(fx.index), bytes(rebuilt), "seed " + seed);
+    }
+
+    private static byte[] encode(Map<String, Object> md) {
+        return md == null ? null : MetadataCodec.encode(md);
     }
 
     private static byte[] bytes(InvertedIndex index) throws IOException {

@@ -64,7 +64,8 @@ class HnswPersistenceTest {
                 for (int i = 0; i < queries.length; i++) {
                     SearchHits h = reopened.search(queries[i], 10, 50, null, SearchMode.GRAPH);
                     assertArrayEquals(before[i].slots(), h.slots(), "query " + i);
-                    assertArrayEquals(before[i].distances(), h.distances(), "query " + i);
+                    // Same slots; a distance may differ in the last bit (bulk vs single kernel, by batch position).
+                    assertArrayEquals(before[i].distances(), h.distances(), 1e-5f, "query " + i);
                 }
                 assertArrayEquals(data[7], reopened.vector(7));
                 // Writable after open: copy-on-write pages and new chunks.
