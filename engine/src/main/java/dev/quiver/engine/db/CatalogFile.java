@@ -1,34 +1,31 @@
 package dev.quiver.engine.db;
 
-import dev.quiver.engine.hnsw.HnswIndex;
 import dev.quiver.engine.meta.MetadataCodec;
 import dev.quiver.storage.CorruptFileException;
 import dev.quiver.storage.gen.ReadableStream;
 import dev.quiver.storage.gen.WritableFile;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The ids, metadata and vectors of a generation, as written by the database (logical file {@value #NAME}; the storage
- * module frames it with its own header, checksums and trailer).
+ * The ids and metadata of a generation, as written by the database (logical file {@value #NAME}; the storage module
+ * frames it with its own header, checksums and trailer). The vectors and the graph are the index's own files.
  *
  * <pre>
  * u32  magic 0x54414351 ("QCAT" little-endian)
  * u32  version (= 1)
- * u32  dim
+ * u32  slot limit S (one past the highest slot the catalog has published)
  * u32  live record count N
  * N records, ascending slot (= insertion order):
+ *   u32  slot (&lt; S, strictly ascending)
  *   u32  id byte length L, L bytes UTF-8 id
  *   i32  metadata byte length M (-1 = none), M bytes compact JSON object
- *   dim x f32 vector, exactly as stored
  * </pre>
  *
- * Tombstoned slots are not written: a loaded generation is compact (slots renumbered densely in insertion order),
- * which keeps the insertion order of {@code ids()} and costs nothing the log depends on, since log records name ids,
- * not slots. The graph is rebuilt from the vectors at open (one parallel batch build).
+ * Loading decodes every record onto the heap (id map, metadata, and the inverted index built from it): O(live
+ * records) at open, measured in bench/results/db.md.
  */
 public final class CatalogFile {
 
@@ -39,15 +36,14 @@ public final class CatalogFile {
     private CatalogFile() {
     }
 
-    /** Writes every live slot of {@code catalog} with its vector from {@code index}. */
-    public static void write(WritableFile out, Catalog catalog, HnswIndex index, int dim) {
+    public static void write(WritableFile out, Catalog catalog) {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
-        out.writeInt(dim);
+        out.writeInt(catalog.slotLimit());
         out.writeInt(catalog.size());
-        float[] vector = new float[dim];
         int[] written = new int[1];
         catalog.forEachLive(slot -> {
+            out.writeInt(slot);
             out.writeBytesWithLength(catalog.idOf(slot).getBytes(StandardCharsets.UTF_8));
             Map<String, Object> meta = catalog.metadata(slot);
             if (meta == null) {
@@ -55,20 +51,17 @@ public final class CatalogFile {
             } else {
                 out.writeBytesWithLength(MetadataCodec.encode(meta));
             }
-            index.vector(slot, vector);
-            for (float x : vector) {
-                out.writeFloat(x);
-            }
             written[0]++;
         });
         assert written[0] == catalog.size();
     }
 
-    /** One record read back. */
-    public record Entry(String id, byte[] metadataJson, float[] vector) { }
-
-    /** Reads every record, in order. */
-    public static List<Entry> read(ReadableStream in, int expectedDim, java.nio.file.Path file) {
+    /**
+     * Reads every record into the empty {@code catalog}.
+     *
+     * @param totalSlots slots of the index loaded beside it (every record's slot must be below it)
+     */
+    public static void read(ReadableStream in, Path file, int totalSlots, Catalog catalog) {
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new CorruptFileException(file, "bad catalog magic 0x" + Integer.toHexString(magic));
@@ -77,35 +70,38 @@ public final class CatalogFile {
         if (version != VERSION) {
             throw new CorruptFileException(file, "unsupported catalog version " + version);
         }
-        int dim = in.readInt();
-        if (dim != expectedDim) {
-            throw new CorruptFileException(file, "catalog dim " + dim + " differs from the manifest's " + expectedDim);
-        }
+        int slotLimit = in.readInt();
         int count = in.readInt();
-        if (count < 0) {
-            throw new CorruptFileException(file, "negative record count " + count);
+        if (slotLimit < 0 || slotLimit > totalSlots || count < 0 || count > slotLimit) {
+            throw new CorruptFileException(file, "catalog of " + count + " records over " + slotLimit
+                    + " slots does not fit an index of " + totalSlots + " slots");
         }
-        List<Entry> entries = new ArrayList<>(Math.min(count, 1 << 20));
+        int previous = -1;
         for (int i = 0; i < count; i++) {
+            int slot = in.readInt();
+            if (slot <= previous || slot >= slotLimit) {
+                throw new CorruptFileException(file, "record " + i + " has slot " + slot + " (previous " + previous
+                        + ", limit " + slotLimit + ")");
+            }
+            previous = slot;
             String id = new String(in.readBytesWithLength(WalRecordCodec.MAX_ID_BYTES), StandardCharsets.UTF_8);
             int metaLen = in.readInt();
-            byte[] meta = null;
+            Map<String, Object> meta = null;
             if (metaLen != -1) {
                 if (metaLen < 0 || metaLen > in.remaining()) {
                     throw new CorruptFileException(file, "metadata length " + metaLen + " of record " + i);
                 }
-                meta = new byte[metaLen];
-                in.readFully(meta);
+                byte[] bytes = new byte[metaLen];
+                in.readFully(bytes);
+                meta = FrozenJson.freeze(MetadataCodec.decode(bytes));
             }
-            float[] vector = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                vector[d] = in.readFloat();
+            if (catalog.slotOf(id) >= 0) {
+                throw new CorruptFileException(file, "id '" + id + "' appears twice");
             }
-            entries.add(new Entry(id, meta, vector));
+            catalog.put(slot, id, meta);
         }
         if (in.remaining() != 0) {
             throw new CorruptFileException(file, in.remaining() + " trailing bytes after " + count + " records");
         }
-        return entries;
     }
 }

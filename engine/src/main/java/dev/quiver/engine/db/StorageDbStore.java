@@ -1,10 +1,10 @@
 package dev.quiver.engine.db;
 
+import dev.quiver.CorruptDataException;
 import dev.quiver.DatabaseNotFoundException;
 import dev.quiver.StorageException;
 import dev.quiver.engine.hnsw.HnswConfig;
 import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.meta.MetadataCodec;
 import dev.quiver.storage.DirectoryLock;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationStore;
@@ -15,16 +15,19 @@ import dev.quiver.storage.gen.WritableFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A database directory on the storage module: {@code quiver.lock} (the directory lock), the manifest
  * {@code graph.vctrs} naming the current generation's files, and the write-ahead log.
  *
- * <p>A generation holds the {@link CatalogFile} (ids, metadata and vectors of the live records in insertion order)
- * and the {@link DbShape} as manifest properties.
+ * <p>A generation holds the index's files (vectors, norms, graph layers, SQ8 codes; mapped copy-on-write at open, no
+ * rebuild), the {@link CatalogFile} (ids and metadata of the live slots) and the {@link DbShape} as manifest
+ * properties.
  */
 public final class StorageDbStore implements DbStore {
+
+    /** Prefix of the index's files inside a generation ({@code index-vectors}, {@code index-layer0}, ...). */
+    static final String INDEX_PREFIX = "index-";
 
     private final Path directory;
     private final DirectoryLock lock;
@@ -105,23 +108,16 @@ public final class StorageDbStore implements DbStore {
     @Override
     public HnswIndex load(HnswConfig config, Catalog catalog) {
         Generation g = StorageErrors.call(generations::current);
-        List<CatalogFile.Entry> entries;
+        HnswIndex index = StorageErrors.call(() -> HnswIndex.open(g, INDEX_PREFIX, config));
         try (ReadableStream in = StorageErrors.call(() -> g.openStream(CatalogFile.NAME))) {
-            entries = StorageErrors.call(() -> CatalogFile.read(in, config.dim(),
-                    g.file(CatalogFile.NAME).path()));
-        }
-        HnswIndex index = HnswIndex.create(config);
-        try {
-            float[][] vectors = new float[entries.size()][];
-            for (int i = 0; i < vectors.length; i++) {
-                vectors[i] = entries.get(i).vector();
-            }
-            int[] slots = vectors.length == 0 ? new int[0] : index.insertBatch(vectors);
-            for (int i = 0; i < slots.length; i++) {
-                CatalogFile.Entry e = entries.get(i);
-                catalog.put(slots[i], e.id(), e.metadataJson() == null ? null
-                        : FrozenJson.freeze(MetadataCodec.decode(e.metadataJson())));
-            }
+            StorageErrors.run(() -> CatalogFile.read(in, g.file(CatalogFile.NAME).path(), index.totalSlots(),
+                    catalog));
+            catalog.forEachLive(slot -> {
+                if (index.isDeleted(slot)) {
+                    throw new CorruptDataException("corrupt data: " + g.file(CatalogFile.NAME).path()
+                            + ": live id '" + catalog.idOf(slot) + "' in tombstoned slot " + slot);
+                }
+            });
             return index;
         } catch (RuntimeException e) {
             index.close();
@@ -133,8 +129,9 @@ public final class StorageDbStore implements DbStore {
     public long save(HnswIndex index, Catalog catalog, long walLsn, DbShape shape) {
         long number = StorageErrors.call(() -> {
             try (GenerationWriter writer = generations.beginGeneration()) {
+                index.writeTo(writer, INDEX_PREFIX);
                 try (WritableFile out = writer.create(CatalogFile.NAME)) {
-                    CatalogFile.write(out, catalog, index, shape.dim());
+                    CatalogFile.write(out, catalog);
                 }
                 return writer.commit(walLsn, shape.toProperties()).number();
             }
