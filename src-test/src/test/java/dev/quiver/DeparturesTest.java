@@ -3,6 +3,8 @@ package dev.quiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.quiver.engine.db.PlannerOverride;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,13 +75,17 @@ class DeparturesTest {
             }
             db.addMany(ids, DbTesting.randomVectors(rnd, n, dim), metas);
             assertFalse(db.stats().usesBruteForce());
-            for (String field : List.of("p1", "p25", "p60")) {
-                Filter f = Filter.eq(field, true);
-                for (int q = 0; q < 5; q++) {
-                    List<SearchResult> r = db.search(randomVector(rnd, dim), SearchParams.k(50).filter(f));
-                    assertEquals(50, r.size(), field);
-                    for (SearchResult hit : r) {
-                        assertEquals(true, hit.metadata().get(field));
+            for (boolean graphOnly : new boolean[] {false, true}) {
+                try (PlannerOverride o = graphOnly ? PlannerOverride.graphOnly() : null) {
+                    for (String field : List.of("p1", "p25", "p60")) {
+                        Filter f = Filter.eq(field, true);
+                        for (int q = 0; q < 5; q++) {
+                            List<SearchResult> r = db.search(randomVector(rnd, dim), SearchParams.k(50).filter(f));
+                            assertEquals(50, r.size(), field + (graphOnly ? " (graph)" : " (planned)"));
+                            for (SearchResult hit : r) {
+                                assertEquals(true, hit.metadata().get(field));
+                            }
+                        }
                     }
                 }
             }

@@ -21,7 +21,7 @@ import java.util.function.IntConsumer;
  *   <li>No filter: the index's own choice ({@link SearchMode#AUTO}: an exact scan while the collection is small, the
  *       graph beyond), or an exact scan when the caller asks for one.</li>
  *   <li>Filter: resolved once to the exact bitmap of matching live slots. When the matches are few (see
- *       {@link #exactScanLimit}) their vectors are scanned exactly, which is both exact and cheaper than a graph walk
+ *       {@link #scanExactly}) their vectors are scanned exactly, which is both exact and cheaper than a graph walk
  *       that would have to skip the other records; otherwise the graph is traversed with the bitmap as a slot
  *       filter (non-matching nodes are walked, only matching ones collected).</li>
  *   <li>Whenever the graph returns fewer than {@code min(k, matches)} results, the search is redone as an exact scan,
@@ -33,17 +33,33 @@ import java.util.function.IntConsumer;
  */
 public final class QueryPlanner {
 
-    /** A filter matching at most this many records is always scanned exactly. */
-    static final int EXACT_SCAN_MIN_MATCHES = 2_048;
-    /** ... and so is one matching at most this fraction of the live records. */
+    /**
+     * A filter whose matches hold at most this many float components ({@code matches * dim}) is scanned exactly.
+     * Measured on wordnet-minilm-384 (bench/results/db.md, "Planner cut-over"): the exact scan of the matches beat
+     * the filtered graph walk at every selectivity up to 41 % of 34,599 records (14,068 matches, 5.4 M floats,
+     * 2.6 ms against 7.9 ms per query); 8 M floats keeps the scan below ~4 ms per query on that machine.
+     */
+    static final long EXACT_SCAN_MAX_FLOATS = 8_000_000L;
+    /** The cut-over in use; tests lower it to drive the graph path on small collections. */
+    private static volatile long exactScanMaxFloats = EXACT_SCAN_MAX_FLOATS;
+    private static volatile double exactScanMaxSelectivity = 0.03;
+    /** ... and so is one matching at most this fraction of the live records, however large the collection. */
     static final double EXACT_SCAN_MAX_SELECTIVITY = 0.03;
 
     private QueryPlanner() {
     }
 
-    /** Matches at or below which a filtered search scans exactly instead of walking the graph. */
-    static long exactScanLimit(int liveCount) {
-        return Math.max(EXACT_SCAN_MIN_MATCHES, (long) (liveCount * EXACT_SCAN_MAX_SELECTIVITY));
+    /** Whether a filtered search over {@code matches} records scans them exactly instead of walking the graph. */
+    static boolean scanExactly(long matches, int dim, int liveCount) {
+        return matches * dim <= exactScanMaxFloats || matches <= liveCount * exactScanMaxSelectivity;
+    }
+
+    /** Test hook: sets the cut-over (0, 0 sends every filtered search to the graph); returns the previous values. */
+    static double[] setCutover(long maxFloats, double maxSelectivity) {
+        double[] previous = {exactScanMaxFloats, exactScanMaxSelectivity};
+        exactScanMaxFloats = maxFloats;
+        exactScanMaxSelectivity = maxSelectivity;
+        return previous;
     }
 
     public static List<SearchResult> search(HnswIndex index, Catalog catalog, FilterIndex filters, float[] query,
@@ -95,7 +111,7 @@ public final class QueryPlanner {
                 if (matchCount == 0) {
                     return List.of();
                 }
-                boolean exact = params.exact() || matchCount <= exactScanLimit(catalog.size());
+                boolean exact = params.exact() || scanExactly(matchCount, index.config().dim(), catalog.size());
                 results = resolve(index.search(query, k, ef, matchFilter, exact ? SearchMode.EXACT : SearchMode.GRAPH));
                 if (!exact && results.size() < Math.min(k, matchCount)) {
                     results = resolve(index.search(query, k, ef, matchFilter, SearchMode.EXACT));
