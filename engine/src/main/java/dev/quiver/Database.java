@@ -454,10 +454,13 @@ public final class Database implements AutoCloseable {
         return byId.size() == puts.size() ? puts : new ArrayList<>(byId.values());
     }
 
-    /** Logs the records (one append, one force under SYNC), then applies them. Caller holds writeLock. */
+    /**
+     * Logs the records (one append), then applies them. Caller holds writeLock. Under SYNC the force happens after
+     * the lock is released ({@link #afterWrite}), so concurrent writers share one force (group commit) instead of
+     * queueing one force each behind the lock.
+     */
     private void appendAndApply(List<? extends WalRecord.Write> records) {
-        boolean force = config.durability() == Durability.SYNC;
-        appliedLsn = records.size() == 1 ? log.append(records.getFirst(), force) : log.appendAll(records, force);
+        appliedLsn = records.size() == 1 ? log.append(records.getFirst(), false) : log.appendAll(records, false);
         if (records.size() > 1 && records.getFirst() instanceof WalRecord.Put) {
             @SuppressWarnings("unchecked")
             List<WalRecord.Put> puts = (List<WalRecord.Put>) records;
@@ -585,8 +588,21 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Checkpoints (an automatic save) once the log has grown past the configured bound. */
+    /**
+     * After a write released writeLock: under SYNC, waits until the write is on the device (group commit); turns on
+     * SQ8 codes for a quantized database; checkpoints (an automatic save) once the log has grown past its bound.
+     */
     private void afterWrite() {
+        if (config.durability() == Durability.SYNC) {
+            try {
+                log.sync();
+            } catch (ClosedDatabaseException e) {
+                if (!closed) {
+                    throw e;
+                }
+                // Closed meanwhile: close() saved a generation holding this write, which is forced.
+            }
+        }
         if (shape.quantize() && !quantizationSwitchedOff && !index.isQuantized()) {
             writeLock.lock();
             try {

@@ -107,4 +107,34 @@ class ConcurrencyTest {
             assertEquals(db.size(), db.ids().size());
         }
     }
+
+    @Test
+    void concurrentSyncWritersAreAllDurable() throws Exception {
+        Path p = tmp.resolve("sync");
+        try (Database db = Database.open(p, Config.dim(4).durability(Durability.SYNC))) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> writers = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int thread = t;
+                    writers.add(pool.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            db.add("t" + thread + "-" + i, new float[] {thread, i, 1, 0});
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : writers) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(200, db.size());
+        }
+        try (Database db = Database.open(p)) {
+            assertEquals(200, db.size());
+            assertEquals(Durability.DEFAULT, db.stats().durability(), "durability is per session");
+        }
+    }
 }

@@ -14,6 +14,12 @@ public interface RecordLog extends AutoCloseable {
     /** Appends records as one batch (one write, at most one force); returns the sequence number of the last. */
     long appendAll(List<? extends WalRecord> records, boolean force);
 
+    /**
+     * Forces every record appended so far to the device. Concurrent callers share forces (group commit), so writers
+     * append under their lock without forcing and call this after releasing it.
+     */
+    void sync();
+
     /** Sequence number of the last record appended or replayed (0 when the log is empty). */
     long lastLsn();
 

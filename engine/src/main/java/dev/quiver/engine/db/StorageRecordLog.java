@@ -86,6 +86,11 @@ public final class StorageRecordLog implements RecordLog {
     }
 
     @Override
+    public void sync() {
+        StorageErrors.run(() -> writer().sync());
+    }
+
+    @Override
     public long lastLsn() {
         return writer().lastLsn();
     }
