@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -570,7 +569,24 @@ class DatabaseBehaviourTest {
         }
     }
 
-    static String str(float[] v) {
-        return Arrays.toString(v);
+    @Test
+    void damagedSnapshotFilesAreReportedAsCorruptNamingTheFile() throws Exception {
+        Path p = tmp.resolve("db");
+        try (Database db = Database.open(p, Config.dim(3))) {
+            for (int i = 0; i < 20; i++) {
+                db.add("v" + i, new float[] {i, 1, 2}, Map.of("i", i));
+            }
+        }
+        Path catalog;
+        try (var files = Files.list(p)) {
+            catalog = files.filter(f -> f.getFileName().toString().endsWith(".catalog")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(catalog);
+        bytes[bytes.length / 2] ^= 0x5A;
+        Files.write(catalog, bytes);
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> Database.open(p));
+        assertTrue(e.getMessage().contains(catalog.getFileName().toString()), e.getMessage());
+        Files.write(p.resolve("graph.vctrs"), new byte[] {1, 2, 3});
+        assertThrows(CorruptDataException.class, () -> Database.open(p));
     }
 }

@@ -76,7 +76,8 @@ class DeparturesTest {
             db.addMany(ids, DbTesting.randomVectors(rnd, n, dim), metas);
             assertFalse(db.stats().usesBruteForce());
             for (boolean graphOnly : new boolean[] {false, true}) {
-                try (PlannerOverride o = graphOnly ? PlannerOverride.graphOnly() : null) {
+                PlannerOverride override = graphOnly ? PlannerOverride.graphOnly() : null;
+                try {
                     for (String field : List.of("p1", "p25", "p60")) {
                         Filter f = Filter.eq(field, true);
                         for (int q = 0; q < 5; q++) {
@@ -86,6 +87,10 @@ class DeparturesTest {
                                 assertEquals(true, hit.metadata().get(field));
                             }
                         }
+                    }
+                } finally {
+                    if (override != null) {
+                        override.close();
                     }
                 }
             }

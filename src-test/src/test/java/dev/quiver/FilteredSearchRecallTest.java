@@ -92,30 +92,40 @@ class FilteredSearchRecallTest {
                     "lexfile=43 (~0.2%)", Filter.eq("lexfile", 43));
             StringBuilder report = new StringBuilder();
             for (boolean graphOnly : new boolean[] {false, true}) {
-              try (PlannerOverride o = graphOnly ? PlannerOverride.graphOnly() : null) {
-                for (Map.Entry<String, Filter> e : filters.entrySet()) {
-                long matches = db.count(e.getValue());
-                assertTrue(matches >= k, e.getKey() + " matches " + matches);
-                double recallSum = 0;
-                int n = graphOnly ? Math.min(queries.length, 25) : queries.length;
-                for (int qi = 0; qi < n; qi++) {
-                    float[] q = queries[qi];
-                    List<SearchResult> got = db.search(q, SearchParams.k(k).filter(e.getValue()));
-                    List<SearchResult> truth = db.search(q, SearchParams.k(k).filter(e.getValue()).exact(true));
-                    assertEquals(k, got.size(), e.getKey() + ": exactly k results");
-                    Set<String> want = new HashSet<>();
-                    truth.forEach(r -> want.add(r.id()));
-                    long found = got.stream().filter(r -> want.contains(r.id())).count();
-                    recallSum += (double) found / k;
+                PlannerOverride override = graphOnly ? PlannerOverride.graphOnly() : null;
+                try {
+                    for (Map.Entry<String, Filter> e : filters.entrySet()) {
+                        report.append(graphOnly ? "graph " : "planned ").append(e.getKey()).append(": ")
+                                .append(checkFilter(db, queries, graphOnly, e.getKey(), e.getValue(), k)).append('\n');
+                    }
+                } finally {
+                    if (override != null) {
+                        override.close();
+                    }
                 }
-                double recall = recallSum / n;
-                report.append(graphOnly ? "graph " : "planned ").append(e.getKey()).append(": matches ").append(matches).append(", recall@10 ")
-                        .append(String.format("%.3f", recall)).append('\n');
-                assertTrue(recall >= 0.95, e.getKey() + " recall@10 " + recall + (graphOnly ? " (graph)" : ""));
-                }
-              }
             }
             System.out.println(report);
         }
+    }
+
+    /** Checks exactly-k and recall@k for one filter; returns a report line. */
+    private static String checkFilter(Database db, float[][] queries, boolean graphOnly, String name, Filter filter,
+                                      int k) {
+        long matches = db.count(filter);
+        assertTrue(matches >= k, name + " matches " + matches);
+        int n = graphOnly ? Math.min(queries.length, 25) : queries.length;
+        double recallSum = 0;
+        for (int qi = 0; qi < n; qi++) {
+            float[] q = queries[qi];
+            List<SearchResult> got = db.search(q, SearchParams.k(k).filter(filter));
+            List<SearchResult> truth = db.search(q, SearchParams.k(k).filter(filter).exact(true));
+            assertEquals(k, got.size(), name + ": exactly k results" + (graphOnly ? " (graph)" : ""));
+            Set<String> want = new HashSet<>();
+            truth.forEach(r -> want.add(r.id()));
+            recallSum += (double) got.stream().filter(r -> want.contains(r.id())).count() / k;
+        }
+        double recall = recallSum / n;
+        assertTrue(recall >= 0.95, name + " recall@10 " + recall + (graphOnly ? " (graph)" : ""));
+        return "matches " + matches + ", recall@10 " + String.format("%.3f", recall);
     }
 }
