@@ -1,7 +1,6 @@
 package dev.quiver.engine.filter;
 
 import dev.quiver.Filter;
-import dev.quiver.engine.meta.BinaryReader;
 import dev.quiver.engine.meta.BinaryWriter;
 import dev.quiver.engine.meta.JsonValues;
 import dev.quiver.engine.meta.NumericKey;
@@ -12,7 +11,6 @@ import org.roaringbitmap.RoaringBitmap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,8 +32,13 @@ import java.util.function.IntFunction;
  * share a key), ranges, negations and OR resolve too, and a part it cannot answer (equality with an array or object)
  * widens to a superset instead of to the empty set; {@link #count} is exact for every filter (departure 2).
  *
+ * <p>Two layers, like the metadata store: an optional read-only <em>base</em> served from the index file
+ * ({@link MappedPostings}; opening reads the field directory only), and an on-heap index of the slots written since.
+ * A base slot that is updated or deleted joins the {@code dirty} set and its base entries are ignored from then on;
+ * every answer is {@code (base - dirty) | heap}. {@link #writeTo} merges both layers into a new file.
+ *
  * <p>Thread-safety: any number of concurrent readers, writers exclusive (a read-write lock inside). Results are
- * fresh bitmaps, never views of the index.
+ * fresh bitmaps, never views of the index. A base segment must stay mapped while the index is in use.
  */
 public final class InvertedIndex {
 
@@ -140,12 +143,37 @@ public final class InvertedIndex {
 
     private final RoaringBitmap live = new RoaringBitmap();
     private final Map<String, FieldIndex> fields = new HashMap<>();
+    /** The file layer, or null. */
+    private final MappedPostings base;
+    /** Live slots of the base when it was opened. */
+    private final RoaringBitmap baseLive;
+    /** Base slots updated or deleted since: their base entries no longer count. */
+    private final RoaringBitmap dirty = new RoaringBitmap();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    /** An empty index. */
+    public InvertedIndex() {
+        this(null);
+    }
+
+    private InvertedIndex(MappedPostings base) {
+        this.base = base;
+        this.baseLive = base == null ? new RoaringBitmap() : base.live();
+        live.or(baseLive);
+    }
+
+    /** True while the slot's entries are the base's (it has not been written since the base was opened). */
+    private boolean inBase(int slot) {
+        return base != null && baseLive.contains(slot) && !dirty.contains(slot);
+    }
 
     /** Indexes a new live slot with its (normalized) metadata, which may be null. */
     public void add(int slot, Map<String, Object> metadata) {
         lock.writeLock().lock();
         try {
+            if (inBase(slot)) {
+                dirty.add(slot);
+            }
             live.add(slot);
             index(slot, metadata);
         } finally {
@@ -158,7 +186,11 @@ public final class InvertedIndex {
         lock.writeLock().lock();
         try {
             live.remove(slot);
-            unindex(slot, metadata);
+            if (inBase(slot)) {
+                dirty.add(slot);
+            } else {
+                unindex(slot, metadata);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -168,7 +200,11 @@ public final class InvertedIndex {
     public void replace(int slot, Map<String, Object> oldMetadata, Map<String, Object> newMetadata) {
         lock.writeLock().lock();
         try {
-            unindex(slot, oldMetadata);
+            if (inBase(slot)) {
+                dirty.add(slot);
+            } else {
+                unindex(slot, oldMetadata);
+            }
             live.add(slot);
             index(slot, newMetadata);
         } finally {
@@ -321,8 +357,7 @@ public final class InvertedIndex {
             case Filter.Nin(String f, List<Object> vs) -> complement(valueSet(f, vs));
             case Filter.Range(String f, Filter.Op op, double bound) -> exact(range(f, op, bound));
             case Filter.Exists(String f, boolean exists) -> {
-                FieldIndex fi = fields.get(f);
-                RoaringBitmap present = fi == null ? new RoaringBitmap() : fi.present.clone();
+                RoaringBitmap present = present(f);
                 yield exact(exists ? present : RoaringBitmap.andNot(live, present));
             }
             case Filter.And(List<Filter> children) -> {
@@ -369,21 +404,60 @@ public final class InvertedIndex {
      */
     private Resolution valueSet(String field, List<?> values) {
         FieldIndex fi = fields.get(field);
-        if (fi == null) {
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fi == null && fd == null) {
             return exact(new RoaringBitmap());
         }
         List<Object> parts = new ArrayList<>(values.size());
+        List<Object> baseParts = new ArrayList<>();
         boolean exact = true;
         for (Object v : values) {
             if (v == NullKey.NULL || JsonValues.isScalar(v)) {
-                parts.add(fi.byValue.get(v == NullKey.NULL ? v : keyOf(v)));
+                Object key = v == NullKey.NULL ? v : keyOf(v);
+                if (fi != null) {
+                    parts.add(fi.byValue.get(key));
+                }
+                if (fd != null) {
+                    baseParts.add(base.posting(fd, key));
+                }
             } else if (exact) {
                 exact = false;
-                parts.add(fi.nonScalar);
+                parts.add(nonScalar(field));
             }
         }
         RoaringBitmap union = parts.size() == 1 ? copyOf(parts.getFirst()) : union(parts);
+        if (!baseParts.isEmpty()) {
+            RoaringBitmap fromBase = union(baseParts);
+            fromBase.andNot(dirty);
+            union.or(fromBase);
+        }
         return new Resolution(union, exact);
+    }
+
+    /** Slots where the field is present, both layers. */
+    private RoaringBitmap present(String field) {
+        FieldIndex fi = fields.get(field);
+        RoaringBitmap out = fi == null ? new RoaringBitmap() : fi.present.clone();
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fd != null) {
+            RoaringBitmap b = base.bitmapAt(fd.presentRef());
+            b.andNot(dirty);
+            out.or(b);
+        }
+        return out;
+    }
+
+    /** Slots where the field holds an array or object, both layers. */
+    private RoaringBitmap nonScalar(String field) {
+        FieldIndex fi = fields.get(field);
+        RoaringBitmap out = fi == null ? new RoaringBitmap() : fi.nonScalar.clone();
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fd != null) {
+            RoaringBitmap b = base.bitmapAt(fd.nonScalarRef());
+            b.andNot(dirty);
+            out.or(b);
+        }
+        return out;
     }
 
     /** Live slots not in an exact set; for an inexact set all live slots, inexact (the complement of a superset is not a superset). */
@@ -395,29 +469,50 @@ public final class InvertedIndex {
     }
 
     private RoaringBitmap range(String field, Filter.Op op, double bound) {
-        FieldIndex fi = fields.get(field);
-        if (fi == null || fi.numbers.isEmpty()) {
+        boolean all = false;
+        boolean none = false;
+        if (Double.isInfinite(bound)) {
+            all = bound > 0 ? (op == Filter.Op.LT || op == Filter.Op.LTE) : (op == Filter.Op.GT || op == Filter.Op.GTE);
+            none = !all;
+        }
+        if (none) {
             return new RoaringBitmap();
         }
-        NavigableSet<NumericKey> keys;
-        if (Double.isInfinite(bound)) {
-            boolean everything = bound > 0 ? (op == Filter.Op.LT || op == Filter.Op.LTE)
-                                           : (op == Filter.Op.GT || op == Filter.Op.GTE);
-            keys = everything ? fi.numbers : new TreeSet<>();
-        } else {
-            NumericKey b = NumericKey.ofDouble(bound);
-            keys = switch (op) {
+        NumericKey b = all ? null : NumericKey.ofDouble(bound);
+        RoaringBitmap out = new RoaringBitmap();
+        FieldIndex fi = fields.get(field);
+        if (fi != null && !fi.numbers.isEmpty()) {
+            NavigableSet<NumericKey> keys = all ? fi.numbers : switch (op) {
                 case GT -> fi.numbers.tailSet(b, false);
                 case GTE -> fi.numbers.tailSet(b, true);
                 case LT -> fi.numbers.headSet(b, false);
                 case LTE -> fi.numbers.headSet(b, true);
             };
+            List<Object> postings = new ArrayList<>(keys.size());
+            for (NumericKey k : keys) {
+                postings.add(fi.byValue.get(k));
+            }
+            out = union(postings);
         }
-        List<Object> postings = new ArrayList<>(keys.size());
-        for (NumericKey k : keys) {
-            postings.add(fi.byValue.get(k));
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fd != null && fd.numberCount() > 0) {
+            int from = 0;
+            int to = fd.numberCount();
+            if (!all) {
+                switch (op) {
+                    case GT -> from = base.lowerBound(fd, b, false);
+                    case GTE -> from = base.lowerBound(fd, b, true);
+                    case LT -> to = base.lowerBound(fd, b, true);
+                    case LTE -> to = base.lowerBound(fd, b, false);
+                }
+            }
+            List<Object> postings = new ArrayList<>(Math.max(0, to - from));
+            base.numberPostings(fd, from, to, postings);
+            RoaringBitmap fromBase = union(postings);
+            fromBase.andNot(dirty);
+            out.or(fromBase);
         }
-        return union(postings);
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -426,37 +521,46 @@ public final class InvertedIndex {
     /** File magic: ASCII "QVINVIDX". */
     private static final byte[] MAGIC = "QVINVIDX".getBytes(StandardCharsets.US_ASCII);
     /** Format version of {@link #writeTo}; bump when the layout changes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
-    private static final byte TAG_NULL = 0;
-    private static final byte TAG_FALSE = 1;
-    private static final byte TAG_TRUE = 2;
-    private static final byte TAG_STRING = 3;
-    private static final byte TAG_LONG = 4;
-    private static final byte TAG_DOUBLE = 5;
-    private static final byte TAG_DECIMAL = 6;
+    /** A posting reference: offset and length in the file (length 0: {@code offset} is the one slot; -1: none). */
+    private record Ref(long offset, int length) {
+        static final Ref NONE = new Ref(0, -1);
+
+        void writeTo(BinaryWriter w) throws IOException {
+            w.writeLong(offset);
+            w.writeInt(length);
+        }
+    }
+
+    /** Where one written field's parts went, for the directory. */
+    private record FieldOut(long nameOffset, int nameLength, Ref present, Ref nonScalar, Ref nul, Ref no, Ref yes,
+                            int stringCount, long stringTable, int numberCount, long numberTable) {
+    }
 
     /**
-     * Writes the index. Layout (little-endian; a "bitmap" is int32 byte length + RoaringBitmap's portable
-     * serialization; a "posting" is either a bitmap or, for a value held by one slot, int32 -1 then the int32 slot;
-     * a "string" is int32 byte length + UTF-8):
+     * Writes both layers merged. Layout (little-endian; offsets are from the start of the file; a "posting" is
+     * RoaringBitmap's portable serialization; a "ref" is int64 offset + int32 length pointing at a posting, where
+     * length 0 means the offset is itself the only slot and length -1 means no slots):
      * <pre>
      *   magic      8 bytes  "QVINVIDX"
      *   version    int32    {@value #FORMAT_VERSION}
-     *   live       bitmap   live slots
-     *   fieldCount int32
-     *   fieldCount times:
-     *     name       string
-     *     present    bitmap   slots where the field exists
-     *     nonScalar  bitmap   slots where it holds an array or object
-     *     valueCount int32
-     *     valueCount times:
-     *       tag      byte     0 null, 1 false, 2 true, 3 string, 4 int64, 5 float64, 6 decimal
-     *       payload           string for 3 and 6 (decimal as text), int64 for 4, float64 bits (int64) for 5, none else
-     *       slots    posting
+     *   body: postings, UTF-8 field names and string keys, decimal texts, and per field two tables:
+     *     string table  stringCount x 24 bytes: keyOffset int64, keyLength int32, ref; sorted by UTF-8 bytes
+     *     number table  numberCount x 25 bytes: kind byte (0 int64, 1 float64, 2 decimal), payload int64 (the
+     *                   value, the float64 bits, or the decimal text's offset), textLength int32 (decimals; else 0),
+     *                   ref; sorted by numeric value
+     *   directory (at directoryOffset):
+     *     live       ref
+     *     fieldCount int32
+     *     fieldCount times, sorted by name (UTF-8 bytes):
+     *       nameOffset int64, nameLength int32,
+     *       present ref, nonScalar ref (arrays/objects), null ref, false ref, true ref,
+     *       stringCount int32, stringTable int64, numberCount int32, numberTable int64
+     *   directoryOffset int64
      *   crc32c     int32    of every byte above
      * </pre>
-     * Fields and values are written in sorted order, so equal indexes write equal bytes.
+     * Equal contents write equal bytes, whether they came from a file layer, the heap, or both.
      */
     public void writeTo(OutputStream out) throws IOException {
         lock.readLock().lock();
@@ -464,54 +568,34 @@ public final class InvertedIndex {
             BinaryWriter w = new BinaryWriter(out);
             w.writeBytes(MAGIC);
             w.writeInt(FORMAT_VERSION);
-            writeBitmap(w, live);
-            List<String> names = new ArrayList<>(fields.keySet());
-            names.sort(JsonValues.KEY_ORDER);
-            w.writeInt(names.size());
+            Ref liveRef = writePosting(w, live);
+            TreeSet<String> names = new TreeSet<>(JsonValues.KEY_ORDER);
+            names.addAll(fields.keySet());
+            if (base != null) {
+                names.addAll(base.fields().keySet());
+            }
+            List<FieldOut> written = new ArrayList<>(names.size());
             for (String name : names) {
-                FieldIndex fi = fields.get(name);
-                w.writeString(name);
-                writeBitmap(w, fi.present);
-                writeBitmap(w, fi.nonScalar);
-                w.writeInt(fi.byValue.size());
-                // Deterministic order: null, false, true, strings sorted, then numbers ascending.
-                for (Object key : new Object[] {NullKey.NULL, Boolean.FALSE, Boolean.TRUE}) {
-                    Object posting = fi.byValue.get(key);
-                    if (posting != null) {
-                        w.writeByte(key == NullKey.NULL ? TAG_NULL : key == Boolean.FALSE ? TAG_FALSE : TAG_TRUE);
-                        writePosting(w, posting);
-                    }
-                }
-                List<String> strings = new ArrayList<>();
-                for (Object key : fi.byValue.keySet()) {
-                    if (key instanceof String s) {
-                        strings.add(s);
-                    }
-                }
-                strings.sort(JsonValues.KEY_ORDER);
-                for (String s : strings) {
-                    w.writeByte(TAG_STRING);
-                    w.writeString(s);
-                    writePosting(w, fi.byValue.get(s));
-                }
-                for (NumericKey nk : fi.numbers) {
-                    switch (nk.toNumber()) {
-                        case Long l -> {
-                            w.writeByte(TAG_LONG);
-                            w.writeLong(l);
-                        }
-                        case Double d -> {
-                            w.writeByte(TAG_DOUBLE);
-                            w.writeLong(Double.doubleToRawLongBits(d));
-                        }
-                        default -> {
-                            w.writeByte(TAG_DECIMAL);
-                            w.writeString(nk.toNumber().toString());
-                        }
-                    }
-                    writePosting(w, fi.byValue.get(nk));
+                FieldOut f = writeField(w, name);
+                if (f != null) {
+                    written.add(f);
                 }
             }
+            long directory = w.position();
+            liveRef.writeTo(w);
+            w.writeInt(written.size());
+            for (FieldOut f : written) {
+                w.writeLong(f.nameOffset());
+                w.writeInt(f.nameLength());
+                for (Ref r : new Ref[] {f.present(), f.nonScalar(), f.nul(), f.no(), f.yes()}) {
+                    r.writeTo(w);
+                }
+                w.writeInt(f.stringCount());
+                w.writeLong(f.stringTable());
+                w.writeInt(f.numberCount());
+                w.writeLong(f.numberTable());
+            }
+            w.writeLong(directory);
             w.writeChecksum();
             w.flush();
         } finally {
@@ -519,113 +603,165 @@ public final class InvertedIndex {
         }
     }
 
-    private static void writePosting(BinaryWriter w, Object posting) throws IOException {
-        if (posting instanceof Integer single) {
-            w.writeInt(-1);
-            w.writeInt(single);
-        } else {
-            writeBitmap(w, (RoaringBitmap) posting);
+    private FieldOut writeField(BinaryWriter w, String name) throws IOException {
+        RoaringBitmap present = present(name);
+        if (present.isEmpty()) {
+            return null;
         }
-    }
+        FieldIndex fi = fields.get(name);
+        MappedPostings.FieldDir fd = base == null ? null : base.field(name);
+        long nameOffset = w.position();
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        w.writeBytes(nameBytes);
+        Ref presentRef = writePosting(w, present);
+        Ref nonScalarRef = writePosting(w, nonScalar(name));
+        Ref[] fixed = new Ref[3];
+        Object[] fixedKeys = {NullKey.NULL, Boolean.FALSE, Boolean.TRUE};
+        for (int i = 0; i < 3; i++) {
+            fixed[i] = writePosting(w, merged(fd, fi, fixedKeys[i], -1));
+        }
 
-    private static void writeBitmap(BinaryWriter w, RoaringBitmap bm) throws IOException {
-        int size = bm.serializedSizeInBytes();
-        ByteBuffer buf = ByteBuffer.allocate(size);
-        bm.serialize(buf);
-        w.writeInt(size);
-        w.writeBytes(buf.array(), 0, size);
+        // Strings: merge the base's sorted keys with the heap's, writing key text and posting as we go.
+        List<String> heapStrings = new ArrayList<>();
+        if (fi != null) {
+            for (Object key : fi.byValue.keySet()) {
+                if (key instanceof String str) {
+                    heapStrings.add(str);
+                }
+            }
+        }
+        heapStrings.sort(JsonValues.KEY_ORDER);
+        List<long[]> stringEntries = new ArrayList<>();
+        int baseStrings = fd == null ? 0 : fd.stringCount();
+        int i = 0;
+        int j = 0;
+        while (i < baseStrings || j < heapStrings.size()) {
+            String bk = i < baseStrings ? base.stringAt(fd, i) : null;
+            String hk = j < heapStrings.size() ? heapStrings.get(j) : null;
+            int c = bk == null ? 1 : hk == null ? -1 : JsonValues.KEY_ORDER.compare(bk, hk);
+            String key = c <= 0 ? bk : hk;
+            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
+            if (c <= 0) {
+                i++;
+            }
+            if (c >= 0) {
+                j++;
+            }
+            if (!posting.isEmpty()) {
+                byte[] kb = key.getBytes(StandardCharsets.UTF_8);
+                long keyOffset = w.position();
+                w.writeBytes(kb);
+                Ref r = writePosting(w, posting);
+                stringEntries.add(new long[] {keyOffset, kb.length, r.offset(), r.length()});
+            }
+        }
+        long stringTable = w.position();
+        for (long[] e : stringEntries) {
+            w.writeLong(e[0]);
+            w.writeInt((int) e[1]);
+            w.writeLong(e[2]);
+            w.writeInt((int) e[3]);
+        }
+
+        // Numbers: the same merge in value order.
+        List<NumericKey> heapNumbers = fi == null ? List.of() : new ArrayList<>(fi.numbers);
+        List<Object[]> numberEntries = new ArrayList<>();
+        int baseNumbers = fd == null ? 0 : fd.numberCount();
+        i = 0;
+        j = 0;
+        while (i < baseNumbers || j < heapNumbers.size()) {
+            NumericKey bk = i < baseNumbers ? base.numberAt(fd, i) : null;
+            NumericKey hk = j < heapNumbers.size() ? heapNumbers.get(j) : null;
+            int c = bk == null ? 1 : hk == null ? -1 : bk.compareTo(hk);
+            NumericKey key = c <= 0 ? bk : hk;
+            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
+            if (c <= 0) {
+                i++;
+            }
+            if (c >= 0) {
+                j++;
+            }
+            if (!posting.isEmpty()) {
+                long textOffset = 0;
+                int textLength = 0;
+                if (!(key.toNumber() instanceof Long) && !(key.toNumber() instanceof Double)) {
+                    byte[] text = key.toNumber().toString().getBytes(StandardCharsets.US_ASCII);
+                    textOffset = w.position();
+                    textLength = text.length;
+                    w.writeBytes(text);
+                }
+                numberEntries.add(new Object[] {key, textOffset, textLength, writePosting(w, posting)});
+            }
+        }
+        long numberTable = w.position();
+        for (Object[] e : numberEntries) {
+            NumericKey key = (NumericKey) e[0];
+            switch (key.toNumber()) {
+                case Long l -> {
+                    w.writeByte(MappedPostings.KIND_LONG);
+                    w.writeLong(l);
+                }
+                case Double d -> {
+                    w.writeByte(MappedPostings.KIND_DOUBLE);
+                    w.writeLong(Double.doubleToRawLongBits(d));
+                }
+                default -> {
+                    w.writeByte(MappedPostings.KIND_DECIMAL);
+                    w.writeLong((Long) e[1]);
+                }
+            }
+            w.writeInt((Integer) e[2]);
+            ((Ref) e[3]).writeTo(w);
+        }
+        return new FieldOut(nameOffset, nameBytes.length, presentRef, nonScalarRef, fixed[0], fixed[1], fixed[2],
+                stringEntries.size(), stringTable, numberEntries.size(), numberTable);
     }
 
     /**
-     * Reads an index written by {@link #writeTo}, checksum first. Costs a copy of the bitmaps onto the heap, no JSON
-     * decoding; see the benchmarks for its time against {@link #rebuild}.
+     * The current posting of one key: the base's (entry {@code baseIndex} of its string or number table, or looked
+     * up when -1) minus dirty slots, plus the heap's.
+     */
+    private RoaringBitmap merged(MappedPostings.FieldDir fd, FieldIndex fi, Object key, int baseIndex) {
+        RoaringBitmap out = fi == null ? new RoaringBitmap() : copyOf(fi.byValue.get(key));
+        if (fd != null) {
+            RoaringBitmap b = baseIndex < 0 ? base.posting(fd, key)
+                    : base.bitmapAt(key instanceof String ? base.stringPostingRef(fd, baseIndex)
+                                                          : base.numberPostingRef(fd, baseIndex));
+            if (b != null) {
+                b.andNot(dirty);
+                out.or(b);
+            }
+        }
+        return out;
+    }
+
+    private static Ref writePosting(BinaryWriter w, RoaringBitmap bm) throws IOException {
+        int n = bm.getCardinality();
+        if (n == 0) {
+            return Ref.NONE;
+        }
+        if (n == 1) {
+            return new Ref(bm.first(), 0);
+        }
+        long offset = w.position();
+        RoaringBitmap copy = bm.clone();
+        copy.runOptimize(); // dense ranges (live, present) shrink to run containers
+        int size = copy.serializedSizeInBytes();
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        copy.serialize(buf);
+        w.writeBytes(buf.array(), 0, size);
+        return new Ref(offset, size);
+    }
+
+    /**
+     * Opens an index over a file written by {@link #writeTo}: checksum, then the field directory; values and postings
+     * stay in the segment until a query reads them. Writes go to the heap layer on top.
      *
      * @param source names the file in error messages
      * @throws dev.quiver.CorruptDataException when the bytes fail any check
      */
     public static InvertedIndex readFrom(MemorySegment segment, String source) {
-        BinaryReader.verifyChecksum(segment, source);
-        BinaryReader r = new BinaryReader(segment.asSlice(0, segment.byteSize() - 4), source);
-        r.expectMagic(MAGIC, FORMAT_VERSION);
-        InvertedIndex index = new InvertedIndex();
-        index.live.or(readBitmap(r));
-        int fieldCount = r.readLength("field count", r.remaining());
-        for (int i = 0; i < fieldCount; i++) {
-            String name = r.readString();
-            FieldIndex fi = new FieldIndex();
-            fi.present.or(readBitmap(r));
-            fi.nonScalar.or(readBitmap(r));
-            int valueCount = r.readLength("value count", r.remaining());
-            for (int j = 0; j < valueCount; j++) {
-                byte tag = r.readByte();
-                Object key = switch (tag) {
-                    case TAG_NULL -> NullKey.NULL;
-                    case TAG_FALSE -> Boolean.FALSE;
-                    case TAG_TRUE -> Boolean.TRUE;
-                    case TAG_STRING -> r.readString();
-                    case TAG_LONG -> NumericKey.ofLong(r.readLong());
-                    case TAG_DOUBLE -> {
-                        double d = Double.longBitsToDouble(r.readLong());
-                        if (!Double.isFinite(d)) {
-                            throw r.corrupt("non-finite number key in field '" + name + "'");
-                        }
-                        yield NumericKey.ofDouble(d);
-                    }
-                    case TAG_DECIMAL -> {
-                        String text = r.readString();
-                        try {
-                            yield NumericKey.of(new BigDecimal(text));
-                        } catch (NumberFormatException e) {
-                            throw r.corrupt("bad decimal key '" + text + "' in field '" + name + "'");
-                        }
-                    }
-                    default -> throw r.corrupt("unknown value tag " + tag + " in field '" + name + "'");
-                };
-                Object posting = readPosting(r);
-                if (fi.byValue.containsKey(key)) {
-                    throw r.corrupt("repeated value in field '" + name + "'");
-                }
-                fi.byValue.put(key, posting);
-                if (key instanceof NumericKey nk) {
-                    fi.numbers.add(nk);
-                }
-            }
-            index.fields.put(name, fi);
-        }
-        if (r.remaining() != 0) {
-            throw r.corrupt(r.remaining() + " unexpected trailing bytes");
-        }
-        return index;
-    }
-
-    private static Object readPosting(BinaryReader r) {
-        long at = r.position();
-        int n = r.readInt();
-        if (n == -1) {
-            int slot = r.readInt();
-            if (slot < 0) {
-                throw r.corrupt("negative slot " + slot + " at offset " + at);
-            }
-            return slot;
-        }
-        r.seek(at);
-        RoaringBitmap bm = readBitmap(r);
-        if (bm.getCardinality() < 2) {
-            throw r.corrupt("posting of " + bm.getCardinality() + " slots stored as a bitmap at offset " + at);
-        }
-        return bm;
-    }
-
-    private static RoaringBitmap readBitmap(BinaryReader r) {
-        int size = r.readLength("bitmap length", r.remaining());
-        MemorySegment bytes = r.slice(size);
-        RoaringBitmap bm = new RoaringBitmap();
-        try {
-            bm.deserialize(bytes.asByteBuffer());
-        } catch (IOException | RuntimeException e) {
-            throw r.corrupt("bad bitmap at offset " + (r.position() - size) + ": " + e.getMessage());
-        }
-        return bm;
+        return new InvertedIndex(MappedPostings.open(segment, source, MAGIC, FORMAT_VERSION));
     }
 
     /** Builds an index from every live slot's metadata (the alternative to {@link #readFrom}). */
