@@ -42,7 +42,7 @@ class NumericKeyTest {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
         List<Number> numbers = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 250; i++) {
             numbers.add(random(rnd));
         }
         for (Number a : numbers) {
