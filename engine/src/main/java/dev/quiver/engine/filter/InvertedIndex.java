@@ -1,25 +1,19 @@
 package dev.quiver.engine.filter;
 
 import dev.quiver.Filter;
-import dev.quiver.engine.meta.BinaryWriter;
 import dev.quiver.engine.meta.JsonValues;
 import dev.quiver.engine.meta.NumericKey;
-import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntFunction;
 
@@ -42,107 +36,8 @@ import java.util.function.IntFunction;
  */
 public final class InvertedIndex {
 
-    /** Stands for a JSON null in the value maps. */
-    private enum NullKey { NULL }
-
-    /** What the index holds for one field. */
-    private static final class FieldIndex {
-        final RoaringBitmap present = new RoaringBitmap();
-        final RoaringBitmap nonScalar = new RoaringBitmap();
-        /**
-         * Keys: String, Boolean, NumericKey, NullKey. A posting is an {@code Integer} while one slot holds the value
-         * and a {@link RoaringBitmap} from two on: unique values (titles, timestamps, scores) are common in metadata
-         * and a one-element bitmap costs about ten times a boxed int.
-         */
-        final Map<Object, Object> byValue = new HashMap<>();
-        /** The numeric keys of {@link #byValue}, in value order, for ranges. */
-        final NavigableSet<NumericKey> numbers = new TreeSet<>();
-
-        boolean isEmpty() {
-            return present.isEmpty();
-        }
-
-        void add(Object key, int slot) {
-            Object posting = byValue.get(key);
-            switch (posting) {
-                case null -> {
-                    byValue.put(key, slot);
-                    if (key instanceof NumericKey nk) {
-                        numbers.add(nk);
-                    }
-                }
-                case Integer single -> {
-                    if (single != slot) {
-                        byValue.put(key, RoaringBitmap.bitmapOf(Math.min(single, slot), Math.max(single, slot)));
-                    }
-                }
-                default -> ((RoaringBitmap) posting).add(slot);
-            }
-        }
-
-        void remove(Object key, int slot) {
-            Object posting = byValue.get(key);
-            switch (posting) {
-                case null -> { }
-                case Integer single -> {
-                    if (single == slot) {
-                        byValue.remove(key);
-                        if (key instanceof NumericKey nk) {
-                            numbers.remove(nk);
-                        }
-                    }
-                }
-                default -> {
-                    RoaringBitmap bm = (RoaringBitmap) posting;
-                    bm.remove(slot);
-                    if (bm.getCardinality() == 1) {
-                        byValue.put(key, bm.first()); // back to the compact form, so churn does not leak memory
-                    }
-                }
-            }
-        }
-    }
-
-    /** A posting as a new bitmap the caller may modify. */
-    private static RoaringBitmap copyOf(Object posting) {
-        return switch (posting) {
-            case null -> new RoaringBitmap();
-            case Integer single -> RoaringBitmap.bitmapOf(single);
-            default -> ((RoaringBitmap) posting).clone();
-        };
-    }
-
-    /** The union of postings, as a new bitmap. */
-    private static RoaringBitmap union(Iterable<?> postings) {
-        List<RoaringBitmap> bitmaps = new ArrayList<>();
-        int[] singles = new int[16];
-        int n = 0;
-        for (Object posting : postings) {
-            switch (posting) {
-                case null -> { }
-                case Integer single -> {
-                    if (n == singles.length) {
-                        singles = Arrays.copyOf(singles, n * 2);
-                    }
-                    singles[n++] = single;
-                }
-                default -> bitmaps.add((RoaringBitmap) posting);
-            }
-        }
-        RoaringBitmap out = switch (bitmaps.size()) {
-            case 0 -> new RoaringBitmap();
-            case 1 -> bitmaps.getFirst().clone();
-            default -> FastAggregation.or(bitmaps.iterator());
-        };
-        if (n > 0) {
-            Arrays.sort(singles, 0, n); // sorted adds append to Roaring containers instead of inserting
-            out.or(RoaringBitmap.bitmapOf(Arrays.copyOf(singles, n)));
-        }
-        return out;
-    }
-
     private final RoaringBitmap live = new RoaringBitmap();
-    private final Map<String, FieldIndex> fields = new HashMap<>();
+    private final Map<String, HeapFieldPostings> fields = new HashMap<>();
     /** The file layer, or null. */
     private final MappedPostings base;
     /** Live slots of the base when it was opened. */
@@ -236,7 +131,7 @@ public final class InvertedIndex {
             return;
         }
         for (Map.Entry<String, Object> e : metadata.entrySet()) {
-            FieldIndex fi = fields.computeIfAbsent(e.getKey(), k -> new FieldIndex());
+            HeapFieldPostings fi = fields.computeIfAbsent(e.getKey(), k -> new HeapFieldPostings());
             fi.present.add(slot);
             Object v = e.getValue();
             if (!JsonValues.isScalar(v)) {
@@ -252,7 +147,7 @@ public final class InvertedIndex {
             return;
         }
         for (Map.Entry<String, Object> e : metadata.entrySet()) {
-            FieldIndex fi = fields.get(e.getKey());
+            HeapFieldPostings fi = fields.get(e.getKey());
             if (fi == null) {
                 continue;
             }
@@ -403,7 +298,7 @@ public final class InvertedIndex {
      * the answer to every slot holding an array or object in the field (inexact).
      */
     private Resolution valueSet(String field, List<?> values) {
-        FieldIndex fi = fields.get(field);
+        HeapFieldPostings fi = fields.get(field);
         MappedPostings.FieldDir fd = base == null ? null : base.field(field);
         if (fi == null && fd == null) {
             return exact(new RoaringBitmap());
@@ -425,9 +320,10 @@ public final class InvertedIndex {
                 parts.add(nonScalar(field));
             }
         }
-        RoaringBitmap union = parts.size() == 1 ? copyOf(parts.getFirst()) : union(parts);
+        RoaringBitmap union = parts.size() == 1 ? HeapFieldPostings.copyOf(parts.getFirst())
+                                                : HeapFieldPostings.union(parts);
         if (!baseParts.isEmpty()) {
-            RoaringBitmap fromBase = union(baseParts);
+            RoaringBitmap fromBase = HeapFieldPostings.union(baseParts);
             fromBase.andNot(dirty);
             union.or(fromBase);
         }
@@ -435,8 +331,8 @@ public final class InvertedIndex {
     }
 
     /** Slots where the field is present, both layers. */
-    private RoaringBitmap present(String field) {
-        FieldIndex fi = fields.get(field);
+    RoaringBitmap present(String field) {
+        HeapFieldPostings fi = fields.get(field);
         RoaringBitmap out = fi == null ? new RoaringBitmap() : fi.present.clone();
         MappedPostings.FieldDir fd = base == null ? null : base.field(field);
         if (fd != null) {
@@ -448,8 +344,8 @@ public final class InvertedIndex {
     }
 
     /** Slots where the field holds an array or object, both layers. */
-    private RoaringBitmap nonScalar(String field) {
-        FieldIndex fi = fields.get(field);
+    RoaringBitmap nonScalar(String field) {
+        HeapFieldPostings fi = fields.get(field);
         RoaringBitmap out = fi == null ? new RoaringBitmap() : fi.nonScalar.clone();
         MappedPostings.FieldDir fd = base == null ? null : base.field(field);
         if (fd != null) {
@@ -480,7 +376,7 @@ public final class InvertedIndex {
         }
         NumericKey b = all ? null : NumericKey.ofDouble(bound);
         RoaringBitmap out = new RoaringBitmap();
-        FieldIndex fi = fields.get(field);
+        HeapFieldPostings fi = fields.get(field);
         if (fi != null && !fi.numbers.isEmpty()) {
             NavigableSet<NumericKey> keys = all ? fi.numbers : switch (op) {
                 case GT -> fi.numbers.tailSet(b, false);
@@ -492,7 +388,7 @@ public final class InvertedIndex {
             for (NumericKey k : keys) {
                 postings.add(fi.byValue.get(k));
             }
-            out = union(postings);
+            out = HeapFieldPostings.union(postings);
         }
         MappedPostings.FieldDir fd = base == null ? null : base.field(field);
         if (fd != null && fd.numberCount() > 0) {
@@ -508,7 +404,7 @@ public final class InvertedIndex {
             }
             List<Object> postings = new ArrayList<>(Math.max(0, to - from));
             base.numberPostings(fd, from, to, postings);
-            RoaringBitmap fromBase = union(postings);
+            RoaringBitmap fromBase = HeapFieldPostings.union(postings);
             fromBase.andNot(dirty);
             out.or(fromBase);
         }
@@ -518,239 +414,38 @@ public final class InvertedIndex {
     // ---------------------------------------------------------------------------------------------------------
     // Persistence
 
-    /** File magic: ASCII "QVINVIDX". */
-    private static final byte[] MAGIC = "QVINVIDX".getBytes(StandardCharsets.US_ASCII);
     /** Format version of {@link #writeTo}; bump when the layout changes. */
     public static final int FORMAT_VERSION = 2;
 
-    /** A posting reference: offset and length in the file (length 0: {@code offset} is the one slot; -1: none). */
-    private record Ref(long offset, int length) {
-        static final Ref NONE = new Ref(0, -1);
-
-        void writeTo(BinaryWriter w) throws IOException {
-            w.writeLong(offset);
-            w.writeInt(length);
-        }
-    }
-
-    /** Where one written field's parts went, for the directory. */
-    private record FieldOut(long nameOffset, int nameLength, Ref present, Ref nonScalar, Ref nul, Ref no, Ref yes,
-                            int stringCount, long stringTable, int numberCount, long numberTable) {
-    }
-
     /**
-     * Writes both layers merged. Layout (little-endian; offsets are from the start of the file; a "posting" is
-     * RoaringBitmap's portable serialization; a "ref" is int64 offset + int32 length pointing at a posting, where
-     * length 0 means the offset is itself the only slot and length -1 means no slots):
-     * <pre>
-     *   magic      8 bytes  "QVINVIDX"
-     *   version    int32    {@value #FORMAT_VERSION}
-     *   body: postings, UTF-8 field names and string keys, decimal texts, and per field two tables:
-     *     string table  stringCount x 24 bytes: keyOffset int64, keyLength int32, ref; sorted by UTF-8 bytes
-     *     number table  numberCount x 25 bytes: kind byte (0 int64, 1 float64, 2 decimal), payload int64 (the
-     *                   value, the float64 bits, or the decimal text's offset), textLength int32 (decimals; else 0),
-     *                   ref; sorted by numeric value
-     *   directory (at directoryOffset):
-     *     live       ref
-     *     fieldCount int32
-     *     fieldCount times, sorted by name (UTF-8 bytes):
-     *       nameOffset int64, nameLength int32,
-     *       present ref, nonScalar ref (arrays/objects), null ref, false ref, true ref,
-     *       stringCount int32, stringTable int64, numberCount int32, numberTable int64
-     *   directoryOffset int64
-     *   crc32c     int32    of every byte above
-     * </pre>
-     * Equal contents write equal bytes, whether they came from a file layer, the heap, or both.
+     * Writes both layers merged into one file ({@link IndexFileWriter} documents the layout). Equal contents write
+     * equal bytes, whether they came from a file layer, the heap, or both.
      */
     public void writeTo(OutputStream out) throws IOException {
         lock.readLock().lock();
         try {
-            BinaryWriter w = new BinaryWriter(out);
-            w.writeBytes(MAGIC);
-            w.writeInt(FORMAT_VERSION);
-            Ref liveRef = writePosting(w, live);
-            TreeSet<String> names = new TreeSet<>(JsonValues.KEY_ORDER);
-            names.addAll(fields.keySet());
-            if (base != null) {
-                names.addAll(base.fields().keySet());
-            }
-            List<FieldOut> written = new ArrayList<>(names.size());
-            for (String name : names) {
-                FieldOut f = writeField(w, name);
-                if (f != null) {
-                    written.add(f);
-                }
-            }
-            long directory = w.position();
-            liveRef.writeTo(w);
-            w.writeInt(written.size());
-            for (FieldOut f : written) {
-                w.writeLong(f.nameOffset());
-                w.writeInt(f.nameLength());
-                for (Ref r : new Ref[] {f.present(), f.nonScalar(), f.nul(), f.no(), f.yes()}) {
-                    r.writeTo(w);
-                }
-                w.writeInt(f.stringCount());
-                w.writeLong(f.stringTable());
-                w.writeInt(f.numberCount());
-                w.writeLong(f.numberTable());
-            }
-            w.writeLong(directory);
-            w.writeChecksum();
-            w.flush();
+            new IndexFileWriter(this).write(out);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private FieldOut writeField(BinaryWriter w, String name) throws IOException {
-        RoaringBitmap present = present(name);
-        if (present.isEmpty()) {
-            return null;
-        }
-        FieldIndex fi = fields.get(name);
-        MappedPostings.FieldDir fd = base == null ? null : base.field(name);
-        long nameOffset = w.position();
-        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        w.writeBytes(nameBytes);
-        Ref presentRef = writePosting(w, present);
-        Ref nonScalarRef = writePosting(w, nonScalar(name));
-        Ref[] fixed = new Ref[3];
-        Object[] fixedKeys = {NullKey.NULL, Boolean.FALSE, Boolean.TRUE};
-        for (int i = 0; i < 3; i++) {
-            fixed[i] = writePosting(w, merged(fd, fi, fixedKeys[i], -1));
-        }
+    // Package-private views for IndexFileWriter, called under the read lock.
 
-        // Strings: merge the base's sorted keys with the heap's, writing key text and posting as we go.
-        List<String> heapStrings = new ArrayList<>();
-        if (fi != null) {
-            for (Object key : fi.byValue.keySet()) {
-                if (key instanceof String str) {
-                    heapStrings.add(str);
-                }
-            }
-        }
-        heapStrings.sort(JsonValues.KEY_ORDER);
-        List<long[]> stringEntries = new ArrayList<>();
-        int baseStrings = fd == null ? 0 : fd.stringCount();
-        int i = 0;
-        int j = 0;
-        while (i < baseStrings || j < heapStrings.size()) {
-            String bk = i < baseStrings ? base.stringAt(fd, i) : null;
-            String hk = j < heapStrings.size() ? heapStrings.get(j) : null;
-            int c = bk == null ? 1 : hk == null ? -1 : JsonValues.KEY_ORDER.compare(bk, hk);
-            String key = c <= 0 ? bk : hk;
-            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
-            if (c <= 0) {
-                i++;
-            }
-            if (c >= 0) {
-                j++;
-            }
-            if (!posting.isEmpty()) {
-                byte[] kb = key.getBytes(StandardCharsets.UTF_8);
-                long keyOffset = w.position();
-                w.writeBytes(kb);
-                Ref r = writePosting(w, posting);
-                stringEntries.add(new long[] {keyOffset, kb.length, r.offset(), r.length()});
-            }
-        }
-        long stringTable = w.position();
-        for (long[] e : stringEntries) {
-            w.writeLong(e[0]);
-            w.writeInt((int) e[1]);
-            w.writeLong(e[2]);
-            w.writeInt((int) e[3]);
-        }
-
-        // Numbers: the same merge in value order.
-        List<NumericKey> heapNumbers = fi == null ? List.of() : new ArrayList<>(fi.numbers);
-        List<Object[]> numberEntries = new ArrayList<>();
-        int baseNumbers = fd == null ? 0 : fd.numberCount();
-        i = 0;
-        j = 0;
-        while (i < baseNumbers || j < heapNumbers.size()) {
-            NumericKey bk = i < baseNumbers ? base.numberAt(fd, i) : null;
-            NumericKey hk = j < heapNumbers.size() ? heapNumbers.get(j) : null;
-            int c = bk == null ? 1 : hk == null ? -1 : bk.compareTo(hk);
-            NumericKey key = c <= 0 ? bk : hk;
-            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
-            if (c <= 0) {
-                i++;
-            }
-            if (c >= 0) {
-                j++;
-            }
-            if (!posting.isEmpty()) {
-                long textOffset = 0;
-                int textLength = 0;
-                if (!(key.toNumber() instanceof Long) && !(key.toNumber() instanceof Double)) {
-                    byte[] text = key.toNumber().toString().getBytes(StandardCharsets.US_ASCII);
-                    textOffset = w.position();
-                    textLength = text.length;
-                    w.writeBytes(text);
-                }
-                numberEntries.add(new Object[] {key, textOffset, textLength, writePosting(w, posting)});
-            }
-        }
-        long numberTable = w.position();
-        for (Object[] e : numberEntries) {
-            NumericKey key = (NumericKey) e[0];
-            switch (key.toNumber()) {
-                case Long l -> {
-                    w.writeByte(MappedPostings.KIND_LONG);
-                    w.writeLong(l);
-                }
-                case Double d -> {
-                    w.writeByte(MappedPostings.KIND_DOUBLE);
-                    w.writeLong(Double.doubleToRawLongBits(d));
-                }
-                default -> {
-                    w.writeByte(MappedPostings.KIND_DECIMAL);
-                    w.writeLong((Long) e[1]);
-                }
-            }
-            w.writeInt((Integer) e[2]);
-            ((Ref) e[3]).writeTo(w);
-        }
-        return new FieldOut(nameOffset, nameBytes.length, presentRef, nonScalarRef, fixed[0], fixed[1], fixed[2],
-                stringEntries.size(), stringTable, numberEntries.size(), numberTable);
+    RoaringBitmap liveView() {
+        return live;
     }
 
-    /**
-     * The current posting of one key: the base's (entry {@code baseIndex} of its string or number table, or looked
-     * up when -1) minus dirty slots, plus the heap's.
-     */
-    private RoaringBitmap merged(MappedPostings.FieldDir fd, FieldIndex fi, Object key, int baseIndex) {
-        RoaringBitmap out = fi == null ? new RoaringBitmap() : copyOf(fi.byValue.get(key));
-        if (fd != null) {
-            RoaringBitmap b = baseIndex < 0 ? base.posting(fd, key)
-                    : base.bitmapAt(key instanceof String ? base.stringPostingRef(fd, baseIndex)
-                                                          : base.numberPostingRef(fd, baseIndex));
-            if (b != null) {
-                b.andNot(dirty);
-                out.or(b);
-            }
-        }
-        return out;
+    Map<String, HeapFieldPostings> heapFields() {
+        return fields;
     }
 
-    private static Ref writePosting(BinaryWriter w, RoaringBitmap bm) throws IOException {
-        int n = bm.getCardinality();
-        if (n == 0) {
-            return Ref.NONE;
-        }
-        if (n == 1) {
-            return new Ref(bm.first(), 0);
-        }
-        long offset = w.position();
-        RoaringBitmap copy = bm.clone();
-        copy.runOptimize(); // dense ranges (live, present) shrink to run containers
-        int size = copy.serializedSizeInBytes();
-        ByteBuffer buf = ByteBuffer.allocate(size);
-        copy.serialize(buf);
-        w.writeBytes(buf.array(), 0, size);
-        return new Ref(offset, size);
+    MappedPostings base() {
+        return base;
+    }
+
+    RoaringBitmap dirty() {
+        return dirty;
     }
 
     /**
@@ -761,7 +456,7 @@ public final class InvertedIndex {
      * @throws dev.quiver.CorruptDataException when the bytes fail any check
      */
     public static InvertedIndex readFrom(MemorySegment segment, String source) {
-        return new InvertedIndex(MappedPostings.open(segment, source, MAGIC, FORMAT_VERSION));
+        return new InvertedIndex(MappedPostings.open(segment, source, IndexFileWriter.MAGIC, FORMAT_VERSION));
     }
 
     /** Builds an index from every live slot's metadata (the alternative to {@link #readFrom}). */
