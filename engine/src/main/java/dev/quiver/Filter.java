@@ -178,5 +178,9 @@ public sealed interface Filter {
         if (field == null || field.isEmpty()) {
             throw new InvalidFilterException("invalid filter: field name must be a non-empty string");
         }
+        if (field.charAt(0) == '$') {
+            // The dialect reserves $-names for operators; a field named so could not be written and read back.
+            throw new InvalidFilterException("invalid filter: unknown operator: " + field);
+        }
     }
 }
