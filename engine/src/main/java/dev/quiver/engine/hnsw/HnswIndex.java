@@ -631,7 +631,7 @@ public final class HnswIndex implements AutoCloseable {
         boolean exact = switch (mode) {
             case EXACT -> true;
             case GRAPH -> false;
-            case AUTO -> useExact(liveNow, filter, accepted);
+            case AUTO -> useExact(liveNow, filter, accepted, Math.max(efSearch, k));
         };
         if (!exact) {
             int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
@@ -647,19 +647,25 @@ public final class HnswIndex implements AutoCloseable {
         return hits(state.results.drainReversed(state.hitSlots, state.hitScores), state);
     }
 
-    private boolean useExact(int liveNow, SlotFilter filter, int accepted) {
-        if (config.exactCutover() > 0 && (long) liveNow * dim < config.exactCutover()) {
+    /**
+     * The AUTO choice: scan exactly when the candidates are fewer than {@code exactScanFactor * ef} (where the scan
+     * costs no more than the graph, see {@link HnswConfig#DEFAULT_EXACT_SCAN_FACTOR}), or when a filter accepts under
+     * {@link #EXACT_FILTER_RATIO} of the live slots (a filtered traversal must visit about ef / ratio nodes).
+     */
+    private boolean useExact(int liveNow, SlotFilter filter, int accepted, int ef) {
+        long limit = (long) config.exactScanFactor() * ef;
+        if (liveNow < limit) {
             return true;
         }
         if (filter == null || accepted < 0) {
             return false;
         }
-        return (long) accepted * dim < config.exactCutover() || accepted < EXACT_FILTER_RATIO * liveNow;
+        return accepted < limit || accepted < EXACT_FILTER_RATIO * liveNow;
     }
 
-    /** Whether an unfiltered AUTO search currently takes the exact path. */
-    public boolean usesExactPath() {
-        return useExact(live.get(), null, -1);
+    /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
+    public boolean usesExactPath(int ef) {
+        return useExact(live.get(), null, -1, ef);
     }
 
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
@@ -689,7 +695,11 @@ public final class HnswIndex implements AutoCloseable {
             FloatScorer exact = new FloatScorer(store, q);
             state.ensureGather(found);
             exact.score(state.hitSlots, found, state.hitScores, state);
-            NeighborSelector.sortByScore(state.hitSlots, state.hitScores, found);
+            ScoreHeap best = state.results; // empty again after the drain above
+            for (int i = 0; i < found; i++) {
+                best.offerBounded(state.hitScores[i], state.hitSlots[i], k);
+            }
+            found = best.drainReversed(state.hitSlots, state.hitScores);
         }
         return Math.min(found, k);
     }
@@ -854,7 +864,8 @@ public final class HnswIndex implements AutoCloseable {
         }
         Sq8Store q = quant;
         return new IndexStats(numLayers, count == 0 ? 0 : (double) sum / count, max, count == 0 ? 0 : min,
-                store.reservedBytes(), layers.reservedBytes(), q == null ? 0 : q.reservedBytes(), usesExactPath());
+                store.reservedBytes(), layers.reservedBytes(), q == null ? 0 : q.reservedBytes(),
+                usesExactPath(defaultEfSearch(10)));
     }
 
     @Override
