@@ -11,9 +11,10 @@ import dev.quiver.Metric;
  * @param efConstruction beam width while linking a new node, at least 1
  * @param seed           seed of the level draw; a single-threaded build with a fixed seed is deterministic
  * @param buildThreads   threads used by {@link HnswIndex#insertBatch}; 0 means all available processors
- * @param exactScanFactor {@code AUTO} searches scan exactly while the candidates (live slots, or a filter's
- *                       accepted count) number fewer than {@code exactScanFactor * max(efSearch, k)}; 0 disables the
- *                       automatic exact path. Measured default in bench/results/hnsw.md.
+ * @param exactScanFactor {@code AUTO} searches scan exactly while the live slots number fewer than
+ *                       {@code exactScanFactor * max(efSearch, k)}; 0 disables this unfiltered cut-over (filtered
+ *                       searches still scan the accepted slots exactly when they are few). Measured default in
+ *                       bench/results/hnsw.md.
  */
 public record HnswConfig(int dim, Metric metric, int m, int efConstruction, long seed, int buildThreads,
                          int exactScanFactor) {

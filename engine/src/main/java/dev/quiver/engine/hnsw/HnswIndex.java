@@ -662,9 +662,6 @@ public final class HnswIndex implements AutoCloseable {
      * ef / ratio nodes).
      */
     private boolean useExact(int liveNow, SlotFilter filter, int accepted, int ef) {
-        if (config.exactScanFactor() == 0) {
-            return false;
-        }
         if (liveNow < (long) config.exactScanFactor() * ef) {
             return true;
         }
