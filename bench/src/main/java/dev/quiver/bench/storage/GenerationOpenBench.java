@@ -28,36 +28,44 @@ public final class GenerationOpenBench {
     public static void main(String[] args) throws Exception {
         Path base = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("quiver-open-bench");
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        System.out.println("| vector file | write (s) | open + map, median (ms) | p90 (ms) | max (ms) | verify (s) |");
-        System.out.println("|---|---|---|---|---|---|");
-        for (long mib : new long[] {16, 256, 1024}) {
-            Path dir = Files.createDirectories(base.resolve("db-" + mib));
-            int records = (int) ((mib << 20) / STRIDE);
+        long[] sizesMiB = {16, 256, 1024};
+        Path[] dirs = new Path[sizesMiB.length];
+        int[] records = new int[sizesMiB.length];
+        double[] writeSeconds = new double[sizesMiB.length];
+        for (int k = 0; k < sizesMiB.length; k++) {
+            dirs[k] = Files.createDirectories(base.resolve("db-" + sizesMiB[k]));
+            records[k] = (int) ((sizesMiB[k] << 20) / STRIDE);
             long writeStart = System.nanoTime();
-            write(dir, records);
-            double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-            double[] millis = new double[repeats];
-            for (int i = -20; i < repeats; i++) { // 20 warm-up opens
+            write(dirs[k], records[k]);
+            writeSeconds[k] = (System.nanoTime() - writeStart) / 1e9;
+        }
+        // Opens of the three sizes interleaved, so that machine noise hits them alike; 20 warm-up rounds.
+        double[][] millis = new double[sizesMiB.length][repeats];
+        for (int i = -20; i < repeats; i++) {
+            for (int k = 0; k < sizesMiB.length; k++) {
                 long t0 = System.nanoTime();
-                try (GenerationStore store = GenerationStore.open(dir, 0);
+                try (GenerationStore store = GenerationStore.open(dirs[k], 0);
                      Slab slab = store.current().openSlab("vectors", STRIDE)) {
-                    if (slab.capacity() < records) {
+                    if (slab.capacity() < records[k]) {
                         throw new AssertionError("slab too small");
                     }
                 }
                 if (i >= 0) {
-                    millis[i] = (System.nanoTime() - t0) / 1e6;
+                    millis[k][i] = (System.nanoTime() - t0) / 1e6;
                 }
             }
-            Arrays.sort(millis);
+        }
+        System.out.println("| vector file | write (s) | open + map, median (ms) | p90 (ms) | max (ms) | verify (ms) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int k = 0; k < sizesMiB.length; k++) {
+            Arrays.sort(millis[k]);
             long verifyStart = System.nanoTime();
-            try (GenerationStore store = GenerationStore.open(dir, 0)) {
+            try (GenerationStore store = GenerationStore.open(dirs[k], 0)) {
                 store.current().verify();
             }
-            double verifySeconds = (System.nanoTime() - verifyStart) / 1e9;
-            System.out.printf("| %d MiB | %.2f | %.3f | %.3f | %.3f | %.2f |%n", mib, writeSeconds,
-                    millis[repeats / 2], millis[repeats * 9 / 10], millis[repeats - 1], verifySeconds);
-            WalAppendBench.deleteTree(dir);
+            double verifyMillis = (System.nanoTime() - verifyStart) / 1e6;
+            System.out.printf("| %d MiB | %.2f | %.3f | %.3f | %.3f | %.1f |%n", sizesMiB[k], writeSeconds[k],
+                    millis[k][repeats / 2], millis[k][repeats * 9 / 10], millis[k][repeats - 1], verifyMillis);
         }
         WalAppendBench.deleteTree(base);
     }

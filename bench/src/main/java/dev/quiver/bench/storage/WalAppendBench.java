@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 /**
  * WAL appends per second with {@code sync=false} (handed to the OS) and {@code sync=true} (forced, group commit),
  * from 1 and 4 writer threads. A run is a fixed wall time per configuration; appends per force shows how much
- * group commit shares a force.
+ * group commit shares a force. The configurations run interleaved for several rounds and the median round is
+ * reported, because on a shared machine the device's force latency drifts by several times within a minute.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.quiver.bench.storage.WalAppendBench [seconds] [payloadBytes] [dir]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.quiver.bench.storage.WalAppendBench [seconds] [payloadBytes] [rounds] [dir]</pre>
  */
 public final class WalAppendBench {
     private WalAppendBench() {
@@ -25,21 +26,50 @@ public final class WalAppendBench {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         int payloadBytes = args.length > 1 ? Integer.parseInt(args[1]) : 540; // a 128-dim vector + id + metadata
-        Path base = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("quiver-wal-bench");
-        System.out.printf("payload %d bytes, %.1f s per configuration, directory %s%n", payloadBytes, seconds, base);
-        System.out.println("| sync | threads | appends/s | forces/s | appends per force |");
-        System.out.println("|---|---|---|---|---|");
-        for (boolean sync : new boolean[] {false, true}) {
-            for (int threads : new int[] {1, 4}) {
-                Path dir = Files.createDirectories(base.resolve("wal-" + sync + "-" + threads));
-                run(dir, sync, threads, seconds, payloadBytes);
-                deleteTree(dir);
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path base = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("quiver-wal-bench");
+        System.out.printf("payload %d bytes, %.1f s per configuration, %d rounds, directory %s%n", payloadBytes,
+                seconds, rounds, base);
+        // Forced runs first, then a pause: deleting the hundreds of megabytes an unforced run writes makes the file
+        // system discard blocks at its next journal commits, which would slow the next forced run by ten times.
+        boolean[] syncs = {true, false};
+        int[] threadCounts = {1, 4};
+        Result[][][] results = new Result[2][2][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int s = 0; s < 2; s++) {
+                for (int i = 0; i < 2; i++) {
+                    int t = (i + round) % 2; // alternate which thread count goes first
+                    Path dir = Files.createDirectories(base.resolve("wal-" + syncs[s] + "-" + threadCounts[t]));
+                    results[s][t][round] = run(dir, syncs[s], threadCounts[t], seconds, payloadBytes);
+                    deleteTree(dir);
+                }
+            }
+            Thread.sleep(2000);
+        }
+        System.out.println("| sync | threads | appends/s (median round) | forces/s | appends per force | all rounds (appends/s) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int s = 0; s < 2; s++) {
+            for (int t = 0; t < 2; t++) {
+                Result[] r = results[s][t].clone();
+                java.util.Arrays.sort(r, Comparator.comparingDouble(Result::appendsPerSecond));
+                Result m = r[r.length / 2];
+                StringBuilder all = new StringBuilder();
+                for (Result x : results[s][t]) {
+                    all.append(all.isEmpty() ? "" : ", ").append(String.format("%,.0f", x.appendsPerSecond()));
+                }
+                System.out.printf("| %s | %d | %,.0f | %,.0f | %s | %s |%n", syncs[s], threadCounts[t],
+                        m.appendsPerSecond(), m.forcesPerSecond(),
+                        syncs[s] ? String.format("%.2f", m.appendsPerSecond() / Math.max(1e-9, m.forcesPerSecond()))
+                                : "-", all);
             }
         }
         deleteTree(base);
     }
 
-    private static void run(Path dir, boolean sync, int threads, double seconds, int payloadBytes)
+    private record Result(double appendsPerSecond, double forcesPerSecond) {
+    }
+
+    private static Result run(Path dir, boolean sync, int threads, double seconds, int payloadBytes)
             throws InterruptedException {
         byte[] payload = new byte[payloadBytes];
         LongAdder appends = new LongAdder();
@@ -78,9 +108,7 @@ public final class WalAppendBench {
             }
             double elapsed = (System.nanoTime() - begin) / 1e9;
             long forces = wal.forceCount() - forcesBefore;
-            double perSecond = appends.sum() / elapsed;
-            System.out.printf("| %s | %d | %,.0f | %,.0f | %s |%n", sync, threads, perSecond, forces / elapsed,
-                    sync ? String.format("%.2f", appends.sum() / (double) Math.max(1, forces)) : "-");
+            return new Result(appends.sum() / elapsed, forces / elapsed);
         }
     }
 
