@@ -36,7 +36,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * see a torn list. Inserts run concurrently (a batch links on {@code buildThreads} threads). Locks, in the only order
  * they may nest: {@code updateLock} (serialises {@link #update} re-links) → {@code quantLock} (read by writers encoding
  * a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint} monitor. A thread never
- * holds two stripe locks. {@link #close()} must not race with other calls (the database's lifecycle lock sees to it).
+ * holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
+ * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
+ * database's lifecycle lock sees to it).
+ *
+ * <h2>Departures from vctrs (vctrs-behaviour §11)</h2>
+ * Diversity heuristic for neighbour selection and pruning (15); per-thread visited stamps, nothing O(n) per query
+ * (16); tombstones never returned, lists around them repaired, entry point moved off them, updates remove in-links
+ * and never self-loop (17); filters collect only accepted nodes with two-hop expansion, exact scan when few match (18);
+ * measured exact-path cut-over (19); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live
+ * slots only (21); seeded, capped levels (22); identical update is a no-op (23).
  */
 public final class HnswIndex implements AutoCloseable {
 
