@@ -63,7 +63,10 @@ public sealed interface Filter {
         public Nin { requireField(field); values = normalizeValues(field, values); }
     }
 
-    /** Numeric comparison: field present, a number, and {@code value op bound}. */
+    /**
+     * Numeric comparison: field present, a number, and {@code value op bound}. Stored numbers are compared with the
+     * bound exactly; the bound itself is a double, so an integer bound beyond 2^53 is its nearest double.
+     */
     record Range(String field, Op op, double bound) implements Filter {
         public Range {
             requireField(field);
@@ -174,6 +177,10 @@ public sealed interface Filter {
     private static void requireField(String field) {
         if (field == null || field.isEmpty()) {
             throw new InvalidFilterException("invalid filter: field name must be a non-empty string");
+        }
+        if (field.charAt(0) == '$') {
+            // The dialect reserves $-names for operators; a field named so could not be written and read back.
+            throw new InvalidFilterException("invalid filter: unknown operator: " + field);
         }
     }
 }

@@ -119,6 +119,8 @@ class FilterTest {
         InvalidFilterException type = assertThrows(InvalidFilterException.class, () -> Filter.eq("n", new Object()));
         assertEquals("invalid filter: value at 'n' has unsupported type java.lang.Object", type.getMessage());
         assertThrows(InvalidFilterException.class, () -> Filter.gt("n", Double.NaN));
+        assertEquals("invalid filter: unknown operator: $weird",
+                assertThrows(InvalidFilterException.class, () -> Filter.eq("$weird", 1)).getMessage());
     }
 
     @Test

@@ -31,7 +31,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * twin ({@code scalar}), Lucene's {@link VectorUtil} ({@code lucene}, its own Panama implementation) and a naive
  * one-accumulator loop ({@code plain}), in separate forks of the same run.
  *
- * <p>Hot: one candidate, both vectors L1-resident; measures the arithmetic. Streaming: candidates spread over 512 MB of
+ * <p>Hot: one candidate, both vectors L1-resident; measures the arithmetic ({@code *HotSegment}: the candidate read
+ * from a native segment at an unaligned offset, the production path). Streaming: candidates spread over 512 MB of
  * off-heap float32 vectors (their SQ8 codes: 128 MB), both far beyond the 32 MB L3, visited in a pre-shuffled random
  * order, 64 per invocation; measures memory latency and bandwidth as a graph search sees them. Lucene's API takes
  * arrays, so its streaming variants copy each candidate out of the segment first, as Lucene's own off-heap vector
@@ -142,6 +143,59 @@ public class DistanceBench {
             case SCALAR -> ScalarVectorOps.squareDistanceU8(ca, cb);
             case LUCENE -> VectorUtil.uint8SquareDistance(ca, cb);
             default -> PlainLoops.squareDistanceU8(ca, cb);
+        };
+    }
+
+    /** One stored candidate in a native segment at an unaligned offset, as slabs hold them (and Lucene's copy-out). */
+    @State(Scope.Thread)
+    public static class HotSegment {
+        static final long OFFSET = 12;
+        Arena arena;
+        MemorySegment vector;
+        MemorySegment codes;
+        float[] floatBuf;
+        byte[] byteBuf;
+
+        @Setup(Level.Trial)
+        public void setUp(DistanceBench bench) {
+            arena = Arena.ofConfined();
+            vector = arena.allocate(OFFSET + 4L * bench.dim, 64);
+            codes = arena.allocate(OFFSET + bench.dim, 64);
+            MemorySegment.copy(bench.b, 0, vector, Stream.LE_FLOAT, OFFSET, bench.dim);
+            MemorySegment.copy(bench.cb, 0, codes, ValueLayout.JAVA_BYTE, OFFSET, bench.dim);
+            floatBuf = new float[bench.dim];
+            byteBuf = new byte[bench.dim];
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            arena.close();
+        }
+    }
+
+    @Benchmark
+    public float squareDistanceHotSegment(HotSegment h) {
+        return switch (kind) {
+            case QUIVER -> VectorOps.squareDistance(a, h.vector, HotSegment.OFFSET);
+            case SCALAR -> ScalarVectorOps.squareDistance(a, h.vector, HotSegment.OFFSET);
+            case LUCENE -> {
+                MemorySegment.copy(h.vector, Stream.LE_FLOAT, HotSegment.OFFSET, h.floatBuf, 0, dim);
+                yield VectorUtil.squareDistance(a, h.floatBuf);
+            }
+            default -> PlainLoops.squareDistance(a, h.vector, HotSegment.OFFSET);
+        };
+    }
+
+    @Benchmark
+    public int sq8SquareDistanceHotSegment(HotSegment h) {
+        return switch (kind) {
+            case QUIVER -> VectorOps.squareDistanceU8(ca, h.codes, HotSegment.OFFSET);
+            case SCALAR -> ScalarVectorOps.squareDistanceU8(ca, h.codes, HotSegment.OFFSET);
+            case LUCENE -> {
+                MemorySegment.copy(h.codes, ValueLayout.JAVA_BYTE, HotSegment.OFFSET, h.byteBuf, 0, dim);
+                yield VectorUtil.uint8SquareDistance(ca, h.byteBuf);
+            }
+            default -> PlainLoops.squareDistanceU8(ca, h.codes, HotSegment.OFFSET);
         };
     }
 

@@ -215,15 +215,25 @@ public final class Slab implements AutoCloseable {
         return chunks == CLOSED;
     }
 
-    /** Releases the memory and any mapping. Idempotent. */
+    /**
+     * Releases the memory and any mapping. Idempotent. If a chunk is in use by an I/O operation at that moment
+     * (a save streaming the slab to a file), the FFM runtime refuses to free it: the slab then stays open and a
+     * {@link StorageException} says so; close it once the save is done.
+     */
     @Override
     public void close() {
         synchronized (growLock) {
-            if (chunks == CLOSED) {
+            MemorySegment[] table = chunks;
+            if (table == CLOSED) {
                 return;
             }
             chunks = CLOSED;
-            arena.close();
+            try {
+                arena.close();
+            } catch (IllegalStateException e) {
+                chunks = table;
+                throw new StorageException("slab cannot be closed while an I/O operation uses it", e);
+            }
         }
     }
 

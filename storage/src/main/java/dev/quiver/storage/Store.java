@@ -48,11 +48,16 @@ public final class Store implements AutoCloseable {
      * separately by {@link #openWal} so the engine can map the generation first.
      */
     public static Store open(Path directory, boolean create, long verifyOnOpenBytes) {
-        if (create) {
+        if (create && !Files.isDirectory(directory)) {
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {
                 throw new StoreIOException(directory, "create directory", e);
+            }
+            // The new directory's own entry must survive a power loss too, or its WAL could vanish with it.
+            Path parent = directory.toAbsolutePath().getParent();
+            if (parent != null) {
+                FileIo.forceDirectory(parent);
             }
         } else if (!Files.isDirectory(directory)) {
             throw new StoreIOException(directory, "open", new java.nio.file.NoSuchFileException(directory.toString()));

@@ -1,27 +1,19 @@
 package dev.quiver.engine.filter;
 
 import dev.quiver.Filter;
-import dev.quiver.engine.meta.BinaryReader;
-import dev.quiver.engine.meta.BinaryWriter;
 import dev.quiver.engine.meta.JsonValues;
 import dev.quiver.engine.meta.NumericKey;
-import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntFunction;
 
@@ -34,118 +26,49 @@ import java.util.function.IntFunction;
  * share a key), ranges, negations and OR resolve too, and a part it cannot answer (equality with an array or object)
  * widens to a superset instead of to the empty set; {@link #count} is exact for every filter (departure 2).
  *
+ * <p>Two layers, like the metadata store: an optional read-only <em>base</em> served from the index file
+ * ({@link MappedPostings}; opening reads the field directory only), and an on-heap index of the slots written since.
+ * A base slot that is updated or deleted joins the {@code dirty} set and its base entries are ignored from then on;
+ * every answer is {@code (base - dirty) | heap}. {@link #writeTo} merges both layers into a new file.
+ *
  * <p>Thread-safety: any number of concurrent readers, writers exclusive (a read-write lock inside). Results are
- * fresh bitmaps, never views of the index.
+ * fresh bitmaps, never views of the index. A base segment must stay mapped while the index is in use.
  */
 public final class InvertedIndex {
 
-    /** Stands for a JSON null in the value maps. */
-    private enum NullKey { NULL }
-
-    /** What the index holds for one field. */
-    private static final class FieldIndex {
-        final RoaringBitmap present = new RoaringBitmap();
-        final RoaringBitmap nonScalar = new RoaringBitmap();
-        /**
-         * Keys: String, Boolean, NumericKey, NullKey. A posting is an {@code Integer} while one slot holds the value
-         * and a {@link RoaringBitmap} from two on: unique values (titles, timestamps, scores) are common in metadata
-         * and a one-element bitmap costs about ten times a boxed int.
-         */
-        final Map<Object, Object> byValue = new HashMap<>();
-        /** The numeric keys of {@link #byValue}, in value order, for ranges. */
-        final NavigableSet<NumericKey> numbers = new TreeSet<>();
-
-        boolean isEmpty() {
-            return present.isEmpty();
-        }
-
-        void add(Object key, int slot) {
-            Object posting = byValue.get(key);
-            switch (posting) {
-                case null -> {
-                    byValue.put(key, slot);
-                    if (key instanceof NumericKey nk) {
-                        numbers.add(nk);
-                    }
-                }
-                case Integer single -> {
-                    if (single != slot) {
-                        byValue.put(key, RoaringBitmap.bitmapOf(Math.min(single, slot), Math.max(single, slot)));
-                    }
-                }
-                default -> ((RoaringBitmap) posting).add(slot);
-            }
-        }
-
-        void remove(Object key, int slot) {
-            Object posting = byValue.get(key);
-            switch (posting) {
-                case null -> { }
-                case Integer single -> {
-                    if (single == slot) {
-                        byValue.remove(key);
-                        if (key instanceof NumericKey nk) {
-                            numbers.remove(nk);
-                        }
-                    }
-                }
-                default -> {
-                    RoaringBitmap bm = (RoaringBitmap) posting;
-                    bm.remove(slot);
-                    if (bm.getCardinality() == 1) {
-                        byValue.put(key, bm.first()); // back to the compact form, so churn does not leak memory
-                    }
-                }
-            }
-        }
-    }
-
-    /** A posting as a new bitmap the caller may modify. */
-    private static RoaringBitmap copyOf(Object posting) {
-        return switch (posting) {
-            case null -> new RoaringBitmap();
-            case Integer single -> RoaringBitmap.bitmapOf(single);
-            default -> ((RoaringBitmap) posting).clone();
-        };
-    }
-
-    /** The union of postings, as a new bitmap. */
-    private static RoaringBitmap union(Iterable<?> postings) {
-        List<RoaringBitmap> bitmaps = new ArrayList<>();
-        int[] singles = new int[16];
-        int n = 0;
-        for (Object posting : postings) {
-            switch (posting) {
-                case null -> { }
-                case Integer single -> {
-                    if (n == singles.length) {
-                        singles = Arrays.copyOf(singles, n * 2);
-                    }
-                    singles[n++] = single;
-                }
-                default -> bitmaps.add((RoaringBitmap) posting);
-            }
-        }
-        RoaringBitmap out = switch (bitmaps.size()) {
-            case 0 -> new RoaringBitmap();
-            case 1 -> bitmaps.getFirst().clone();
-            default -> FastAggregation.or(bitmaps.iterator());
-        };
-        if (n > 0) {
-            Arrays.sort(singles, 0, n); // sorted adds append to Roaring containers instead of inserting
-            out.or(RoaringBitmap.bitmapOf(Arrays.copyOf(singles, n)));
-        }
-        return out;
-    }
-
     private final RoaringBitmap live = new RoaringBitmap();
-    private final Map<String, FieldIndex> fields = new HashMap<>();
+    private final Map<String, HeapFieldPostings> fields = new HashMap<>();
+    /** The file layer, or null. */
+    private final MappedPostings base;
+    /** Live slots of the base when it was opened. */
+    private final RoaringBitmap baseLive;
+    /** Base slots updated or deleted since: their base entries no longer count. */
+    private final RoaringBitmap dirty = new RoaringBitmap();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    /** An empty index. */
+    public InvertedIndex() {
+        this(null);
+    }
+
+    private InvertedIndex(MappedPostings base) {
+        this.base = base;
+        this.baseLive = base == null ? new RoaringBitmap() : base.live();
+        live.or(baseLive);
+    }
+
+    /** True while the slot's entries are the base's (it has not been written since the base was opened). */
+    private boolean inBase(int slot) {
+        return base != null && baseLive.contains(slot) && !dirty.contains(slot);
+    }
 
     /** Indexes a new live slot with its (normalized) metadata, which may be null. */
     public void add(int slot, Map<String, Object> metadata) {
         lock.writeLock().lock();
         try {
+            if (inBase(slot)) {
+                dirty.add(slot);
+            }
             live.add(slot);
             index(slot, metadata);
         } finally {
@@ -158,7 +81,11 @@ public final class InvertedIndex {
         lock.writeLock().lock();
         try {
             live.remove(slot);
-            unindex(slot, metadata);
+            if (inBase(slot)) {
+                dirty.add(slot);
+            } else {
+                unindex(slot, metadata);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -168,7 +95,11 @@ public final class InvertedIndex {
     public void replace(int slot, Map<String, Object> oldMetadata, Map<String, Object> newMetadata) {
         lock.writeLock().lock();
         try {
-            unindex(slot, oldMetadata);
+            if (inBase(slot)) {
+                dirty.add(slot);
+            } else {
+                unindex(slot, oldMetadata);
+            }
             live.add(slot);
             index(slot, newMetadata);
         } finally {
@@ -200,7 +131,7 @@ public final class InvertedIndex {
             return;
         }
         for (Map.Entry<String, Object> e : metadata.entrySet()) {
-            FieldIndex fi = fields.computeIfAbsent(e.getKey(), k -> new FieldIndex());
+            HeapFieldPostings fi = fields.computeIfAbsent(e.getKey(), k -> new HeapFieldPostings());
             fi.present.add(slot);
             Object v = e.getValue();
             if (!JsonValues.isScalar(v)) {
@@ -216,7 +147,7 @@ public final class InvertedIndex {
             return;
         }
         for (Map.Entry<String, Object> e : metadata.entrySet()) {
-            FieldIndex fi = fields.get(e.getKey());
+            HeapFieldPostings fi = fields.get(e.getKey());
             if (fi == null) {
                 continue;
             }
@@ -321,8 +252,7 @@ public final class InvertedIndex {
             case Filter.Nin(String f, List<Object> vs) -> complement(valueSet(f, vs));
             case Filter.Range(String f, Filter.Op op, double bound) -> exact(range(f, op, bound));
             case Filter.Exists(String f, boolean exists) -> {
-                FieldIndex fi = fields.get(f);
-                RoaringBitmap present = fi == null ? new RoaringBitmap() : fi.present.clone();
+                RoaringBitmap present = present(f);
                 yield exact(exists ? present : RoaringBitmap.andNot(live, present));
             }
             case Filter.And(List<Filter> children) -> {
@@ -368,22 +298,62 @@ public final class InvertedIndex {
      * the answer to every slot holding an array or object in the field (inexact).
      */
     private Resolution valueSet(String field, List<?> values) {
-        FieldIndex fi = fields.get(field);
-        if (fi == null) {
+        HeapFieldPostings fi = fields.get(field);
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fi == null && fd == null) {
             return exact(new RoaringBitmap());
         }
         List<Object> parts = new ArrayList<>(values.size());
+        List<Object> baseParts = new ArrayList<>();
         boolean exact = true;
         for (Object v : values) {
             if (v == NullKey.NULL || JsonValues.isScalar(v)) {
-                parts.add(fi.byValue.get(v == NullKey.NULL ? v : keyOf(v)));
+                Object key = v == NullKey.NULL ? v : keyOf(v);
+                if (fi != null) {
+                    parts.add(fi.byValue.get(key));
+                }
+                if (fd != null) {
+                    baseParts.add(base.posting(fd, key));
+                }
             } else if (exact) {
                 exact = false;
-                parts.add(fi.nonScalar);
+                parts.add(nonScalar(field));
             }
         }
-        RoaringBitmap union = parts.size() == 1 ? copyOf(parts.getFirst()) : union(parts);
+        RoaringBitmap union = parts.size() == 1 ? HeapFieldPostings.copyOf(parts.getFirst())
+                                                : HeapFieldPostings.union(parts);
+        if (!baseParts.isEmpty()) {
+            RoaringBitmap fromBase = HeapFieldPostings.union(baseParts);
+            fromBase.andNot(dirty);
+            union.or(fromBase);
+        }
         return new Resolution(union, exact);
+    }
+
+    /** Slots where the field is present, both layers. */
+    RoaringBitmap present(String field) {
+        HeapFieldPostings fi = fields.get(field);
+        RoaringBitmap out = fi == null ? new RoaringBitmap() : fi.present.clone();
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fd != null) {
+            RoaringBitmap b = base.bitmapAt(fd.presentRef());
+            b.andNot(dirty);
+            out.or(b);
+        }
+        return out;
+    }
+
+    /** Slots where the field holds an array or object, both layers. */
+    RoaringBitmap nonScalar(String field) {
+        HeapFieldPostings fi = fields.get(field);
+        RoaringBitmap out = fi == null ? new RoaringBitmap() : fi.nonScalar.clone();
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fd != null) {
+            RoaringBitmap b = base.bitmapAt(fd.nonScalarRef());
+            b.andNot(dirty);
+            out.or(b);
+        }
+        return out;
     }
 
     /** Live slots not in an exact set; for an inexact set all live slots, inexact (the complement of a superset is not a superset). */
@@ -395,237 +365,98 @@ public final class InvertedIndex {
     }
 
     private RoaringBitmap range(String field, Filter.Op op, double bound) {
-        FieldIndex fi = fields.get(field);
-        if (fi == null || fi.numbers.isEmpty()) {
+        boolean all = false;
+        boolean none = false;
+        if (Double.isInfinite(bound)) {
+            all = bound > 0 ? (op == Filter.Op.LT || op == Filter.Op.LTE) : (op == Filter.Op.GT || op == Filter.Op.GTE);
+            none = !all;
+        }
+        if (none) {
             return new RoaringBitmap();
         }
-        NavigableSet<NumericKey> keys;
-        if (Double.isInfinite(bound)) {
-            boolean everything = bound > 0 ? (op == Filter.Op.LT || op == Filter.Op.LTE)
-                                           : (op == Filter.Op.GT || op == Filter.Op.GTE);
-            keys = everything ? fi.numbers : new TreeSet<>();
-        } else {
-            NumericKey b = NumericKey.ofDouble(bound);
-            keys = switch (op) {
+        NumericKey b = all ? null : NumericKey.ofDouble(bound);
+        RoaringBitmap out = new RoaringBitmap();
+        HeapFieldPostings fi = fields.get(field);
+        if (fi != null && !fi.numbers.isEmpty()) {
+            NavigableSet<NumericKey> keys = all ? fi.numbers : switch (op) {
                 case GT -> fi.numbers.tailSet(b, false);
                 case GTE -> fi.numbers.tailSet(b, true);
                 case LT -> fi.numbers.headSet(b, false);
                 case LTE -> fi.numbers.headSet(b, true);
             };
+            List<Object> postings = new ArrayList<>(keys.size());
+            for (NumericKey k : keys) {
+                postings.add(fi.byValue.get(k));
+            }
+            out = HeapFieldPostings.union(postings);
         }
-        List<Object> postings = new ArrayList<>(keys.size());
-        for (NumericKey k : keys) {
-            postings.add(fi.byValue.get(k));
+        MappedPostings.FieldDir fd = base == null ? null : base.field(field);
+        if (fd != null && fd.numberCount() > 0) {
+            int from = 0;
+            int to = fd.numberCount();
+            if (!all) {
+                switch (op) {
+                    case GT -> from = base.lowerBound(fd, b, false);
+                    case GTE -> from = base.lowerBound(fd, b, true);
+                    case LT -> to = base.lowerBound(fd, b, true);
+                    case LTE -> to = base.lowerBound(fd, b, false);
+                }
+            }
+            List<Object> postings = new ArrayList<>(Math.max(0, to - from));
+            base.numberPostings(fd, from, to, postings);
+            RoaringBitmap fromBase = HeapFieldPostings.union(postings);
+            fromBase.andNot(dirty);
+            out.or(fromBase);
         }
-        return union(postings);
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Persistence
 
-    /** File magic: ASCII "QVINVIDX". */
-    private static final byte[] MAGIC = "QVINVIDX".getBytes(StandardCharsets.US_ASCII);
     /** Format version of {@link #writeTo}; bump when the layout changes. */
-    public static final int FORMAT_VERSION = 1;
-
-    private static final byte TAG_NULL = 0;
-    private static final byte TAG_FALSE = 1;
-    private static final byte TAG_TRUE = 2;
-    private static final byte TAG_STRING = 3;
-    private static final byte TAG_LONG = 4;
-    private static final byte TAG_DOUBLE = 5;
-    private static final byte TAG_DECIMAL = 6;
+    public static final int FORMAT_VERSION = 2;
 
     /**
-     * Writes the index. Layout (little-endian; a "bitmap" is int32 byte length + RoaringBitmap's portable
-     * serialization; a "posting" is either a bitmap or, for a value held by one slot, int32 -1 then the int32 slot;
-     * a "string" is int32 byte length + UTF-8):
-     * <pre>
-     *   magic      8 bytes  "QVINVIDX"
-     *   version    int32    {@value #FORMAT_VERSION}
-     *   live       bitmap   live slots
-     *   fieldCount int32
-     *   fieldCount times:
-     *     name       string
-     *     present    bitmap   slots where the field exists
-     *     nonScalar  bitmap   slots where it holds an array or object
-     *     valueCount int32
-     *     valueCount times:
-     *       tag      byte     0 null, 1 false, 2 true, 3 string, 4 int64, 5 float64, 6 decimal
-     *       payload           string for 3 and 6 (decimal as text), int64 for 4, float64 bits (int64) for 5, none else
-     *       slots    posting
-     *   crc32c     int32    of every byte above
-     * </pre>
-     * Fields and values are written in sorted order, so equal indexes write equal bytes.
+     * Writes both layers merged into one file ({@link IndexFileWriter} documents the layout). Equal contents write
+     * equal bytes, whether they came from a file layer, the heap, or both.
      */
     public void writeTo(OutputStream out) throws IOException {
         lock.readLock().lock();
         try {
-            BinaryWriter w = new BinaryWriter(out);
-            w.writeBytes(MAGIC);
-            w.writeInt(FORMAT_VERSION);
-            writeBitmap(w, live);
-            List<String> names = new ArrayList<>(fields.keySet());
-            names.sort(JsonValues.KEY_ORDER);
-            w.writeInt(names.size());
-            for (String name : names) {
-                FieldIndex fi = fields.get(name);
-                w.writeString(name);
-                writeBitmap(w, fi.present);
-                writeBitmap(w, fi.nonScalar);
-                w.writeInt(fi.byValue.size());
-                // Deterministic order: null, false, true, strings sorted, then numbers ascending.
-                for (Object key : new Object[] {NullKey.NULL, Boolean.FALSE, Boolean.TRUE}) {
-                    Object posting = fi.byValue.get(key);
-                    if (posting != null) {
-                        w.writeByte(key == NullKey.NULL ? TAG_NULL : key == Boolean.FALSE ? TAG_FALSE : TAG_TRUE);
-                        writePosting(w, posting);
-                    }
-                }
-                List<String> strings = new ArrayList<>();
-                for (Object key : fi.byValue.keySet()) {
-                    if (key instanceof String s) {
-                        strings.add(s);
-                    }
-                }
-                strings.sort(JsonValues.KEY_ORDER);
-                for (String s : strings) {
-                    w.writeByte(TAG_STRING);
-                    w.writeString(s);
-                    writePosting(w, fi.byValue.get(s));
-                }
-                for (NumericKey nk : fi.numbers) {
-                    switch (nk.toNumber()) {
-                        case Long l -> {
-                            w.writeByte(TAG_LONG);
-                            w.writeLong(l);
-                        }
-                        case Double d -> {
-                            w.writeByte(TAG_DOUBLE);
-                            w.writeLong(Double.doubleToRawLongBits(d));
-                        }
-                        default -> {
-                            w.writeByte(TAG_DECIMAL);
-                            w.writeString(nk.toNumber().toString());
-                        }
-                    }
-                    writePosting(w, fi.byValue.get(nk));
-                }
-            }
-            w.writeChecksum();
-            w.flush();
+            new IndexFileWriter(this).write(out);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private static void writePosting(BinaryWriter w, Object posting) throws IOException {
-        if (posting instanceof Integer single) {
-            w.writeInt(-1);
-            w.writeInt(single);
-        } else {
-            writeBitmap(w, (RoaringBitmap) posting);
-        }
+    // Package-private views for IndexFileWriter, called under the read lock.
+
+    RoaringBitmap liveView() {
+        return live;
     }
 
-    private static void writeBitmap(BinaryWriter w, RoaringBitmap bm) throws IOException {
-        int size = bm.serializedSizeInBytes();
-        ByteBuffer buf = ByteBuffer.allocate(size);
-        bm.serialize(buf);
-        w.writeInt(size);
-        w.writeBytes(buf.array(), 0, size);
+    Map<String, HeapFieldPostings> heapFields() {
+        return fields;
+    }
+
+    MappedPostings base() {
+        return base;
+    }
+
+    RoaringBitmap dirty() {
+        return dirty;
     }
 
     /**
-     * Reads an index written by {@link #writeTo}, checksum first. Costs a copy of the bitmaps onto the heap, no JSON
-     * decoding; see the benchmarks for its time against {@link #rebuild}.
+     * Opens an index over a file written by {@link #writeTo}: checksum, then the field directory; values and postings
+     * stay in the segment until a query reads them. Writes go to the heap layer on top.
      *
      * @param source names the file in error messages
      * @throws dev.quiver.CorruptDataException when the bytes fail any check
      */
     public static InvertedIndex readFrom(MemorySegment segment, String source) {
-        BinaryReader.verifyChecksum(segment, source);
-        BinaryReader r = new BinaryReader(segment.asSlice(0, segment.byteSize() - 4), source);
-        r.expectMagic(MAGIC, FORMAT_VERSION);
-        InvertedIndex index = new InvertedIndex();
-        index.live.or(readBitmap(r));
-        int fieldCount = r.readLength("field count", r.remaining());
-        for (int i = 0; i < fieldCount; i++) {
-            String name = r.readString();
-            FieldIndex fi = new FieldIndex();
-            fi.present.or(readBitmap(r));
-            fi.nonScalar.or(readBitmap(r));
-            int valueCount = r.readLength("value count", r.remaining());
-            for (int j = 0; j < valueCount; j++) {
-                byte tag = r.readByte();
-                Object key = switch (tag) {
-                    case TAG_NULL -> NullKey.NULL;
-                    case TAG_FALSE -> Boolean.FALSE;
-                    case TAG_TRUE -> Boolean.TRUE;
-                    case TAG_STRING -> r.readString();
-                    case TAG_LONG -> NumericKey.ofLong(r.readLong());
-                    case TAG_DOUBLE -> {
-                        double d = Double.longBitsToDouble(r.readLong());
-                        if (!Double.isFinite(d)) {
-                            throw r.corrupt("non-finite number key in field '" + name + "'");
-                        }
-                        yield NumericKey.ofDouble(d);
-                    }
-                    case TAG_DECIMAL -> {
-                        String text = r.readString();
-                        try {
-                            yield NumericKey.of(new BigDecimal(text));
-                        } catch (NumberFormatException e) {
-                            throw r.corrupt("bad decimal key '" + text + "' in field '" + name + "'");
-                        }
-                    }
-                    default -> throw r.corrupt("unknown value tag " + tag + " in field '" + name + "'");
-                };
-                Object posting = readPosting(r);
-                if (fi.byValue.containsKey(key)) {
-                    throw r.corrupt("repeated value in field '" + name + "'");
-                }
-                fi.byValue.put(key, posting);
-                if (key instanceof NumericKey nk) {
-                    fi.numbers.add(nk);
-                }
-            }
-            index.fields.put(name, fi);
-        }
-        if (r.remaining() != 0) {
-            throw r.corrupt(r.remaining() + " unexpected trailing bytes");
-        }
-        return index;
-    }
-
-    private static Object readPosting(BinaryReader r) {
-        long at = r.position();
-        int n = r.readInt();
-        if (n == -1) {
-            int slot = r.readInt();
-            if (slot < 0) {
-                throw r.corrupt("negative slot " + slot + " at offset " + at);
-            }
-            return slot;
-        }
-        r.seek(at);
-        RoaringBitmap bm = readBitmap(r);
-        if (bm.getCardinality() < 2) {
-            throw r.corrupt("posting of " + bm.getCardinality() + " slots stored as a bitmap at offset " + at);
-        }
-        return bm;
-    }
-
-    private static RoaringBitmap readBitmap(BinaryReader r) {
-        int size = r.readLength("bitmap length", r.remaining());
-        MemorySegment bytes = r.slice(size);
-        RoaringBitmap bm = new RoaringBitmap();
-        try {
-            bm.deserialize(bytes.asByteBuffer());
-        } catch (IOException | RuntimeException e) {
-            throw r.corrupt("bad bitmap at offset " + (r.position() - size) + ": " + e.getMessage());
-        }
-        return bm;
+        return new InvertedIndex(MappedPostings.open(segment, source, IndexFileWriter.MAGIC, FORMAT_VERSION));
     }
 
     /** Builds an index from every live slot's metadata (the alternative to {@link #readFrom}). */

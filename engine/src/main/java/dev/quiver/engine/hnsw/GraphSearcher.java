@@ -92,32 +92,48 @@ final class GraphSearcher {
             int n = layers.readNeighbors(c, level, nbrs);
             int g = 0;
             int[] gather = state.gather;
-            for (int i = 0; i < n; i++) {
-                int s = nbrs[i];
-                if (visited.visit(s)) {
-                    gather[g++] = s;
+            if (!twoHop) {
+                for (int i = 0; i < n; i++) {
+                    int s = nbrs[i];
+                    if (visited.visit(s)) {
+                        gather[g++] = s;
+                    }
                 }
-            }
-            if (twoHop) {
-                int firstHop = g;
-                for (int i = 0; i < firstHop; i++) {
-                    int s = gather[i];
-                    if (accepts(s, filter, exclude, checkDeleted)) {
+            } else {
+                // ACORN-style: score only accepted nodes; a rejected neighbour is a bridge whose accepted
+                // neighbours are taken instead, up to one list's worth (the degree), so a selective filter neither
+                // strands the walk nor makes one expansion score hundreds of nodes.
+                int budget = layers.maxDegree(level);
+                int bridges = 0;
+                for (int i = 0; i < n; i++) {
+                    int s = nbrs[i];
+                    if (visited.isVisited(s)) {
                         continue;
                     }
-                    int n2 = layers.readNeighbors(s, level, nbrs2);
-                    if (g + n2 > gather.length) {
-                        state.ensureGather(Math.max(g + n2, gather.length * 2));
-                        System.arraycopy(gather, 0, state.gather, 0, g);
-                        gather = state.gather;
+                    if (accepts(s, filter, exclude, checkDeleted)) {
+                        visited.visit(s);
+                        gather[g++] = s;
+                    } else {
+                        nbrs[bridges++] = s; // compacts the rejected ones to the front of nbrs
                     }
-                    for (int j = 0; j < n2; j++) {
+                }
+                for (int b = 0; b < bridges && g < budget; b++) {
+                    int s = nbrs[b];
+                    visited.visit(s);
+                    int n2 = layers.readNeighbors(s, level, nbrs2);
+                    for (int j = 0; j < n2 && g < budget; j++) {
                         int t = nbrs2[j];
-                        // Only accepted second-hop nodes are taken now; others stay reachable the ordinary way.
                         if (!visited.isVisited(t) && accepts(t, filter, exclude, checkDeleted)) {
                             visited.visit(t);
                             gather[g++] = t;
                         }
+                    }
+                }
+                if (g == 0) {
+                    // No accepted node within two hops: keep walking through the rejected ones, scored as usual.
+                    for (int b = 0; b < bridges; b++) {
+                        visited.visit(nbrs[b]);
+                        gather[g++] = nbrs[b];
                     }
                 }
             }

@@ -36,7 +36,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * see a torn list. Inserts run concurrently (a batch links on {@code buildThreads} threads). Locks, in the only order
  * they may nest: {@code updateLock} (serialises {@link #update} re-links) → {@code quantLock} (read by writers encoding
  * a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint} monitor. A thread never
- * holds two stripe locks. {@link #close()} must not race with other calls (the database's lifecycle lock sees to it).
+ * holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
+ * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
+ * database's lifecycle lock sees to it).
+ *
+ * <h2>Departures from vctrs (vctrs-behaviour §11)</h2>
+ * Diversity heuristic for neighbour selection and pruning (15); per-thread visited stamps, nothing O(n) per query
+ * (16); tombstones never returned, lists around them repaired, entry point moved off them, updates remove in-links
+ * and never self-loop (17); filters collect only accepted nodes with two-hop expansion, exact scan when few match (18);
+ * measured exact-path cut-over (19); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live
+ * slots only (21); seeded, capped levels (22); identical update is a no-op (23).
  */
 public final class HnswIndex implements AutoCloseable {
 
@@ -49,6 +58,13 @@ public final class HnswIndex implements AutoCloseable {
         return Math.max(200, k + (int) Math.floor(10 * Math.sqrt(k)));
     }
 
+    /**
+     * A filtered AUTO search scans the accepted slots exactly while they number fewer than this times ef. Measured on
+     * wordnet-minilm-384 (34,599 slots, ef 100, random filters): the exact scan of the enumerated accepted slots beat
+     * the filtered traversal up to 20% acceptance (6,932 slots, 363 vs 596 CPU us) and lost from 50% (17,457 slots,
+     * 1,813 vs 528 us); break-even near 10,000 = 100 x ef (bench/results/hnsw.md, "Filtered search").
+     */
+    static final int FILTER_EXACT_FACTOR = 100;
     /** Below this acceptance ratio an AUTO filtered search scans the accepted slots exactly. */
     static final double EXACT_FILTER_RATIO = 0.02;
     /** Below this acceptance ratio the traversal expands rejected neighbours two hops at once. */
@@ -631,7 +647,7 @@ public final class HnswIndex implements AutoCloseable {
         boolean exact = switch (mode) {
             case EXACT -> true;
             case GRAPH -> false;
-            case AUTO -> useExact(liveNow, filter, accepted);
+            case AUTO -> useExact(liveNow, filter, accepted, Math.max(efSearch, k));
         };
         if (!exact) {
             int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
@@ -647,19 +663,26 @@ public final class HnswIndex implements AutoCloseable {
         return hits(state.results.drainReversed(state.hitSlots, state.hitScores), state);
     }
 
-    private boolean useExact(int liveNow, SlotFilter filter, int accepted) {
-        if (config.exactCutover() > 0 && (long) liveNow * dim < config.exactCutover()) {
+    /**
+     * The AUTO choice. Unfiltered: scan exactly while the live count is below {@code exactScanFactor * ef} (where the
+     * scan costs no more than the graph, see {@link HnswConfig#DEFAULT_EXACT_SCAN_FACTOR}). Filtered, with a known
+     * accepted count: scan the accepted slots exactly while they number fewer than {@link #FILTER_EXACT_FACTOR}
+     * {@code * ef}, or fewer than {@link #EXACT_FILTER_RATIO} of the live slots (a filtered traversal must visit about
+     * ef / ratio nodes).
+     */
+    private boolean useExact(int liveNow, SlotFilter filter, int accepted, int ef) {
+        if (liveNow < (long) config.exactScanFactor() * ef) {
             return true;
         }
         if (filter == null || accepted < 0) {
             return false;
         }
-        return (long) accepted * dim < config.exactCutover() || accepted < EXACT_FILTER_RATIO * liveNow;
+        return accepted < (long) FILTER_EXACT_FACTOR * ef || accepted < EXACT_FILTER_RATIO * liveNow;
     }
 
-    /** Whether an unfiltered AUTO search currently takes the exact path. */
-    public boolean usesExactPath() {
-        return useExact(live.get(), null, -1);
+    /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
+    public boolean usesExactPath(int ef) {
+        return useExact(live.get(), null, -1, ef);
     }
 
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
@@ -689,7 +712,11 @@ public final class HnswIndex implements AutoCloseable {
             FloatScorer exact = new FloatScorer(store, q);
             state.ensureGather(found);
             exact.score(state.hitSlots, found, state.hitScores, state);
-            NeighborSelector.sortByScore(state.hitSlots, state.hitScores, found);
+            ScoreHeap best = state.results; // empty again after the drain above
+            for (int i = 0; i < found; i++) {
+                best.offerBounded(state.hitScores[i], state.hitSlots[i], k);
+            }
+            found = best.drainReversed(state.hitSlots, state.hitScores);
         }
         return Math.min(found, k);
     }
@@ -854,7 +881,8 @@ public final class HnswIndex implements AutoCloseable {
         }
         Sq8Store q = quant;
         return new IndexStats(numLayers, count == 0 ? 0 : (double) sum / count, max, count == 0 ? 0 : min,
-                store.reservedBytes(), layers.reservedBytes(), q == null ? 0 : q.reservedBytes(), usesExactPath());
+                store.reservedBytes(), layers.reservedBytes(), q == null ? 0 : q.reservedBytes(),
+                usesExactPath(defaultEfSearch(10)));
     }
 
     @Override

@@ -10,7 +10,8 @@ package dev.quiver.engine.hnsw;
  * @param vectorBytes    off-heap bytes reserved for vectors and norms
  * @param graphBytes     off-heap bytes reserved for the layers and node table
  * @param quantizedBytes off-heap bytes of the SQ8 codes (0 when not quantized)
- * @param usesExactPath  whether an {@code AUTO} unfiltered search currently scans exactly
+ * @param usesExactPath  whether an {@code AUTO} unfiltered search for k = 10 at the default efSearch currently
+ *                       scans exactly
  */
 public record IndexStats(int numLayers, double avgDegree0, int maxDegree0, int minDegree0,
                          long vectorBytes, long graphBytes, long quantizedBytes, boolean usesExactPath) {}

@@ -25,7 +25,7 @@ class InvertedIndexTest {
 
     /** The index under test beside the plain truth: live slot -> metadata. */
     private static final class Fixture {
-        final InvertedIndex index = new InvertedIndex();
+        InvertedIndex index = new InvertedIndex();
         final Map<Integer, Map<String, Object>> live = new HashMap<>();
         int nextSlot;
 
@@ -121,6 +121,12 @@ class InvertedIndexTest {
                 }
             }
             InvertedIndex reread = round % 10 == 9 ? reread(fx.index) : null;
+            if (round % 7 == 3) {
+                // Continue on a reopened index: later writes land in the heap layer over the file layer.
+                byte[] before = bytes(fx.index);
+                fx.index = InvertedIndex.readFrom(MemorySegment.ofArray(before), "round-" + round + ".idx");
+                assertArrayEquals(before, bytes(fx.index), "a reopened index writes the same bytes, seed " + seed);
+            }
             for (int q = 0; q < 40; q++) {
                 Filter f = RandomFilters.filter(rnd, 3);
                 String msg = "seed " + seed + " round " + round + " filter " + f.toJson();

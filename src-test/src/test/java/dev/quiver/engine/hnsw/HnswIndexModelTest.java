@@ -43,7 +43,7 @@ class HnswIndexModelTest {
     @MethodSource("cases")
     void randomOperationsMatchTheModel(int dim, Metric metric, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        // Graph mode in AUTO too: exactCutover 0. Small M so lists overflow and pruning runs.
+        // Graph mode in AUTO too: exactScanFactor 0. Small M so lists overflow and pruning runs.
         HnswConfig cfg = new HnswConfig(dim, metric, 4, 24, seed, 2, 0);
         List<float[]> model = new ArrayList<>();
         List<Boolean> alive = new ArrayList<>();

@@ -81,4 +81,22 @@ class HnswPersistenceTest {
             assertThrows(IllegalArgumentException.class, () -> HnswIndex.open(g, "c0-", other));
         }
     }
+
+    @Test
+    void emptyIndexRoundTrips() {
+        HnswConfig cfg = HnswConfig.of(5, Metric.EUCLIDEAN);
+        try (HnswIndex index = HnswIndex.create(cfg);
+             GenerationStore store = GenerationStore.open(dir);
+             GenerationWriter w = store.beginGeneration()) {
+            index.writeTo(w);
+            w.commit(0, Map.of());
+        }
+        try (GenerationStore store = GenerationStore.open(dir);
+             HnswIndex reopened = HnswIndex.open(store.current(), cfg)) {
+            assertEquals(0, reopened.totalSlots());
+            assertEquals(0, reopened.search(new float[5], 3, 10, null, SearchMode.AUTO).size());
+            int slot = reopened.insert(new float[] {1, 2, 3, 4, 5});
+            assertEquals(slot, reopened.search(new float[5], 3, 10, null, SearchMode.GRAPH).slots()[0]);
+        }
+    }
 }

@@ -61,6 +61,12 @@ public final class WalWriter implements AutoCloseable {
     private long durableLsn; // highest LSN known forced to the device
     private boolean forcing; // a force (or a roll/trim/close that excludes forces) is in progress
     private long forceCount; // forces issued for group commit (stats; shows how many appends shared one)
+    /**
+     * Set when a force failed. After a failed fsync the kernel may have dropped the dirty pages and a later force
+     * can succeed without them ("fsyncgate"), so the log refuses every later append and force: the engine must
+     * reopen, which re-reads what really is in the file.
+     */
+    private volatile IOException forceFailure;
 
     private WalWriter(Path dir, WalRecovery recovery) {
         this.dir = dir;
@@ -364,6 +370,11 @@ public final class WalWriter implements AutoCloseable {
                     if (durableLsn >= lsn) {
                         return;
                     }
+                    IOException failed = forceFailure;
+                    if (failed != null) {
+                        throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME),
+                                "force (an earlier force failed; reopen the database)", failed);
+                    }
                     forcing = true;
                     forceCount++;
                     target = writtenLsn;
@@ -375,6 +386,7 @@ public final class WalWriter implements AutoCloseable {
                     toForce.force(false);
                     forced = true;
                 } catch (IOException e) {
+                    forceFailure = e;
                     throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
                 } finally {
                     synchronized (syncMonitor) {
@@ -530,6 +542,11 @@ public final class WalWriter implements AutoCloseable {
     private void checkOpen() {
         if (closed) {
             throw new ClosedStoreException("write-ahead log of " + dir + " is closed");
+        }
+        IOException failed = forceFailure;
+        if (failed != null) {
+            throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME),
+                    "append to (an earlier force failed; reopen the database)", failed);
         }
     }
 
