@@ -6,6 +6,7 @@ import dev.quiver.StorageException;
 import dev.quiver.engine.hnsw.HnswConfig;
 import dev.quiver.engine.hnsw.HnswIndex;
 import dev.quiver.storage.DirectoryLock;
+import dev.quiver.storage.FileIo;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationStore;
 import dev.quiver.storage.gen.GenerationWriter;
@@ -46,11 +47,16 @@ public final class StorageDbStore implements DbStore {
      * directory is {@link DatabaseNotFoundException}.
      */
     public static StorageDbStore open(Path directory, boolean create) {
-        if (create) {
+        if (create && !Files.isDirectory(directory)) {
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {
                 throw new StorageException("io error: cannot create directory '" + directory + "': " + e, e);
+            }
+            // The new directory's entry must survive a power loss too, or its log could vanish with it.
+            Path parent = directory.toAbsolutePath().getParent();
+            if (parent != null) {
+                StorageErrors.run(() -> FileIo.forceDirectory(parent));
             }
         } else if (!Files.isDirectory(directory)) {
             throw new DatabaseNotFoundException("database not found at '" + directory + "'");
