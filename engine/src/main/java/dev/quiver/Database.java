@@ -81,7 +81,12 @@ public final class Database implements AutoCloseable {
     private volatile boolean closed;
     /** Sequence number of the last record applied; guarded by writeLock. */
     private long appliedLsn;
-    private long generation;
+    /** Log position the last saved (or loaded) generation covers; guarded by writeLock. */
+    private long savedLsn = -1;
+    /** Something not in the log changed since the last save (SQ8 codes switched); guarded by writeLock. */
+    private boolean unsavedIndexChange;
+    /** Written under writeLock, read by stats(). */
+    private volatile long generation;
     /** Slots in the index when SQ8 was last trained; guarded by writeLock. */
     private int quantizedAtSlots;
     /** {@link #disableQuantizedSearch()} was called: the quantize setting no longer turns codes back on. */
@@ -100,7 +105,9 @@ public final class Database implements AutoCloseable {
                 this.index = store.load(shape.hnswConfig(config.buildThreads()), catalog);
                 catalog.forEachLive(slot -> filterIndex.add(slot, catalog.metadata(slot)));
                 this.appliedLsn = saved.walLsn();
+                this.savedLsn = saved.walLsn();
                 this.generation = saved.generation();
+                this.quantizedAtSlots = index.isQuantized() ? index.totalSlots() : 0;
             } else {
                 this.index = HnswIndex.create(shape.hnswConfig(config.buildThreads()));
             }
@@ -585,6 +592,7 @@ public final class Database implements AutoCloseable {
         if (!index.isQuantized() || (atSave && slots >= 2L * quantizedAtSlots)) {
             index.enableQuantization();
             quantizedAtSlots = slots;
+            unsavedIndexChange = true;
         }
     }
 
@@ -815,6 +823,8 @@ public final class Database implements AutoCloseable {
     private void saveLocked() {
         maintainQuantization(true);
         generation = store.save(index, catalog, appliedLsn, shape);
+        savedLsn = appliedLsn;
+        unsavedIndexChange = false;
     }
 
     /**
@@ -861,6 +871,7 @@ public final class Database implements AutoCloseable {
             if (index.totalSlots() > 0 && !index.isQuantized()) {
                 index.enableQuantization();
                 quantizedAtSlots = index.totalSlots();
+                unsavedIndexChange = true;
             }
         } finally {
             writeLock.unlock();
@@ -873,6 +884,7 @@ public final class Database implements AutoCloseable {
         try {
             ensureOpen();
             quantizationSwitchedOff = true;
+            unsavedIndexChange |= index.isQuantized();
             index.disableQuantization();
         } finally {
             writeLock.unlock();
@@ -908,8 +920,10 @@ public final class Database implements AutoCloseable {
 
     /**
      * Upserts every record of a vctrs JSON document, streaming. The document's dim must equal this database's.
-     * Not atomic as a whole (neither is vctrs's): records are applied in batches, each batch validated completely
-     * and applied all-or-nothing; an error in a later batch leaves the earlier batches applied.
+     * The whole file is validated first (syntax, dim, every vector's length), so a malformed file imports nothing;
+     * then records go in as {@code upsertMany} batches, each validated completely and applied all-or-nothing. Not
+     * atomic as a whole (neither is vctrs's): a batch the database rejects (an invalid id or metadata) leaves the
+     * earlier batches applied.
      */
     public void importJson(Path file) {
         ensureOpen();
@@ -929,7 +943,10 @@ public final class Database implements AutoCloseable {
                 return;
             }
             try {
-                saveLocked();
+                // A session that changed nothing (a reader) leaves the generation as it is.
+                if (appliedLsn != savedLsn || unsavedIndexChange) {
+                    saveLocked();
+                }
             } finally {
                 stateLock.writeLock().lock();
                 try {

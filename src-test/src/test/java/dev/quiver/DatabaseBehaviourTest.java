@@ -534,6 +534,29 @@ class DatabaseBehaviourTest {
     }
 
     @Test
+    void saveWritesTheSnapshotFilesAndEmptiesTheLog() {
+        Path p = tmp.resolve("db");
+        try (Database db = Database.open(p, Config.dim(2))) {
+            db.add("a", new float[] {1, 0});
+            long before = db.stats().walBytes();
+            db.save();
+            assertTrue(Files.exists(p.resolve("graph.vctrs")));
+            assertTrue(db.stats().walBytes() < before, "the log holds only its header after a save");
+            db.add("b", new float[] {0, 1});
+            db.save();
+            assertEquals(2L, db.stats().generation());
+        }
+        long generation;
+        try (Database db = Database.open(p)) {
+            assertEquals(List.of("a", "b"), db.ids());
+            generation = db.stats().generation();
+        }
+        try (Database db = Database.open(p)) {
+            assertEquals(generation, db.stats().generation(), "a session that wrote nothing does not save on close");
+        }
+    }
+
+    @Test
     void theLogIsCheckpointedOnceItPassesItsBound() {
         Path p = tmp.resolve("db");
         Random rnd = new Random(12);
