@@ -97,13 +97,8 @@ public final class StorageDbStore implements DbStore {
         if (saved != null) {
             return saved.shape();
         }
-        DbShape[] found = new DbShape[1];
-        StorageRecordLog.scan(directory, 0, (lsn, record) -> {
-            if (found[0] == null && record instanceof WalRecord.Create c) {
-                found[0] = DbShape.of(c);
-            }
-        });
-        return found[0];
+        WalRecord.Create create = StorageRecordLog.findCreate(directory);
+        return create == null ? null : DbShape.of(create);
     }
 
     @Override

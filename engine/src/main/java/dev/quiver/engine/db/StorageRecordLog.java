@@ -43,10 +43,34 @@ public final class StorageRecordLog implements RecordLog {
         }
     }
 
-    /** Reads the log without opening it for writing (used to find the CREATE record of a never-saved database). */
-    public static void scan(Path directory, long afterLsn, Sink sink) {
-        StorageErrors.call(() -> WalReader.scan(directory, afterLsn,
-                (lsn, type, payload) -> sink.accept(lsn, decode(directory, lsn, type, payload))));
+    /**
+     * The CREATE record of a never-saved database: the first record of its log (the database writes it before any
+     * other). Reads only that record, without opening the log for writing; null when the log is empty or does not
+     * start with one.
+     */
+    public static WalRecord.Create findCreate(Path directory) {
+        WalRecord.Create[] found = new WalRecord.Create[1];
+        try {
+            StorageErrors.call(() -> WalReader.scan(directory, 0, (lsn, type, payload) -> {
+                if (type == WalRecordCodec.TYPE_CREATE) {
+                    found[0] = (WalRecord.Create) decode(directory, lsn, type, payload);
+                }
+                throw FirstRecordSeen.INSTANCE;
+            }));
+        } catch (FirstRecordSeen stop) {
+            // Stopped after the first record: the rest of the log is replayed later, once.
+        }
+        return found[0];
+    }
+
+    /** Ends a scan after its first record (no stack trace: it is control flow). */
+    private static final class FirstRecordSeen extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final FirstRecordSeen INSTANCE = new FirstRecordSeen();
+
+        private FirstRecordSeen() {
+            super(null, null, false, false);
+        }
     }
 
     @Override
