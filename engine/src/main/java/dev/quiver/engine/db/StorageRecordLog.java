@@ -21,14 +21,21 @@ import java.util.List;
 public final class StorageRecordLog implements RecordLog {
 
     private final Path directory;
+    private final long maxAppendBytes;
     private volatile WalWriter writer;
 
-    private StorageRecordLog(Path directory) {
+    private StorageRecordLog(Path directory, long maxAppendBytes) {
         this.directory = directory;
+        this.maxAppendBytes = maxAppendBytes;
     }
 
     public static StorageRecordLog open(Path directory) {
-        return new StorageRecordLog(directory);
+        return new StorageRecordLog(directory, MAX_APPEND_BYTES);
+    }
+
+    /** With a smaller split size, for tests of the split. */
+    static StorageRecordLog open(Path directory, long maxAppendBytes) {
+        return new StorageRecordLog(directory, maxAppendBytes);
     }
 
     /** Whether {@code directory} holds a write-ahead log segment. */
@@ -98,16 +105,39 @@ public final class StorageRecordLog implements RecordLog {
         return StorageErrors.call(() -> writer().append(record.type(), payload, 0, payload.length, force));
     }
 
+    /**
+     * Appends in one write per {@value #MAX_APPEND_BYTES} bytes: a larger batch (hundreds of thousands of vectors)
+     * is split so the log's encode buffer stays bounded. A crash between two of those writes recovers a prefix of
+     * the batch; the call had not returned, so no acknowledged write is lost.
+     */
     @Override
     public long appendAll(List<? extends WalRecord> records, boolean force) {
-        byte[] types = new byte[records.size()];
-        byte[][] payloads = new byte[records.size()][];
-        for (int i = 0; i < types.length; i++) {
-            types[i] = records.get(i).type();
-            payloads[i] = WalRecordCodec.encode(records.get(i));
+        long last = -1;
+        int from = 0;
+        while (from < records.size()) {
+            int to = from;
+            long bytes = 0;
+            List<byte[]> payloads = new java.util.ArrayList<>();
+            while (to < records.size() && (to == from || bytes < maxAppendBytes)) {
+                byte[] payload = WalRecordCodec.encode(records.get(to));
+                payloads.add(payload);
+                bytes += payload.length;
+                to++;
+            }
+            byte[] types = new byte[to - from];
+            for (int i = 0; i < types.length; i++) {
+                types[i] = records.get(from + i).type();
+            }
+            byte[][] chunk = payloads.toArray(new byte[0][]);
+            boolean forceNow = force && to == records.size();
+            last = StorageErrors.call(() -> writer().appendBatch(types, chunk, forceNow));
+            from = to;
         }
-        return StorageErrors.call(() -> writer().appendBatch(types, payloads, force));
+        return last;
     }
+
+    /** Largest single append of a batch, in payload bytes. */
+    static final long MAX_APPEND_BYTES = 64L << 20;
 
     @Override
     public void sync() {
