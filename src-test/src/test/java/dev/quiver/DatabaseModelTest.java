@@ -1,5 +1,6 @@
 package dev.quiver;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ class DatabaseModelTest {
             new ModelFilter(Filter.exists("s"), m -> m != null && m.containsKey("s")));
 
     @Test
+    @Tag("scalar-path")
     void randomOperationSequencesMatchTheModel() {
         int[] dims = {1, 3, 7, 17};
         long base = Long.getLong("quiver.modelSeed", 20261124L);
