@@ -71,6 +71,8 @@ public final class HnswIndex implements AutoCloseable {
     static final double TWO_HOP_RATIO = 0.6;
     /** A node whose list has at least this fraction of tombstones is repaired on the next delete nearby. */
     static final double REPAIR_TOMBSTONE_RATIO = 0.25;
+    /** Vectors copied to the heap at a time while compacting. */
+    static final int COMPACTION_BATCH = 16_384;
     /** Items of a batch linked one by one before the parallel phase when the graph is still tiny. */
     static final int SEQUENTIAL_PREFIX = 64;
 
@@ -769,14 +771,23 @@ public final class HnswIndex implements AutoCloseable {
         for (int s = 0; s < total; s++) {
             oldToNew[s] = layers.isLive(s) ? n++ : -1;
         }
-        float[][] vectors = new float[n][];
+        HnswIndex fresh = HnswIndex.create(config);
+        // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
+        float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
+        int filled = 0;
         for (int s = 0; s < total; s++) {
-            if (oldToNew[s] >= 0) {
-                vectors[oldToNew[s]] = vector(s);
+            if (oldToNew[s] < 0) {
+                continue;
+            }
+            batch[filled++] = vector(s);
+            if (filled == batch.length) {
+                fresh.insertBatch(batch);
+                filled = 0;
             }
         }
-        HnswIndex fresh = HnswIndex.create(config);
-        fresh.insertBatch(vectors);
+        if (filled > 0) {
+            fresh.insertBatch(Arrays.copyOf(batch, filled));
+        }
         if (quant != null) {
             fresh.enableQuantization();
         }
