@@ -183,8 +183,31 @@ final class GraphLayers implements AutoCloseable {
             if (spins < 64) {
                 Thread.onSpinWait();
             } else {
+                healStaleVersion(slot, slab, record, max);
                 Thread.yield(); // the writer may have been descheduled mid-write on a busy machine
             }
+        }
+    }
+
+    /**
+     * An odd version with nobody holding the node's lock is not a write in progress but a stale one (a list saved
+     * mid-write and mapped back): writers only ever hold an odd version under the lock. Make it even, with the count
+     * clamped, so readers do not spin forever.
+     */
+    private void healStaleVersion(int slot, IntRecordSlab slab, int record, int max) {
+        ReentrantLock lock = lock(slot);
+        if (lock.isLocked() || !lock.tryLock()) {
+            return;
+        }
+        try {
+            int version = slab.getIntVolatile(record, L_VERSION);
+            if ((version & 1) != 0) {
+                int count = slab.getInt(record, L_COUNT);
+                slab.setInt(record, L_COUNT, Math.max(0, Math.min(count, max)));
+                slab.setIntRelease(record, L_VERSION, version + 1);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -199,7 +222,7 @@ final class GraphLayers implements AutoCloseable {
         assert count <= maxDegree(level) : count + " > " + maxDegree(level);
         IntRecordSlab slab = slabFor(level);
         int record = recordFor(slot, level);
-        int version = slab.getInt(record, L_VERSION);
+        int version = slab.getInt(record, L_VERSION) & ~1; // & ~1: a stale odd version (see healStaleVersion)
         slab.setInt(record, L_VERSION, version + 1);
         VarHandle.storeStoreFence(); // readers see the odd version before any changed entry
         try {
@@ -219,7 +242,7 @@ final class GraphLayers implements AutoCloseable {
         if (count >= maxDegree(level)) {
             return false;
         }
-        int version = slab.getInt(record, L_VERSION);
+        int version = slab.getInt(record, L_VERSION) & ~1; // & ~1: a stale odd version (see healStaleVersion)
         slab.setInt(record, L_VERSION, version + 1);
         VarHandle.storeStoreFence();
         try {

@@ -71,6 +71,8 @@ public final class HnswIndex implements AutoCloseable {
     static final double TWO_HOP_RATIO = 0.6;
     /** A node whose list has at least this fraction of tombstones is repaired on the next delete nearby. */
     static final double REPAIR_TOMBSTONE_RATIO = 0.25;
+    /** Vectors copied to the heap at a time while compacting. */
+    static final int COMPACTION_BATCH = 16_384;
     /** Items of a batch linked one by one before the parallel phase when the graph is still tiny. */
     static final int SEQUENTIAL_PREFIX = 64;
 
@@ -373,21 +375,23 @@ public final class HnswIndex implements AutoCloseable {
 
     /** Writes the vector, norm and code of a fresh slot and makes it visible to exact scans. */
     private void store(int slot, float[] vector) {
-        store.write(slot, vector);
-        encode(slot, vector);
+        writeVector(slot, vector);
         layers.markPresent(slot);
     }
 
-    private void encode(int slot, float[] vector) {
-        if (quant == null) {
-            return;
-        }
+    /**
+     * Writes vector, norm and (when quantized) code under the read side of {@code quantLock}, so a concurrent
+     * (re)training, which encodes every slot under the write side, sees either the new vector or none: no slot can
+     * end up with a code of a vector it does not hold.
+     */
+    private void writeVector(int slot, float[] vector) {
         quantLock.readLock().lock();
         try {
+            store.write(slot, vector);
             Sq8Store q = quant;
             if (q != null) {
                 q.ensureCapacity(slot + 1);
-                q.encode(slot, vector, states.get().queryCode(dim).clone(), true);
+                q.encode(slot, vector, new byte[dim], true);
             }
         } finally {
             quantLock.readLock().unlock();
@@ -425,8 +429,7 @@ public final class HnswIndex implements AutoCloseable {
                 return;
             }
             if (layers.isDeleted(slot)) {
-                store.write(slot, vector);
-                encode(slot, vector);
+                writeVector(slot, vector);
                 return;
             }
             SearchState state = states.get();
@@ -440,8 +443,7 @@ public final class HnswIndex implements AutoCloseable {
                 start = otherEntryCandidate(slot, level, state);
             }
             linker.clearLists(slot);
-            store.write(slot, vector);
-            encode(slot, vector);
+            writeVector(slot, vector);
             if (EntryPoint.slot(ep) == slot && start < 0) {
                 return; // the only live node: nothing to link to
             }
@@ -769,14 +771,23 @@ public final class HnswIndex implements AutoCloseable {
         for (int s = 0; s < total; s++) {
             oldToNew[s] = layers.isLive(s) ? n++ : -1;
         }
-        float[][] vectors = new float[n][];
+        HnswIndex fresh = HnswIndex.create(config);
+        // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
+        float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
+        int filled = 0;
         for (int s = 0; s < total; s++) {
-            if (oldToNew[s] >= 0) {
-                vectors[oldToNew[s]] = vector(s);
+            if (oldToNew[s] < 0) {
+                continue;
+            }
+            batch[filled++] = vector(s);
+            if (filled == batch.length) {
+                fresh.insertBatch(batch);
+                filled = 0;
             }
         }
-        HnswIndex fresh = HnswIndex.create(config);
-        fresh.insertBatch(vectors);
+        if (filled > 0) {
+            fresh.insertBatch(Arrays.copyOf(batch, filled));
+        }
         if (quant != null) {
             fresh.enableQuantization();
         }
@@ -809,11 +820,11 @@ public final class HnswIndex implements AutoCloseable {
             Sq8Store codes = new Sq8Store(quantizer);
             codes.ensureCapacity(Math.max(total, 1));
             byte[] scratch = new byte[dim];
+            // Every slot, written or not: a writer that finished writeVector before this lock holds its vector in
+            // the store; one that has not started will encode into the new codes once they are published.
             for (int s = 0; s < total; s++) {
-                if ((layers.flags(s) & GraphLayers.FLAG_PRESENT) != 0) {
-                    store.read(s, buffer);
-                    codes.encode(s, buffer, scratch, false);
-                }
+                store.read(s, buffer);
+                codes.encode(s, buffer, scratch, false);
             }
             Sq8Store previous = quant;
             quant = codes;

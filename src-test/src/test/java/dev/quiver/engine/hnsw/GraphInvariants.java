@@ -29,6 +29,14 @@ final class GraphInvariants {
         }
     }
 
+    static byte[] code(HnswIndex index, int slot) {
+        dev.quiver.engine.quant.Sq8Store q = (dev.quiver.engine.quant.Sq8Store) field(index, "quant");
+        byte[] out = new byte[index.config().dim()];
+        java.lang.foreign.MemorySegment.copy(q.chunk(slot), java.lang.foreign.ValueLayout.JAVA_BYTE, q.offset(slot),
+                out, 0, out.length);
+        return out;
+    }
+
     static int[] layer0(HnswIndex index, int slot) {
         GraphLayers layers = layers(index);
         int[] buf = new int[layers.maxDegree(0)];

@@ -44,7 +44,7 @@ class HnswConcurrencyTest {
             ConcurrentHashMap<Integer, Boolean> deletedBeforeStart = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong searches = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            ExecutorService pool = Executors.newFixedThreadPool(9);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
@@ -110,6 +110,17 @@ class HnswConcurrencyTest {
                     return null;
                 }));
             }
+            // SQ8 is switched on and off (retrained) while everything runs.
+            futures.add(pool.submit(() -> {
+                go.await();
+                while (!stop.get()) {
+                    index.disableQuantization();
+                    Thread.sleep(100);
+                    index.enableQuantization(); // the run ends quantized
+                    Thread.sleep(150);
+                }
+                return null;
+            }));
             go.countDown();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             stop.set(true);
@@ -129,6 +140,15 @@ class HnswConcurrencyTest {
                 }
             }
             GraphInvariants.check(index, "after concurrent run");
+            // Every code written during the run (inserts, batches, updates racing the retrains) matches its vector.
+            assertTrue(index.isQuantized());
+            var quantizer = index.quantizer();
+            byte[] expected = new byte[dim];
+            for (int s = 0; s < index.totalSlots(); s++) {
+                quantizer.encode(index.vector(s), expected);
+                assertArrayEquals(expected, GraphInvariants.code(index, s), "SQ8 code of slot " + s);
+            }
+            index.disableQuantization();
             // Every live node is still findable through the graph.
             int missing = 0;
             for (var e : model.entrySet()) {
