@@ -1,0 +1,47 @@
+package dev.quiver.simd;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One implementation of every distance kernel. Two exist: {@link ScalarKernels} (plain Java loops, always available)
+ * and {@code PanamaKernels} (jdk.incubator.vector lanes, loaded only when that module is in the boot layer).
+ *
+ * <p>Callers go through {@link VectorOps}, which holds exactly one instance in a {@code static final} field so the JIT
+ * sees a constant receiver and inlines the kernel. Inputs are validated by {@link VectorOps}; implementations only
+ * assert.
+ */
+interface DistanceKernels {
+
+    String name();
+
+    float dot(float[] a, float[] b);
+
+    float squareDistance(float[] a, float[] b);
+
+    /** Returns {@code 1 - cos(a, b)} with the zero-vector rules of {@link VectorOps#cosineDistance(float, float, float)}. */
+    float cosineDistance(float[] a, float[] b);
+
+    float normSquared(float[] a);
+
+    float dot(float[] q, MemorySegment s, long byteOffset);
+
+    float squareDistance(float[] q, MemorySegment s, long byteOffset);
+
+    float normSquared(MemorySegment s, long byteOffset, int dim);
+
+    void dotBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out);
+
+    void squareDistanceBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out);
+
+    int squareDistanceU8(byte[] q, MemorySegment codes, long byteOffset);
+
+    int dotU8(byte[] q, MemorySegment codes, long byteOffset);
+
+    void squareDistanceU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out);
+
+    void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out);
+
+    int squareDistanceU8(byte[] a, byte[] b);
+
+    int dotU8(byte[] a, byte[] b);
+}
