@@ -1,0 +1,85 @@
+package dev.quiver.storage;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** {@code bytesPerRecord} bytes per slot, e.g. SQ8 codes (one unsigned byte per dimension). */
+public final class ByteRecordSlab implements AutoCloseable {
+    private final Slab slab;
+    private final int bytesPerRecord;
+
+    /** Wraps {@code slab}, whose stride must be {@code bytesPerRecord}; closing the view closes the slab. */
+    public ByteRecordSlab(Slab slab, int bytesPerRecord) {
+        if (bytesPerRecord <= 0) {
+            throw new IllegalArgumentException("bytesPerRecord must be positive: " + bytesPerRecord);
+        }
+        if (slab.strideBytes() != bytesPerRecord) {
+            throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " is not " + bytesPerRecord);
+        }
+        this.slab = slab;
+        this.bytesPerRecord = bytesPerRecord;
+    }
+
+    /** An empty off-heap slab with chunks of about 4 MiB. */
+    public static ByteRecordSlab allocate(int bytesPerRecord) {
+        return new ByteRecordSlab(Slab.allocate(bytesPerRecord, Slab.defaultChunkShift(bytesPerRecord)), bytesPerRecord);
+    }
+
+    public int bytesPerRecord() {
+        return bytesPerRecord;
+    }
+
+    public Slab slab() {
+        return slab;
+    }
+
+    public int capacity() {
+        return slab.capacity();
+    }
+
+    public void ensureCapacity(int slots) {
+        slab.ensureCapacity(slots);
+    }
+
+    public MemorySegment chunkFor(int slot) {
+        return slab.chunkFor(slot);
+    }
+
+    public long offsetInChunk(int slot) {
+        return slab.offsetInChunk(slot);
+    }
+
+    public byte getByte(int slot, int i) {
+        return slab.chunkFor(slot).get(ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot) + i);
+    }
+
+    public void setByte(int slot, int i, byte value) {
+        slab.chunkFor(slot).set(ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot) + i, value);
+    }
+
+    public void set(int slot, byte[] record) {
+        if (record.length != bytesPerRecord) {
+            throw new IllegalArgumentException("record length mismatch: expected " + bytesPerRecord + ", got "
+                    + record.length);
+        }
+        MemorySegment.copy(record, 0, slab.chunkFor(slot), ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot), bytesPerRecord);
+    }
+
+    public void get(int slot, byte[] dst) {
+        if (dst.length < bytesPerRecord) {
+            throw new IllegalArgumentException("destination holds " + dst.length + " bytes, need " + bytesPerRecord);
+        }
+        MemorySegment.copy(slab.chunkFor(slot), ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot), dst, 0, bytesPerRecord);
+    }
+
+    public byte[] get(int slot) {
+        byte[] b = new byte[bytesPerRecord];
+        get(slot, b);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        slab.close();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.quiver.storage;
+
+/** Thrown when a slab, log or store is used after {@code close()}. */
+public final class ClosedStoreException extends StorageException {
+    public ClosedStoreException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.quiver.storage;
+
+import java.nio.file.Path;
+
+/** A file's bytes cannot be trusted: bad magic, unsupported version, inconsistent sizes or a checksum mismatch. */
+public final class CorruptFileException extends StorageException {
+    private final transient Path file;
+
+    public CorruptFileException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+    }
+
+    /** The file whose contents were rejected. */
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.quiver.storage;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Growable array of fixed-stride records made of fixed-size {@link MemorySegment} chunks of {@code 2^chunkShift}
+ * records each. Record {@code r} lives in chunk {@code r >>> chunkShift} at byte offset
+ * {@code (r & (recordsPerChunk - 1)) * strideBytes}.
+ *
+ * <p>Growth allocates new chunks and never moves or copies existing ones, so a segment obtained from
+ * {@link #chunkFor(int)} stays valid (and keeps seeing writes) for the slab's lifetime. The chunk table is an array
+ * published through a volatile field: a reader that sees a capacity also sees every chunk below it. Thread-safety of
+ * record <em>contents</em> is the caller's job (see {@link IntRecordSlab} for acquire/release accessors).
+ *
+ * <p>A slab either starts empty ({@link #allocate}) or starts with chunks that are slices of a copy-on-write
+ * ({@link FileChannel.MapMode#PRIVATE}) mapping of a file region ({@link #mapPrivate}); such records can be
+ * modified in place while the file stays unchanged, and later chunks are plain off-heap memory.
+ *
+ * <p>Memory comes from one shared {@link Arena} per slab. {@link #close()} releases it (and the mapping). Later calls
+ * on the slab throw {@link ClosedStoreException}; a segment obtained before close and used afterwards throws
+ * {@link IllegalStateException} from the FFM runtime: neither ever crashes the JVM. The engine's lifecycle lock keeps
+ * readers out while it closes, so in practice neither is seen.
+ */
+public final class Slab implements AutoCloseable {
+    /** Off-heap chunks are aligned to a cache line so records of 64-byte multiples never straddle two lines. */
+    private static final long CHUNK_ALIGNMENT = 64;
+    /** Marks a closed slab: an empty table makes every index check fail into {@link #closedOrOutOfRange}. */
+    private static final MemorySegment[] CLOSED = new MemorySegment[0];
+    /** Upper bound on one chunk (1 TiB) so that {@code strideBytes << chunkShift} can never overflow. */
+    private static final long MAX_CHUNK_BYTES = 1L << 40;
+
+    private final long strideBytes;
+    private final int chunkShift;
+    private final long chunkBytes;
+    private final Arena arena;
+    private final int mappedChunks;
+    private final Object growLock = new Object();
+    /** The chunk table; replaced (never mutated after publication) on growth; {@link #CLOSED} after close. */
+    private volatile MemorySegment[] chunks;
+
+    private Slab(long strideBytes, int chunkShift, Arena arena, MemorySegment[] initial, int mappedChunks) {
+        this.strideBytes = strideBytes;
+        this.chunkShift = chunkShift;
+        this.chunkBytes = strideBytes << chunkShift;
+        this.arena = arena;
+        this.chunks = initial;
+        this.mappedChunks = mappedChunks;
+    }
+
+    /** An empty off-heap slab. */
+    public static Slab allocate(long strideBytes, int chunkShift) {
+        checkGeometry(strideBytes, chunkShift);
+        return new Slab(strideBytes, chunkShift, Arena.ofShared(), new MemorySegment[0], 0);
+    }
+
+    /**
+     * A slab whose first chunks are a private (copy-on-write) mapping of {@code regionBytes} of {@code channel}
+     * starting at {@code position}. {@code regionBytes} must be a whole number of chunks (the generation file
+     * layout pads the data region so that it is). The channel may be closed once this returns.
+     */
+    public static Slab mapPrivate(Path file, FileChannel channel, long position, long regionBytes,
+                                  long strideBytes, int chunkShift) {
+        checkGeometry(strideBytes, chunkShift);
+        long chunkBytes = strideBytes << chunkShift;
+        if (regionBytes < 0 || regionBytes % chunkBytes != 0) {
+            throw new IllegalArgumentException("mapped region of " + regionBytes
+                    + " bytes is not a whole number of " + chunkBytes + "-byte chunks in " + file);
+        }
+        long count = regionBytes / chunkBytes;
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many chunks in " + file + ": " + count);
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment[] initial = new MemorySegment[(int) count];
+        if (count > 0) {
+            try {
+                MemorySegment mapping = channel.map(FileChannel.MapMode.PRIVATE, position, regionBytes, arena);
+                for (int i = 0; i < initial.length; i++) {
+                    initial[i] = mapping.asSlice(i * chunkBytes, chunkBytes);
+                }
+            } catch (IOException e) {
+                arena.close();
+                throw new StoreIOException(file, "map", e);
+            } catch (RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        }
+        return new Slab(strideBytes, chunkShift, arena, initial, initial.length);
+    }
+
+    /**
+     * The chunk shift that makes a chunk about {@code targetChunkBytes} (rounded down to a power of two of
+     * records, at least one record per chunk and at most 2^24 records).
+     */
+    public static int chunkShiftFor(long strideBytes, long targetChunkBytes) {
+        if (strideBytes <= 0) {
+            throw new IllegalArgumentException("strideBytes must be positive: " + strideBytes);
+        }
+        long records = Math.max(1, targetChunkBytes / strideBytes);
+        int shift = 63 - Long.numberOfLeadingZeros(records);
+        return Math.min(shift, 24);
+    }
+
+    /** A chunk of about 4 MiB: large enough that the chunk table stays tiny, small enough that growth is cheap. */
+    public static int defaultChunkShift(long strideBytes) {
+        return chunkShiftFor(strideBytes, 4L << 20);
+    }
+
+    private static void checkGeometry(long strideBytes, int chunkShift) {
+        if (strideBytes <= 0) {
+            throw new IllegalArgumentException("strideBytes must be positive: " + strideBytes);
+        }
+        if (chunkShift < 0 || chunkShift > 30) {
+            throw new IllegalArgumentException("chunkShift must be in [0, 30]: " + chunkShift);
+        }
+        if (strideBytes > (MAX_CHUNK_BYTES >>> chunkShift)) {
+            throw new IllegalArgumentException("chunk of 2^" + chunkShift + " records of " + strideBytes
+                    + " bytes is too large");
+        }
+    }
+
+    public long strideBytes() {
+        return strideBytes;
+    }
+
+    public int recordsPerChunk() {
+        return 1 << chunkShift;
+    }
+
+    public int chunkShift() {
+        return chunkShift;
+    }
+
+    /** Bytes per chunk: {@code strideBytes << chunkShift}. */
+    public long chunkBytes() {
+        return chunkBytes;
+    }
+
+    /** Records addressable without growing (a whole number of chunks, capped at {@link Integer#MAX_VALUE}). */
+    public int capacity() {
+        return capacityOf(table());
+    }
+
+    private int capacityOf(MemorySegment[] table) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) table.length << chunkShift);
+    }
+
+    /** Number of leading chunks backed by a file mapping (the rest are off-heap memory). */
+    public int mappedChunkCount() {
+        return mappedChunks;
+    }
+
+    /** Grows, by whole zero-filled chunks, until at least {@code records} records are addressable. Thread-safe. */
+    public void ensureCapacity(int records) {
+        if (records < 0) {
+            throw new IllegalArgumentException("negative capacity: " + records);
+        }
+        if (capacityOf(table()) >= records) {
+            return;
+        }
+        synchronized (growLock) {
+            MemorySegment[] current = table();
+            if (capacityOf(current) >= records) {
+                return;
+            }
+            int needed = (int) (((long) records + (1L << chunkShift) - 1) >>> chunkShift);
+            MemorySegment[] grown = Arrays.copyOf(current, needed);
+            for (int i = current.length; i < needed; i++) {
+                grown[i] = arena.allocate(chunkBytes, CHUNK_ALIGNMENT); // zero-filled by the arena
+            }
+            chunks = grown; // volatile write publishes the new chunks with their zeroed contents
+        }
+    }
+
+    /** The chunk segment holding {@code record}; the record starts at {@link #offsetInChunk(int)}. */
+    public MemorySegment chunkFor(int record) {
+        MemorySegment[] table = chunks;
+        int index = record >>> chunkShift;
+        if (index >= table.length || record < 0) {
+            throw closedOrOutOfRange(record, table);
+        }
+        return table[index];
+    }
+
+    /** Byte offset of {@code record} within its chunk. */
+    public long offsetInChunk(int record) {
+        return (record & ((1L << chunkShift) - 1)) * strideBytes;
+    }
+
+    /** A slice of exactly {@code strideBytes} holding {@code record}. Allocates: not for hot loops. */
+    public MemorySegment record(int record) {
+        return chunkFor(record).asSlice(offsetInChunk(record), strideBytes);
+    }
+
+    public int chunkCount() {
+        return table().length;
+    }
+
+    public MemorySegment chunk(int i) {
+        MemorySegment[] table = table();
+        if (i < 0 || i >= table.length) {
+            throw new IndexOutOfBoundsException("chunk " + i + " of " + table.length);
+        }
+        return table[i];
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return chunks == CLOSED;
+    }
+
+    /** Releases the memory and any mapping. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (growLock) {
+            if (chunks == CLOSED) {
+                return;
+            }
+            chunks = CLOSED;
+            arena.close();
+        }
+    }
+
+    private MemorySegment[] table() {
+        MemorySegment[] table = chunks;
+        if (table == CLOSED) {
+            throw new ClosedStoreException("slab is closed");
+        }
+        return table;
+    }
+
+    private RuntimeException closedOrOutOfRange(int record, MemorySegment[] table) {
+        if (table == CLOSED) {
+            return new ClosedStoreException("slab is closed");
+        }
+        return new IndexOutOfBoundsException("record " + record + " outside slab capacity " + capacityOf(table));
+    }
+}
