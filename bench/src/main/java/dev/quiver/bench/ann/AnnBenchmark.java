@@ -1,0 +1,133 @@
+package dev.quiver.bench.ann;
+
+import dev.quiver.simd.VectorOps;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ANN harness: builds each engine on the same data with the same M and ef_construction, then sweeps ef and
+ * reports recall@k, QPS and latency per engine and ef (protocol in reference/peers.md and {@link QueryRunner}).
+ * Run it through {@code bench/ann}; {@code bench/ann --help} lists the options.
+ */
+public final class AnnBenchmark {
+
+    private final BenchmarkArgs args;
+    private final PrintStream out;
+    private final PrintStream log;
+
+    public AnnBenchmark(BenchmarkArgs args, PrintStream out, PrintStream log) {
+        this.args = args;
+        this.out = out;
+        this.log = log;
+    }
+
+    public static void main(String[] argv) throws IOException {
+        BenchmarkArgs args;
+        try {
+            args = BenchmarkArgs.parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new AnnBenchmark(args, System.out, System.err).run();
+    }
+
+    /** Runs every engine and writes the requested reports; returns the rows. */
+    public List<ResultRow> run() throws IOException {
+        out.printf("ANN benchmark %s%n", Instant.now());
+        out.printf("java %s, %d cores, Quiver kernels %s, jvector provider %s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), VectorOps.implementationName(),
+                JVectorEngine.providerName());
+        Dataset data = DatasetResolver.resolve(args.dataset(), args.metric(), args.queries(), args.k(), args.seed(),
+                args.buildThreads());
+        if (args.queries() > 0) {
+            data = data.limitQueries(args.queries());
+        }
+        RowFilter filter = null;
+        String datasetLabel = data.name();
+        if (args.filter() != null) {
+            filter = RowFilter.parse(args.filter(), data.baseMetadata());
+            out.printf("filter %s matches %d of %d rows (%.2f %%)%n", filter, filter.matchingRows().cardinality(),
+                    data.base().length, 100 * filter.selectivity(data.base().length));
+            int[][] filteredTruth = GroundTruth.compute(data.base(), data.queries(), data.metric(),
+                    Math.max(args.k(), DatasetResolver.GROUND_TRUTH_DEPTH), filter.matchingRows(),
+                    args.buildThreads(), new Progress("filtered ground truth", log));
+            data = data.withGroundTruth(data.metric(), filteredTruth);
+            datasetLabel = data.name() + ":" + filter;
+        }
+        out.printf("data set %s: %d x %d base, %d queries, metric %s; M=%d ef_construction=%d k=%d threads=%d "
+                        + "build threads=%d%n", datasetLabel, data.base().length, data.dim(), data.queries().length,
+                data.metric(), args.m(), args.efConstruction(), args.k(), args.threads(), args.buildThreads());
+
+        boolean temporary = args.workDir() == null;
+        Path workDir = temporary ? Files.createTempDirectory("quiver-ann-") : args.workDir();
+        List<ResultRow> rows = new ArrayList<>();
+        try {
+            for (String engineName : args.engines()) {
+                rows.addAll(runEngine(engineName, data, datasetLabel, filter, workDir.resolve(engineName)));
+            }
+        } finally {
+            if (temporary) {
+                DirectorySize.deleteRecursively(workDir);
+            }
+        }
+        out.println();
+        ReportWriter.printTable(out, rows);
+        if (args.csv() != null) {
+            ReportWriter.writeCsv(args.csv(), rows);
+            out.println("CSV: " + args.csv());
+        }
+        if (args.svg() != null) {
+            String title = String.format("%s, k=%d, M=%d, ef_construction=%d, %d query thread%s", datasetLabel,
+                    args.k(), args.m(), args.efConstruction(), args.threads(), args.threads() == 1 ? "" : "s");
+            SvgPlot.write(args.svg(), title, rows);
+            out.println("SVG: " + args.svg());
+        }
+        return rows;
+    }
+
+    private List<ResultRow> runEngine(String engineName, Dataset data, String datasetLabel, RowFilter filter,
+                                      Path dir) throws IOException {
+        DirectorySize.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        AnnEngine.BuildParams params = new AnnEngine.BuildParams(data.metric(), args.m(), args.efConstruction(),
+                args.buildThreads());
+        List<ResultRow> rows = new ArrayList<>();
+        try (AnnEngine engine = EngineFactory.create(engineName)) {
+            log.printf("[%s] building %d vectors%n", engineName, data.base().length);
+            long t0 = System.nanoTime();
+            engine.build(data, params, filter, dir, new Progress(engineName + " build", log));
+            double buildSeconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            engine.open();
+            double openMillis = engine.persistent() ? (System.nanoTime() - t1) / 1e6 : Double.NaN;
+            long indexBytes = engine.indexBytes();
+            log.printf("[%s] built in %.2f s, open %s, index %.1f MB%n", engineName, buildSeconds,
+                    engine.persistent() ? String.format("%.1f ms", openMillis) : "n/a (in memory)",
+                    indexBytes / 1e6);
+            try (QueryRunner runner = new QueryRunner(engine, filter, args.threads())) {
+                // JIT warm-up: one unmeasured pass at every ef before any measurement.
+                for (int ef : args.efSearch()) {
+                    runner.pass(data.queries(), args.k(), ef, null);
+                }
+                for (int ef : args.efSearch()) {
+                    QueryRunner.Measurement m = runner.measure(data.queries(), data.groundTruth(), args.k(), ef,
+                            args.minSeconds());
+                    log.printf("[%s] ef=%d recall=%.4f qps=%.0f p50=%.1fus p99=%.1fus%n", engineName, ef,
+                            m.recall(), m.qps(), m.p50Micros(), m.p99Micros());
+                    rows.add(new ResultRow(datasetLabel, engineName, args.m(), args.efConstruction(), ef, args.k(),
+                            args.threads(), m.recall(), m.qps(), m.p50Micros(), m.p99Micros(), buildSeconds,
+                            openMillis, indexBytes));
+                }
+            }
+        }
+        return rows;
+    }
+}

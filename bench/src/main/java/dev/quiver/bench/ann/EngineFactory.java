@@ -1,0 +1,16 @@
+package dev.quiver.bench.ann;
+
+/** Engine names on the command line to engine instances. */
+final class EngineFactory {
+
+    private EngineFactory() {
+    }
+
+    static AnnEngine create(String name) {
+        return switch (name) {
+            case "lucene" -> new LuceneEngine();
+            case "jvector" -> new JVectorEngine();
+            default -> throw new IllegalArgumentException("unknown engine '" + name + "' (this build has: lucene, jvector)");
+        };
+    }
+}
