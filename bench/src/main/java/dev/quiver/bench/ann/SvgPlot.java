@@ -87,7 +87,8 @@ final class SvgPlot {
     private static void appendGridAndTicks(StringBuilder svg, Axes axes) {
         int plotRight = WIDTH - RIGHT;
         int plotBottom = HEIGHT - BOTTOM;
-        double xStep = (axes.xMax() - axes.xMin()) <= 0.3 ? 0.05 : 0.1;
+        double range = axes.xMax() - axes.xMin();
+        double xStep = range <= 0.1 ? 0.01 : range <= 0.3 ? 0.05 : 0.1;
         int steps = (int) Math.round((axes.xMax() - axes.xMin()) / xStep);
         for (int i = 0; i <= steps; i++) {
             double recall = axes.xMin() + i * xStep;
