@@ -5,4 +5,6 @@
  */
 module dev.quiver.storage {
     exports dev.quiver.storage;
+    exports dev.quiver.storage.gen;
+    exports dev.quiver.storage.wal;
 }

@@ -50,6 +50,16 @@ public record SearchParams(int k, int efSearch, Filter filter, Float maxDistance
         return new SearchParams(k, efSearch, filter, maxDistance, exact);
     }
 
+    /** A filter in the vctrs / Chroma JSON dialect ({@link Filter#parse}). */
+    public SearchParams filter(String json) {
+        return filter(Filter.parse(json));
+    }
+
+    /** A filter as the dialect's structure in Java maps and lists ({@link Filter#of}). */
+    public SearchParams filter(java.util.Map<String, ?> map) {
+        return filter(Filter.of(map));
+    }
+
     public SearchParams maxDistance(float maxDistance) {
         return new SearchParams(k, efSearch, filter, maxDistance, exact);
     }

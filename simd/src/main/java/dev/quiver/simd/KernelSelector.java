@@ -12,7 +12,8 @@ import java.lang.System.Logger.Level;
  */
 final class KernelSelector {
 
-    /** System property that forces the scalar kernels even when the Vector API is available. */
+    /** System property: {@code scalar} forces the scalar kernels even when the Vector API is available; {@code auto}
+     *  (the default) picks the Panama kernels whenever they can run. */
     static final String PROPERTY = "quiver.simd";
 
     private static final String PANAMA_CLASS = "dev.quiver.simd.PanamaKernels";
@@ -23,6 +24,9 @@ final class KernelSelector {
     static DistanceKernels select() {
         System.Logger log = System.getLogger("dev.quiver.simd");
         String forced = System.getProperty(PROPERTY, "");
+        if (!forced.isEmpty() && !forced.equals("scalar") && !forced.equals("auto")) {
+            log.log(Level.WARNING, "Ignoring -D" + PROPERTY + "=" + forced + " (expected scalar or auto)");
+        }
         if (forced.equals("scalar")) {
             log.log(Level.INFO, "Quiver distance kernels: scalar (forced by -D" + PROPERTY + "=scalar)");
             return ScalarKernels.INSTANCE;

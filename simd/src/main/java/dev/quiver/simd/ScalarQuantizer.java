@@ -177,11 +177,8 @@ public final class ScalarQuantizer {
         for (int i = 0; i < dim; i++) {
             // Double: max - min may overflow float for components near ±Float.MAX_VALUE.
             double range = (double) max[i] - (double) min[i];
+            // Finite for any finite min and max: (2 * Float.MAX_VALUE) / 255 fits a float.
             float s = range > 0.0 ? (float) (range / MAX_CODE) : 1f;
-            if (!Float.isFinite(s)) {
-                throw new IllegalArgumentException("dimension " + i + " range [" + min[i] + ", " + max[i]
-                        + "] is too wide to quantize");
-            }
             if (s == 0f) {
                 // Range so small that range / 255 underflows to zero: any positive scale keeps codes at 0.
                 s = Float.MIN_NORMAL;
@@ -239,9 +236,16 @@ public final class ScalarQuantizer {
 
     /** The code of component {@code x} in dimension {@code i}. */
     public int encode(int i, float x) {
-        float c = Math.round((x - mins[i]) / scales[i]);
-        // Clamping after rounding gives the same result as before (0 and 255 are integers) and maps ±Infinity right.
-        return (int) Math.max(0f, Math.min((float) MAX_CODE, c));
+        // Double arithmetic: x - min overflows float when the range spans most of the float line.
+        // Clamping after rounding gives the same result as before (0 and 255 are integers).
+        long c = Math.round(((double) x - mins[i]) / scales[i]);
+        return (int) Math.max(0L, Math.min(MAX_CODE, c));
+    }
+
+    /** The value code {@code c} of dimension {@code i} stands for: {@code min_i + scale_i * c}. */
+    public float decode(int i, int c) {
+        // Double, then one rounding: scale * 255 may exceed Float.MAX_VALUE although the sum does not.
+        return (float) (mins[i] + (double) scales[i] * c);
     }
 
     /** Encodes {@code v} into a new code array. */
@@ -280,7 +284,7 @@ public final class ScalarQuantizer {
         checkLength(codes.length);
         checkLength(out.length);
         for (int i = 0; i < out.length; i++) {
-            out[i] = mins[i] + scales[i] * Byte.toUnsignedInt(codes[i]);
+            out[i] = decode(i, Byte.toUnsignedInt(codes[i]));
         }
     }
 
@@ -288,8 +292,46 @@ public final class ScalarQuantizer {
     public void decode(MemorySegment segment, long byteOffset, float[] out) {
         checkLength(out.length);
         for (int i = 0; i < out.length; i++) {
-            out[i] = mins[i] + scales[i] * Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, byteOffset + i));
+            out[i] = decode(i, Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, byteOffset + i)));
         }
+    }
+
+    /**
+     * Encodes a query for the integer-kernel estimates of {@link QuantizedQuery}.
+     *
+     * @throws IllegalStateException if this quantizer has per-dimension scales (the integer distance would then weigh
+     *                               dimensions differently from the float one)
+     */
+    public QuantizedQuery quantizeQuery(float[] query) {
+        if (!sharedScale) {
+            throw new IllegalStateException("integer-kernel estimates need a shared scale; this quantizer has "
+                    + "per-dimension scales (train with ScaleMode.SHARED)");
+        }
+        byte[] q = encode(query);
+        double ym = 0;
+        for (int i = 0; i < query.length; i++) {
+            ym += (double) query[i] * mins[i];
+        }
+        return new QuantizedQuery(q, scales[0], (float) ym);
+    }
+
+    /** {@code Σ min_i * c_i}: the per-vector term of {@link QuantizedQuery#dot}; compute once per stored vector. */
+    public float minsDotCodes(byte[] codes) {
+        checkLength(codes.length);
+        double sum = 0;
+        for (int i = 0; i < codes.length; i++) {
+            sum += (double) mins[i] * Byte.toUnsignedInt(codes[i]);
+        }
+        return (float) sum;
+    }
+
+    /** {@code Σ min_i * c_i} for the {@code dim} codes at {@code byteOffset}. */
+    public float minsDotCodes(MemorySegment segment, long byteOffset) {
+        double sum = 0;
+        for (int i = 0; i < mins.length; i++) {
+            sum += (double) mins[i] * Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, byteOffset + i));
+        }
+        return (float) sum;
     }
 
     private void checkLength(int length) {

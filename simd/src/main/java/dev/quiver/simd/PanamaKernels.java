@@ -1,0 +1,581 @@
+package dev.quiver.simd;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD kernels on the incubating Vector API. Loaded only by name from {@link KernelSelector}, so this class and the
+ * Vector API classes it links against are never touched when jdk.incubator.vector is absent.
+ *
+ * <p>Shape of every float kernel: a main loop over four vectors per step into four independent accumulators (an FMA
+ * has 4 cycles of latency and modern cores start two per cycle, so one accumulator would leave the units mostly
+ * idle), then a one-vector loop, then a scalar loop for the last {@code < lanes} elements. Species are
+ * {@code static final}: a species the JIT cannot see as a constant defeats intrinsification.
+ *
+ * <p>The u8 kernels widen each group of {@code intLanes} code bytes straight to int lanes (zero extension, one
+ * {@code vpmovzxbd} on x86) and accumulate products in int lanes. Each lane sums at most {@code dim / intLanes}
+ * terms of at most 255² and the final sum is bounded by {@link VectorOps#MAX_U8_DIMENSION}, so nothing overflows.
+ */
+final class PanamaKernels implements DistanceKernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int FL = F.length();
+
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int IL = I.length();
+    /** Bytes that widen to exactly one int vector: 16 bytes for 512-bit ints, 8 for 256-bit. */
+    private static final VectorSpecies<Byte> B =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, IL * Byte.SIZE)));
+    /** No byte species is narrower than 64 bits: with 128-bit vectors (4 ints) the u8 kernels stay scalar. */
+    private static final boolean U8_SIMD = IL >= 8;
+
+    private static final boolean FMA = CpuFeatures.hasFastFma();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
+
+    PanamaKernels() {
+        if (FL < 2) {
+            // A 1-lane "vector" would be the scalar path with extra overhead.
+            throw new UnsupportedOperationException("no usable float vector species (lanes=" + FL + ")");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "panama-" + F.vectorBitSize();
+    }
+
+    /** {@code a * b + acc}, fused when the CPU has hardware FMA (folded by the JIT: FMA is a constant). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
+        return FMA ? a.fma(b, acc) : a.mul(b).add(acc);
+    }
+
+    private static float fma(float a, float b, float acc) {
+        return FMA ? Math.fma(a, b, acc) : a * b + acc;
+    }
+
+    private static FloatVector load(MemorySegment s, long byteOffset) {
+        return FloatVector.fromMemorySegment(F, s, byteOffset, LE);
+    }
+
+    private static float sum(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    // ---------------------------------------------------------------- float[] x float[]
+
+    @Override
+    public float dot(float[] a, float[] b) {
+        int n = a.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * FL); i < bound; i += 4 * FL) {
+            s0 = fma(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i), s0);
+            s1 = fma(FloatVector.fromArray(F, a, i + FL), FloatVector.fromArray(F, b, i + FL), s1);
+            s2 = fma(FloatVector.fromArray(F, a, i + 2 * FL), FloatVector.fromArray(F, b, i + 2 * FL), s2);
+            s3 = fma(FloatVector.fromArray(F, a, i + 3 * FL), FloatVector.fromArray(F, b, i + 3 * FL), s3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            s0 = fma(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i), s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            sum = fma(a[i], b[i], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squareDistance(float[] a, float[] b) {
+        int n = a.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * FL); i < bound; i += 4 * FL) {
+            FloatVector d0 = FloatVector.fromArray(F, a, i).sub(FloatVector.fromArray(F, b, i));
+            FloatVector d1 = FloatVector.fromArray(F, a, i + FL).sub(FloatVector.fromArray(F, b, i + FL));
+            FloatVector d2 = FloatVector.fromArray(F, a, i + 2 * FL).sub(FloatVector.fromArray(F, b, i + 2 * FL));
+            FloatVector d3 = FloatVector.fromArray(F, a, i + 3 * FL).sub(FloatVector.fromArray(F, b, i + 3 * FL));
+            s0 = fma(d0, d0, s0);
+            s1 = fma(d1, d1, s1);
+            s2 = fma(d2, d2, s2);
+            s3 = fma(d3, d3, s3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector d = FloatVector.fromArray(F, a, i).sub(FloatVector.fromArray(F, b, i));
+            s0 = fma(d, d, s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            float d = a[i] - b[i];
+            sum = fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float cosineDistance(float[] a, float[] b) {
+        int n = a.length;
+        int i = 0;
+        // Three sums, two accumulators each: six chains keep both FMA pipes busy without spilling registers.
+        FloatVector ab0 = FloatVector.zero(F), ab1 = ab0, aa0 = ab0, aa1 = ab0, bb0 = ab0, bb1 = ab0;
+        for (int bound = n & -(2 * FL); i < bound; i += 2 * FL) {
+            FloatVector x0 = FloatVector.fromArray(F, a, i), y0 = FloatVector.fromArray(F, b, i);
+            FloatVector x1 = FloatVector.fromArray(F, a, i + FL), y1 = FloatVector.fromArray(F, b, i + FL);
+            ab0 = fma(x0, y0, ab0);
+            aa0 = fma(x0, x0, aa0);
+            bb0 = fma(y0, y0, bb0);
+            ab1 = fma(x1, y1, ab1);
+            aa1 = fma(x1, x1, aa1);
+            bb1 = fma(y1, y1, bb1);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(F, a, i), y = FloatVector.fromArray(F, b, i);
+            ab0 = fma(x, y, ab0);
+            aa0 = fma(x, x, aa0);
+            bb0 = fma(y, y, bb0);
+        }
+        float ab = ab0.add(ab1).reduceLanes(VectorOperators.ADD);
+        float aa = aa0.add(aa1).reduceLanes(VectorOperators.ADD);
+        float bb = bb0.add(bb1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            ab = fma(a[i], b[i], ab);
+            aa = fma(a[i], a[i], aa);
+            bb = fma(b[i], b[i], bb);
+        }
+        return Cosine.fromSquaredNorms(ab, aa, bb);
+    }
+
+    @Override
+    public float normSquared(float[] a) {
+        int n = a.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * FL); i < bound; i += 4 * FL) {
+            FloatVector x0 = FloatVector.fromArray(F, a, i);
+            FloatVector x1 = FloatVector.fromArray(F, a, i + FL);
+            FloatVector x2 = FloatVector.fromArray(F, a, i + 2 * FL);
+            FloatVector x3 = FloatVector.fromArray(F, a, i + 3 * FL);
+            s0 = fma(x0, x0, s0);
+            s1 = fma(x1, x1, s1);
+            s2 = fma(x2, x2, s2);
+            s3 = fma(x3, x3, s3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(F, a, i);
+            s0 = fma(x, x, s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            sum = fma(a[i], a[i], sum);
+        }
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- float[] x MemorySegment
+
+    @Override
+    public float dot(float[] q, MemorySegment s, long byteOffset) {
+        int n = q.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * FL); i < bound; i += 4 * FL) {
+            long off = byteOffset + (long) i * Float.BYTES;
+            s0 = fma(FloatVector.fromArray(F, q, i), load(s, off), s0);
+            s1 = fma(FloatVector.fromArray(F, q, i + FL), load(s, off + FL * Float.BYTES), s1);
+            s2 = fma(FloatVector.fromArray(F, q, i + 2 * FL), load(s, off + 2 * FL * Float.BYTES), s2);
+            s3 = fma(FloatVector.fromArray(F, q, i + 3 * FL), load(s, off + 3 * FL * Float.BYTES), s3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            s0 = fma(FloatVector.fromArray(F, q, i), load(s, byteOffset + (long) i * Float.BYTES), s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            sum = fma(q[i], s.get(ScalarKernels.LE_FLOAT, byteOffset + (long) i * Float.BYTES), sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squareDistance(float[] q, MemorySegment s, long byteOffset) {
+        int n = q.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * FL); i < bound; i += 4 * FL) {
+            long off = byteOffset + (long) i * Float.BYTES;
+            FloatVector d0 = FloatVector.fromArray(F, q, i).sub(load(s, off));
+            FloatVector d1 = FloatVector.fromArray(F, q, i + FL).sub(load(s, off + FL * Float.BYTES));
+            FloatVector d2 = FloatVector.fromArray(F, q, i + 2 * FL).sub(load(s, off + 2 * FL * Float.BYTES));
+            FloatVector d3 = FloatVector.fromArray(F, q, i + 3 * FL).sub(load(s, off + 3 * FL * Float.BYTES));
+            s0 = fma(d0, d0, s0);
+            s1 = fma(d1, d1, s1);
+            s2 = fma(d2, d2, s2);
+            s3 = fma(d3, d3, s3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            FloatVector d = FloatVector.fromArray(F, q, i).sub(load(s, byteOffset + (long) i * Float.BYTES));
+            s0 = fma(d, d, s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            float d = q[i] - s.get(ScalarKernels.LE_FLOAT, byteOffset + (long) i * Float.BYTES);
+            sum = fma(d, d, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float normSquared(MemorySegment s, long byteOffset, int dim) {
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = dim & -(4 * FL); i < bound; i += 4 * FL) {
+            long off = byteOffset + (long) i * Float.BYTES;
+            FloatVector x0 = load(s, off);
+            FloatVector x1 = load(s, off + FL * Float.BYTES);
+            FloatVector x2 = load(s, off + 2 * FL * Float.BYTES);
+            FloatVector x3 = load(s, off + 3 * FL * Float.BYTES);
+            s0 = fma(x0, x0, s0);
+            s1 = fma(x1, x1, s1);
+            s2 = fma(x2, x2, s2);
+            s3 = fma(x3, x3, s3);
+        }
+        for (int bound = F.loopBound(dim); i < bound; i += FL) {
+            FloatVector x = load(s, byteOffset + (long) i * Float.BYTES);
+            s0 = fma(x, x, s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < dim; i++) {
+            float x = s.get(ScalarKernels.LE_FLOAT, byteOffset + (long) i * Float.BYTES);
+            sum = fma(x, x, sum);
+        }
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- bulk float
+
+    // Four candidates per pass: the query vector is loaded once per step and the four candidate loads are
+    // independent, so cache misses on the candidates overlap instead of queueing one vector after another.
+    @Override
+    public void dotBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            dot4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2], byteOffsets[c + 2],
+                    segs[c + 3], byteOffsets[c + 3], out, c);
+        }
+        for (; c < count; c++) {
+            out[c] = dot(q, segs[c], byteOffsets[c]);
+        }
+    }
+
+    private static void dot4(float[] q, MemorySegment m0, long o0, MemorySegment m1, long o1, MemorySegment m2,
+                             long o2, MemorySegment m3, long o3, float[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            long d = (long) i * Float.BYTES;
+            FloatVector x = FloatVector.fromArray(F, q, i);
+            s0 = fma(x, load(m0, o0 + d), s0);
+            s1 = fma(x, load(m1, o1 + d), s1);
+            s2 = fma(x, load(m2, o2 + d), s2);
+            s3 = fma(x, load(m3, o3 + d), s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            long d = (long) i * Float.BYTES;
+            float x = q[i];
+            r0 = fma(x, m0.get(ScalarKernels.LE_FLOAT, o0 + d), r0);
+            r1 = fma(x, m1.get(ScalarKernels.LE_FLOAT, o1 + d), r1);
+            r2 = fma(x, m2.get(ScalarKernels.LE_FLOAT, o2 + d), r2);
+            r3 = fma(x, m3.get(ScalarKernels.LE_FLOAT, o3 + d), r3);
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    @Override
+    public void squareDistanceBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            squareDistance4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2],
+                    byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
+        }
+        for (; c < count; c++) {
+            out[c] = squareDistance(q, segs[c], byteOffsets[c]);
+        }
+    }
+
+    private static void squareDistance4(float[] q, MemorySegment m0, long o0, MemorySegment m1, long o1,
+                                        MemorySegment m2, long o2, MemorySegment m3, long o3, float[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            long d = (long) i * Float.BYTES;
+            FloatVector x = FloatVector.fromArray(F, q, i);
+            FloatVector d0 = x.sub(load(m0, o0 + d));
+            FloatVector d1 = x.sub(load(m1, o1 + d));
+            FloatVector d2 = x.sub(load(m2, o2 + d));
+            FloatVector d3 = x.sub(load(m3, o3 + d));
+            s0 = fma(d0, d0, s0);
+            s1 = fma(d1, d1, s1);
+            s2 = fma(d2, d2, s2);
+            s3 = fma(d3, d3, s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            long d = (long) i * Float.BYTES;
+            float x = q[i];
+            float d0 = x - m0.get(ScalarKernels.LE_FLOAT, o0 + d);
+            float d1 = x - m1.get(ScalarKernels.LE_FLOAT, o1 + d);
+            float d2 = x - m2.get(ScalarKernels.LE_FLOAT, o2 + d);
+            float d3 = x - m3.get(ScalarKernels.LE_FLOAT, o3 + d);
+            r0 = fma(d0, d0, r0);
+            r1 = fma(d1, d1, r1);
+            r2 = fma(d2, d2, r2);
+            r3 = fma(d3, d3, r3);
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    // ---------------------------------------------------------------- u8 codes
+
+    private static IntVector widen(ByteVector bytes) {
+        return (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    private static IntVector u8(byte[] a, int i) {
+        return widen(ByteVector.fromArray(B, a, i));
+    }
+
+    private static IntVector u8(MemorySegment s, long byteOffset) {
+        return widen(ByteVector.fromMemorySegment(B, s, byteOffset, LE));
+    }
+
+    private static int sum(IntVector a0, IntVector a1, IntVector a2, IntVector a3) {
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public int squareDistanceU8(byte[] q, MemorySegment codes, long byteOffset) {
+        if (!U8_SIMD) {
+            return SCALAR.squareDistanceU8(q, codes, byteOffset);
+        }
+        int n = q.length;
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * IL); i < bound; i += 4 * IL) {
+            long off = byteOffset + i;
+            IntVector d0 = u8(q, i).sub(u8(codes, off));
+            IntVector d1 = u8(q, i + IL).sub(u8(codes, off + IL));
+            IntVector d2 = u8(q, i + 2 * IL).sub(u8(codes, off + 2 * IL));
+            IntVector d3 = u8(q, i + 3 * IL).sub(u8(codes, off + 3 * IL));
+            s0 = s0.add(d0.mul(d0));
+            s1 = s1.add(d1.mul(d1));
+            s2 = s2.add(d2.mul(d2));
+            s3 = s3.add(d3.mul(d3));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector d = u8(q, i).sub(u8(codes, byteOffset + i));
+            s0 = s0.add(d.mul(d));
+        }
+        int sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            int d = Byte.toUnsignedInt(q[i]) - Byte.toUnsignedInt(codes.get(JAVA_BYTE,
+                    byteOffset + i));
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public int dotU8(byte[] q, MemorySegment codes, long byteOffset) {
+        if (!U8_SIMD) {
+            return SCALAR.dotU8(q, codes, byteOffset);
+        }
+        int n = q.length;
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * IL); i < bound; i += 4 * IL) {
+            long off = byteOffset + i;
+            s0 = s0.add(u8(q, i).mul(u8(codes, off)));
+            s1 = s1.add(u8(q, i + IL).mul(u8(codes, off + IL)));
+            s2 = s2.add(u8(q, i + 2 * IL).mul(u8(codes, off + 2 * IL)));
+            s3 = s3.add(u8(q, i + 3 * IL).mul(u8(codes, off + 3 * IL)));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            s0 = s0.add(u8(q, i).mul(u8(codes, byteOffset + i)));
+        }
+        int sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            sum += Byte.toUnsignedInt(q[i])
+                    * Byte.toUnsignedInt(codes.get(JAVA_BYTE, byteOffset + i));
+        }
+        return sum;
+    }
+
+    @Override
+    public void squareDistanceU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out) {
+        if (!U8_SIMD) {
+            SCALAR.squareDistanceU8Bulk(q, segs, byteOffsets, count, out);
+            return;
+        }
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            squareDistanceU8x4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2],
+                    byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
+        }
+        for (; c < count; c++) {
+            out[c] = squareDistanceU8(q, segs[c], byteOffsets[c]);
+        }
+    }
+
+    private static void squareDistanceU8x4(byte[] q, MemorySegment m0, long o0, MemorySegment m1, long o1,
+                                           MemorySegment m2, long o2, MemorySegment m3, long o3, int[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector x = u8(q, i);
+            IntVector d0 = x.sub(u8(m0, o0 + i));
+            IntVector d1 = x.sub(u8(m1, o1 + i));
+            IntVector d2 = x.sub(u8(m2, o2 + i));
+            IntVector d3 = x.sub(u8(m3, o3 + i));
+            s0 = s0.add(d0.mul(d0));
+            s1 = s1.add(d1.mul(d1));
+            s2 = s2.add(d2.mul(d2));
+            s3 = s3.add(d3.mul(d3));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            int x = Byte.toUnsignedInt(q[i]);
+            int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
+            int d1 = x - Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
+            int d2 = x - Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
+            int d3 = x - Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
+            r0 += d0 * d0;
+            r1 += d1 * d1;
+            r2 += d2 * d2;
+            r3 += d3 * d3;
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    @Override
+    public void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out) {
+        if (!U8_SIMD) {
+            SCALAR.dotU8Bulk(q, segs, byteOffsets, count, out);
+            return;
+        }
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            dotU8x4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2], byteOffsets[c + 2],
+                    segs[c + 3], byteOffsets[c + 3], out, c);
+        }
+        for (; c < count; c++) {
+            out[c] = dotU8(q, segs[c], byteOffsets[c]);
+        }
+    }
+
+    private static void dotU8x4(byte[] q, MemorySegment m0, long o0, MemorySegment m1, long o1, MemorySegment m2,
+                                long o2, MemorySegment m3, long o3, int[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector x = u8(q, i);
+            s0 = s0.add(x.mul(u8(m0, o0 + i)));
+            s1 = s1.add(x.mul(u8(m1, o1 + i)));
+            s2 = s2.add(x.mul(u8(m2, o2 + i)));
+            s3 = s3.add(x.mul(u8(m3, o3 + i)));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            int x = Byte.toUnsignedInt(q[i]);
+            r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
+            r1 += x * Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
+            r2 += x * Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
+            r3 += x * Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    // ---------------------------------------------------------------- u8 arrays
+
+    @Override
+    public int squareDistanceU8(byte[] a, byte[] b) {
+        if (!U8_SIMD) {
+            return SCALAR.squareDistanceU8(a, b);
+        }
+        int n = a.length;
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * IL); i < bound; i += 4 * IL) {
+            IntVector d0 = u8(a, i).sub(u8(b, i));
+            IntVector d1 = u8(a, i + IL).sub(u8(b, i + IL));
+            IntVector d2 = u8(a, i + 2 * IL).sub(u8(b, i + 2 * IL));
+            IntVector d3 = u8(a, i + 3 * IL).sub(u8(b, i + 3 * IL));
+            s0 = s0.add(d0.mul(d0));
+            s1 = s1.add(d1.mul(d1));
+            s2 = s2.add(d2.mul(d2));
+            s3 = s3.add(d3.mul(d3));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector d = u8(a, i).sub(u8(b, i));
+            s0 = s0.add(d.mul(d));
+        }
+        int sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            int d = Byte.toUnsignedInt(a[i]) - Byte.toUnsignedInt(b[i]);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public int dotU8(byte[] a, byte[] b) {
+        if (!U8_SIMD) {
+            return SCALAR.dotU8(a, b);
+        }
+        int n = a.length;
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -(4 * IL); i < bound; i += 4 * IL) {
+            s0 = s0.add(u8(a, i).mul(u8(b, i)));
+            s1 = s1.add(u8(a, i + IL).mul(u8(b, i + IL)));
+            s2 = s2.add(u8(a, i + 2 * IL).mul(u8(b, i + 2 * IL)));
+            s3 = s3.add(u8(a, i + 3 * IL).mul(u8(b, i + 3 * IL)));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            s0 = s0.add(u8(a, i).mul(u8(b, i)));
+        }
+        int sum = sum(s0, s1, s2, s3);
+        for (; i < n; i++) {
+            sum += Byte.toUnsignedInt(a[i]) * Byte.toUnsignedInt(b[i]);
+        }
+        return sum;
+    }
+}

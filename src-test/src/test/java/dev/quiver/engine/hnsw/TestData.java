@@ -1,0 +1,153 @@
+package dev.quiver.engine.hnsw;
+
+import dev.quiver.Metric;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Vectors for the index tests: generated ones, the shared TEXMEX data sets, and a brute-force reference. */
+final class TestData {
+
+    private TestData() {
+    }
+
+    static float[][] uniform(SplittableRandom rnd, int n, int dim) {
+        float[][] v = new float[n][dim];
+        for (float[] row : v) {
+            for (int d = 0; d < dim; d++) {
+                row[d] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+        }
+        return v;
+    }
+
+    /** {@code n} points around {@code clusters} Gaussian centres: the shape where neighbour diversity matters. */
+    static float[][] clustered(SplittableRandom rnd, int n, int dim, int clusters, double spread) {
+        float[][] centres = uniform(rnd, clusters, dim);
+        float[][] v = new float[n][dim];
+        for (int i = 0; i < n; i++) {
+            float[] c = centres[rnd.nextInt(clusters)];
+            for (int d = 0; d < dim; d++) {
+                v[i][d] = (float) (c[d] + spread * gaussian(rnd));
+            }
+        }
+        return v;
+    }
+
+    static double gaussian(SplittableRandom rnd) {
+        double u = 1 - rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    }
+
+    /** Reference distance in double precision. */
+    static double distance(Metric metric, float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        double l2 = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+            double d = (double) a[i] - b[i];
+            l2 += d * d;
+        }
+        return switch (metric) {
+            case EUCLIDEAN -> l2;
+            case DOT_PRODUCT -> -dot;
+            case COSINE -> {
+                if (na == 0 || nb == 0) {
+                    yield na == 0 && nb == 0 ? 0 : 1;
+                }
+                yield Math.min(2, Math.max(0, 1 - dot / Math.sqrt(na * nb)));
+            }
+        };
+    }
+
+    /** The k nearest of {@code live} (null entries are absent) to q, nearest first, ties by slot. */
+    static int[] bruteForce(Metric metric, float[][] vectors, boolean[] live, float[] q, int k) {
+        Integer[] order = new Integer[vectors.length];
+        int n = 0;
+        double[] dist = new double[vectors.length];
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i] != null && (live == null || live[i])) {
+                dist[i] = distance(metric, q, vectors[i]);
+                order[n++] = i;
+            }
+        }
+        Integer[] ids = Arrays.copyOf(order, n);
+        Arrays.sort(ids, (x, y) -> dist[x] != dist[y] ? Double.compare(dist[x], dist[y]) : Integer.compare(x, y));
+        int m = Math.min(k, n);
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+
+    /** Fraction of {@code truth[0..k)} found in {@code hits}. */
+    static double recall(int[] truth, SearchHits hits, int k) {
+        int found = 0;
+        int kk = Math.min(k, truth.length);
+        for (int i = 0; i < kk; i++) {
+            for (int j = 0; j < hits.size(); j++) {
+                if (hits.slots()[j] == truth[i]) {
+                    found++;
+                    break;
+                }
+            }
+        }
+        return kk == 0 ? 1 : (double) found / kk;
+    }
+
+    /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}). */
+    static Path datasets() {
+        String override = System.getProperty("quiver.datasets");
+        if (override != null) {
+            return Path.of(override);
+        }
+        // Surefire runs in src-test/; the worktree's parent holds shared/.
+        for (Path p : new Path[] {Path.of("../shared/datasets"), Path.of("../../shared/datasets")}) {
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return Path.of("../shared/datasets");
+    }
+
+    static float[][] readFvecs(Path file, int limit) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int dim = buf.getInt(0);
+        int rows = Math.min(limit, buf.capacity() / (4 + 4 * dim));
+        float[][] out = new float[rows][dim];
+        for (int r = 0; r < rows; r++) {
+            int d = buf.getInt();
+            if (d != dim) {
+                throw new IOException(file + ": row " + r + " has dim " + d + ", expected " + dim);
+            }
+            for (int i = 0; i < dim; i++) {
+                out[r][i] = buf.getFloat();
+            }
+        }
+        return out;
+    }
+
+    static int[][] readIvecs(Path file, int limit) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int k = buf.getInt(0);
+        int rows = Math.min(limit, buf.capacity() / (4 + 4 * k));
+        int[][] out = new int[rows][k];
+        for (int r = 0; r < rows; r++) {
+            buf.getInt();
+            for (int i = 0; i < k; i++) {
+                out[r][i] = buf.getInt();
+            }
+        }
+        return out;
+    }
+}

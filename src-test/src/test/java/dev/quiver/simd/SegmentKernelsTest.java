@@ -1,0 +1,166 @@
+package dev.quiver.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Float kernels reading candidates from memory segments: heap (byte[] and float[] backed), native and a mapped file,
+ * at byte offsets that are not multiples of the vector width (nor even of 4). Results must equal the same kernel on
+ * heap arrays bit for bit (same summation order), and bulk must equal one-at-a-time.
+ */
+@Tag("scalar-path")
+class SegmentKernelsTest {
+
+    static final long[] OFFSETS = {0, 4, 12, 36, 1, 7, 68};
+    static final int[] LENGTHS = {1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 128, 129, 384, 768, 769, 1536};
+
+    @TempDir
+    Path dir;
+
+    /** A named segment factory: every kind of segment a slab might hand to the kernels. */
+    record Kind(String name, Factory factory) {
+    }
+
+    interface Factory {
+        MemorySegment make(Arena arena, long bytes) throws IOException;
+    }
+
+    List<Kind> kinds() {
+        List<Kind> kinds = new ArrayList<>();
+        kinds.add(new Kind("heap-bytes", (arena, bytes) -> MemorySegment.ofArray(new byte[(int) bytes])));
+        kinds.add(new Kind("heap-floats",
+                (arena, bytes) -> MemorySegment.ofArray(new float[(int) ((bytes + 3) / 4)])));
+        kinds.add(new Kind("native", (arena, bytes) -> arena.allocate(bytes, 1)));
+        kinds.add(new Kind("mapped", (arena, bytes) -> {
+            Path file = dir.resolve("vectors-" + System.nanoTime() + ".bin");
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                return ch.map(FileChannel.MapMode.READ_WRITE, 0, Math.max(bytes, 1), arena);
+            }
+        }));
+        return kinds;
+    }
+
+    static void put(MemorySegment s, long byteOffset, float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            s.set(ScalarKernels.LE_FLOAT, byteOffset + 4L * i, v[i]);
+        }
+    }
+
+    @Test
+    void segmentKernelsEqualArrayKernelsAtUnalignedOffsets() throws IOException {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            for (Kind kind : kinds()) {
+                try (Arena arena = Arena.ofConfined()) {
+                    for (int n : LENGTHS) {
+                        MemorySegment s = kind.factory().make(arena, 4L * n + 72);
+                        for (long off : OFFSETS) {
+                            float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
+                            float[] v = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.LARGE);
+                            put(s, off, v);
+                            String ctx = k.name() + " " + kind.name() + " n=" + n + " off=" + off + " seed=" + seed;
+                            assertEquals(k.dot(q, v), k.dot(q, s, off), ctx + " dot");
+                            assertEquals(k.squareDistance(q, v), k.squareDistance(q, s, off), ctx + " l2");
+                            assertEquals(k.normSquared(v), k.normSquared(s, off, n), ctx + " norm");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bulkEqualsOneAtATime() {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            try (Arena arena = Arena.ofConfined()) {
+                for (int n : LENGTHS) {
+                    for (int count : new int[] {0, 1, 3, 4, 5, 8, 11}) {
+                        // Candidates in two segments (a slab has several chunks), at scattered odd offsets.
+                        MemorySegment[] chunks = {arena.allocate(4L * n * count + 64, 1),
+                                MemorySegment.ofArray(new byte[4 * n * count + 64])};
+                        MemorySegment[] segs = new MemorySegment[count + 2];
+                        long[] offsets = new long[count + 2];
+                        for (int c = 0; c < count; c++) {
+                            segs[c] = chunks[c % 2];
+                            offsets[c] = 4L * n * c + r.nextInt(0, 64);
+                            put(segs[c], offsets[c], FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM));
+                        }
+                        float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
+                        float[] dots = new float[count + 2];
+                        float[] l2s = new float[count + 2];
+                        dots[count] = l2s[count] = 42f;
+                        k.dotBulk(q, segs, offsets, count, dots);
+                        k.squareDistanceBulk(q, segs, offsets, count, l2s);
+                        String ctx = k.name() + " n=" + n + " count=" + count + " seed=" + seed;
+                        for (int c = 0; c < count; c++) {
+                            float dot = k.dot(q, segs[c], offsets[c]);
+                            float l2 = k.squareDistance(q, segs[c], offsets[c]);
+                            // Bulk sums per candidate with one accumulator instead of four: same value up to rounding.
+                            double abs = 0;
+                            for (int i = 0; i < n; i++) {
+                                abs += Math.abs(q[i] * segs[c].get(ScalarKernels.LE_FLOAT, offsets[c] + 4L * i));
+                            }
+                            assertEquals(dot, dots[c], FloatKernelsTest.bound(n, abs) * 2, ctx + " dot #" + c);
+                            assertEquals(l2, l2s[c], FloatKernelsTest.bound(n + 2, l2) * 2, ctx + " l2 #" + c);
+                        }
+                        assertEquals(42f, dots[count], ctx + " wrote past count");
+                        assertEquals(42f, l2s[count], ctx + " wrote past count");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void facadeBulkEqualsFacadeSingle() {
+        SplittableRandom r = new SplittableRandom(KernelImplementations.seed());
+        int n = 769;
+        int count = 9;
+        MemorySegment s = MemorySegment.ofArray(new byte[4 * n * count + 4]);
+        MemorySegment[] segs = new MemorySegment[count];
+        long[] offsets = new long[count];
+        for (int c = 0; c < count; c++) {
+            segs[c] = s;
+            offsets[c] = 4 + 4L * n * c;
+            put(s, offsets[c], FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM));
+        }
+        float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
+        float[] out = new float[count];
+        VectorOps.squareDistanceBulk(q, segs, offsets, count, out);
+        for (int c = 0; c < count; c++) {
+            assertEquals(VectorOps.squareDistance(q, s, offsets[c]), out[c], 1e-3f, "candidate " + c);
+        }
+        VectorOps.dotBulk(q, segs, offsets, count, out);
+        for (int c = 0; c < count; c++) {
+            assertEquals(VectorOps.dot(q, s, offsets[c]), out[c], 1e-3f, "candidate " + c);
+        }
+    }
+
+    @Test
+    void readingPastTheSegmentEndThrows() {
+        for (DistanceKernels k : KernelImplementations.available()) {
+            MemorySegment s = MemorySegment.ofArray(new byte[4 * 100]);
+            float[] q = new float[100];
+            assertThrows(IndexOutOfBoundsException.class, () -> k.dot(q, s, 4), k.name());
+            assertThrows(IndexOutOfBoundsException.class, () -> k.squareDistance(q, s, 1), k.name());
+            assertThrows(IndexOutOfBoundsException.class, () -> k.normSquared(s, 8, 100), k.name());
+        }
+    }
+}

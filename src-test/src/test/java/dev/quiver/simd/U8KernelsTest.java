@@ -1,0 +1,172 @@
+package dev.quiver.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The SQ8 kernels are integer arithmetic: every implementation must equal a plain int reference exactly. */
+@Tag("scalar-path")
+class U8KernelsTest {
+
+    static int refSquare(byte[] a, byte[] b) {
+        long sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            long d = (a[i] & 0xFF) - (b[i] & 0xFF);
+            sum += d * d;
+        }
+        return Math.toIntExact(sum);
+    }
+
+    static int refDot(byte[] a, byte[] b) {
+        long sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (long) (a[i] & 0xFF) * (b[i] & 0xFF);
+        }
+        return Math.toIntExact(sum);
+    }
+
+    /** Random codes, biased towards the extremes 0 and 255 where sign-extension bugs show. */
+    static byte[] codes(SplittableRandom r, int n) {
+        byte[] c = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int pick = r.nextInt(8);
+            c[i] = (byte) (pick == 0 ? 0 : pick == 1 ? 255 : pick == 2 ? 128 : pick == 3 ? 127 : r.nextInt(256));
+        }
+        return c;
+    }
+
+    @Test
+    void arrayKernelsAreExact() {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int n : FloatKernelsTest.LENGTHS) {
+                for (int round = 0; round < 3; round++) {
+                    byte[] a = codes(r, n);
+                    byte[] b = codes(r, n);
+                    String ctx = k.name() + " n=" + n + " seed=" + seed;
+                    assertEquals(refSquare(a, b), k.squareDistanceU8(a, b), ctx + " squareDistanceU8");
+                    assertEquals(refDot(a, b), k.dotU8(a, b), ctx + " dotU8");
+                }
+            }
+        }
+    }
+
+    @Test
+    void extremesDoNotSignExtend() {
+        for (DistanceKernels k : KernelImplementations.available()) {
+            for (int n : FloatKernelsTest.LENGTHS) {
+                byte[] zeros = new byte[n];
+                byte[] full = new byte[n];
+                java.util.Arrays.fill(full, (byte) 255);
+                assertEquals(65025 * n, k.squareDistanceU8(zeros, full), k.name() + " n=" + n);
+                assertEquals(65025 * n, k.squareDistanceU8(full, zeros), k.name() + " n=" + n);
+                assertEquals(65025 * n, k.dotU8(full, full), k.name() + " n=" + n);
+                assertEquals(0, k.dotU8(zeros, full), k.name() + " n=" + n);
+                assertEquals(0, k.squareDistanceU8(full, full.clone()), k.name() + " n=" + n);
+                MemorySegment s = MemorySegment.ofArray(full);
+                assertEquals(65025 * n, k.squareDistanceU8(zeros, s, 0), k.name() + " n=" + n);
+                assertEquals(65025 * n, k.dotU8(full, s, 0), k.name() + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void largestSupportedDimensionDoesNotOverflow() {
+        int n = VectorOps.MAX_U8_DIMENSION;
+        byte[] zeros = new byte[n];
+        byte[] full = new byte[n];
+        java.util.Arrays.fill(full, (byte) 255);
+        for (DistanceKernels k : KernelImplementations.available()) {
+            assertEquals(65025 * n, k.squareDistanceU8(zeros, full), k.name());
+            assertEquals(65025 * n, k.dotU8(full, MemorySegment.ofArray(full), 0), k.name());
+        }
+        assertEquals(2147450625, 65025 * n, "33025 * 255^2 fits in an int");
+    }
+
+    @Test
+    void segmentKernelsAreExactAtAnyOffsetAndSegmentKind() {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            try (Arena arena = Arena.ofConfined()) {
+                for (int n : FloatKernelsTest.LENGTHS) {
+                    MemorySegment[] kinds = {MemorySegment.ofArray(new byte[n + 80]), arena.allocate(n + 80, 1)};
+                    for (MemorySegment s : kinds) {
+                        for (long off : new long[] {0, 1, 3, 5, 17, 36, 79}) {
+                            byte[] q = codes(r, n);
+                            byte[] c = codes(r, n);
+                            MemorySegment.copy(c, 0, s, ValueLayout.JAVA_BYTE, off, n);
+                            String ctx = k.name() + (s.isNative() ? " native" : " heap") + " n=" + n + " off=" + off
+                                    + " seed=" + seed;
+                            assertEquals(refSquare(q, c), k.squareDistanceU8(q, s, off), ctx + " square");
+                            assertEquals(refDot(q, c), k.dotU8(q, s, off), ctx + " dot");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bulkEqualsReference() {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int n : new int[] {1, 7, 15, 16, 17, 63, 64, 65, 100, 384, 769}) {
+                for (int count : new int[] {0, 1, 3, 4, 5, 9}) {
+                    MemorySegment chunk = MemorySegment.ofArray(new byte[n * count + 16]);
+                    MemorySegment[] segs = new MemorySegment[count + 1];
+                    long[] offsets = new long[count + 1];
+                    byte[][] cands = new byte[count][];
+                    for (int c = 0; c < count; c++) {
+                        segs[c] = c % 3 == 2 ? MemorySegment.ofArray(new byte[n + 5]) : chunk;
+                        offsets[c] = segs[c] == chunk ? (long) n * c + r.nextInt(0, 16) : 5 - r.nextInt(0, 6);
+                        cands[c] = codes(r, n);
+                        MemorySegment.copy(cands[c], 0, segs[c], ValueLayout.JAVA_BYTE, offsets[c], n);
+                    }
+                    // Later candidates may overwrite earlier ones in the shared chunk: re-read what is really there.
+                    for (int c = 0; c < count; c++) {
+                        MemorySegment.copy(segs[c], ValueLayout.JAVA_BYTE, offsets[c], cands[c], 0, n);
+                    }
+                    byte[] q = codes(r, n);
+                    int[] sq = new int[count + 1];
+                    int[] dot = new int[count + 1];
+                    sq[count] = dot[count] = -1;
+                    k.squareDistanceU8Bulk(q, segs, offsets, count, sq);
+                    k.dotU8Bulk(q, segs, offsets, count, dot);
+                    for (int c = 0; c < count; c++) {
+                        String ctx = k.name() + " n=" + n + " count=" + count + " #" + c + " seed=" + seed;
+                        assertEquals(refSquare(q, cands[c]), sq[c], ctx);
+                        assertEquals(refDot(q, cands[c]), dot[c], ctx);
+                    }
+                    assertEquals(-1, sq[count], "wrote past count");
+                    assertEquals(-1, dot[count], "wrote past count");
+                }
+            }
+        }
+    }
+
+    @Test
+    void facadeMatchesReference() {
+        SplittableRandom r = new SplittableRandom(KernelImplementations.seed());
+        byte[] q = codes(r, 768);
+        byte[] c = codes(r, 768);
+        MemorySegment s = MemorySegment.ofArray(c);
+        assertEquals(refSquare(q, c), VectorOps.squareDistanceU8(q, c));
+        assertEquals(refDot(q, c), VectorOps.dotU8(q, c));
+        assertEquals(refSquare(q, c), VectorOps.squareDistanceU8(q, s, 0));
+        assertEquals(refDot(q, c), VectorOps.dotU8(q, s, 0));
+        int[] out = new int[5];
+        MemorySegment[] segs = {s, s, s, s, s};
+        VectorOps.squareDistanceU8Bulk(q, segs, new long[5], 5, out);
+        assertEquals(refSquare(q, c), out[4]);
+        VectorOps.dotU8Bulk(q, segs, new long[5], 5, out);
+        assertEquals(refDot(q, c), out[4]);
+    }
+}

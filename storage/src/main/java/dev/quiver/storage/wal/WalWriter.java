@@ -1,0 +1,533 @@
+package dev.quiver.storage.wal;
+
+import dev.quiver.storage.ClosedStoreException;
+import dev.quiver.storage.FileIo;
+import dev.quiver.storage.StoreIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * The write-ahead log of one database directory (format in {@link WalFormat}).
+ *
+ * <h2>Durability</h2>
+ * {@code append(..., sync=false)} returns once the record is handed to the operating system with one
+ * {@code write} (survives a killed process). {@code sync=true} returns once it is forced to the device (survives
+ * power loss), with group commit: appenders that need a force while one is in flight wait for the next force, which
+ * covers every record written before it started; so N concurrent syncing writers cost about two forces, not N.
+ * {@link #appendBatch} writes several records with one {@code write} and at most one force.
+ *
+ * <h2>Checkpoints</h2>
+ * After the engine committed a generation that covers every record up to LSN x, {@link #trimUpTo}(x) drops those
+ * records: sealed segments that lie entirely at or below x are deleted (oldest first), and an active segment that
+ * lies entirely at or below x is replaced, through a forced temp file and an atomic rename, by an empty one that
+ * starts at the next LSN. Records above x stay. {@link #roll()} seals the active segment
+ * ({@code wal.vctrs -> wal-<firstLsn>.vctrs}) and starts a new one, so a save can capture "everything up to here"
+ * and trim it later while writers continue. Every step leaves a log that recovers to the same records.
+ *
+ * <h2>Threads</h2>
+ * All methods are thread-safe. A thread interrupted during an append does not break the log for others: the
+ * interrupt is held back during the I/O and restored afterwards.
+ */
+public final class WalWriter implements AutoCloseable {
+    private final Path dir;
+    private final WalRecovery recovery;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final CRC32C crc = new CRC32C();
+    /** Sealed segments, oldest first; guarded by appendLock. */
+    private final List<WalScanner.Segment> sealed = new ArrayList<>();
+    private ByteBuffer encodeBuffer = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+
+    // Guarded by appendLock.
+    private FileChannel channel;
+    private long activeFirstLsn;
+    private long activeBytes;
+    private long nextLsn;
+    private boolean closed;
+
+    // Group commit state, guarded by syncMonitor.
+    private final Object syncMonitor = new Object();
+    private long writtenLsn; // highest LSN handed to the OS
+    private long durableLsn; // highest LSN known forced to the device
+    private boolean forcing; // a force (or a roll/trim/close that excludes forces) is in progress
+
+    private WalWriter(Path dir, WalRecovery recovery) {
+        this.dir = dir;
+        this.recovery = recovery;
+    }
+
+    /**
+     * Opens the log of {@code dir} for appending after replaying it: every intact record with an LSN above
+     * {@code coveredLsn} (the LSN the current generation covers, 0 if none) goes to {@code handler} in LSN order.
+     * The log is cut at the first torn or corrupt record, and what was cut is reported in {@link #recovery()}.
+     * A log that starts after {@code coveredLsn + 1} is missing records: {@code CorruptFileException}.
+     */
+    public static WalWriter open(Path dir, long coveredLsn, WalRecordHandler handler) {
+        if (coveredLsn < 0) {
+            throw new IllegalArgumentException("negative covered LSN: " + coveredLsn);
+        }
+        FileIo.deleteIfExists(dir.resolve(WalFormat.TEMP_NAME));
+        WalScanner.Result scan = WalScanner.scan(dir, coveredLsn, handler, true);
+        WalWriter w = new WalWriter(dir, scan.recovery());
+        w.start(scan, coveredLsn);
+        return w;
+    }
+
+    private void start(WalScanner.Result scan, long coveredLsn) {
+        long next = scan.nextLsn();
+        List<WalScanner.Segment> segments = scan.segments();
+        if (next <= coveredLsn) {
+            // Every record is already in the snapshot and the next LSN must follow the snapshot's: start afresh.
+            for (WalScanner.Segment s : segments) {
+                FileIo.deleteIfExists(s.path());
+            }
+            segments = List.of();
+            next = coveredLsn + 1;
+        }
+        WalScanner.Segment active = null;
+        for (WalScanner.Segment s : segments) {
+            if (s.active()) {
+                active = s;
+            } else {
+                sealed.add(s);
+            }
+        }
+        nextLsn = next;
+        writtenLsn = next - 1;
+        durableLsn = next - 1;
+        try {
+            if (active == null) {
+                channel = createActive(next);
+                activeFirstLsn = next;
+                activeBytes = WalFormat.HEADER_BYTES;
+            } else {
+                channel = FileChannel.open(active.path(), StandardOpenOption.WRITE);
+                activeBytes = active.bytes();
+                activeFirstLsn = firstLsnOf(active);
+            }
+        } catch (IOException e) {
+            throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "open", e);
+        }
+    }
+
+    private long firstLsnOf(WalScanner.Segment active) throws IOException {
+        try (FileChannel ch = FileChannel.open(active.path(), StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(WalFormat.HEADER_BYTES);
+            FileIo.readFully(ch, b, 0);
+            b.flip();
+            return WalFormat.parseHeader(b);
+        }
+    }
+
+    /** Creates an empty active segment starting at {@code firstLsn}: temp file, force, atomic rename, dir force. */
+    private FileChannel createActive(long firstLsn) throws IOException {
+        Path temp = dir.resolve(WalFormat.TEMP_NAME);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            FileIo.writeFully(ch, WalFormat.header(firstLsn), 0);
+            ch.force(true);
+        }
+        Path active = dir.resolve(WalFormat.ACTIVE_NAME);
+        Files.move(temp, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        FileIo.forceDirectory(dir);
+        FileChannel ch = FileChannel.open(active, StandardOpenOption.WRITE);
+        ch.position(WalFormat.HEADER_BYTES);
+        return ch;
+    }
+
+    /** What replay found when this log was opened. */
+    public WalRecovery recovery() {
+        return recovery;
+    }
+
+    /** The LSN the next record will get. */
+    public long nextLsn() {
+        appendLock.lock();
+        try {
+            return nextLsn;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The LSN of the last record appended (or recovered); 0 if the log has never had a record. */
+    public long lastLsn() {
+        return nextLsn() - 1;
+    }
+
+    /** Appends one record; returns its LSN. See the class comment for {@code sync}. */
+    public long append(byte type, byte[] payload, int offset, int length, boolean sync) {
+        java.util.Objects.checkFromIndexSize(offset, length, payload.length);
+        checkLength(length);
+        long lsn;
+        appendLock.lock();
+        try {
+            checkOpen();
+            lsn = nextLsn;
+            encodeBuffer = ensure(encodeBuffer, WalFormat.RECORD_OVERHEAD + length);
+            encodeBuffer.clear();
+            encode(encodeBuffer, lsn, type, payload, offset, length);
+            encodeBuffer.flip();
+            writeLocked(encodeBuffer);
+            nextLsn = lsn + 1;
+        } finally {
+            appendLock.unlock();
+        }
+        published(lsn);
+        if (sync) {
+            awaitDurable(lsn);
+        }
+        return lsn;
+    }
+
+    public long append(byte type, byte[] payload, boolean sync) {
+        return append(type, payload, 0, payload.length, sync);
+    }
+
+    /**
+     * Appends {@code types.length} records with one write (and, if {@code sync}, one shared force); they get
+     * consecutive LSNs. Returns the LSN of the last one (the first is {@code last - types.length + 1}).
+     */
+    public long appendBatch(byte[] types, byte[][] payloads, boolean sync) {
+        if (types.length != payloads.length) {
+            throw new IllegalArgumentException(types.length + " types for " + payloads.length + " payloads");
+        }
+        long total = 0;
+        for (byte[] p : payloads) {
+            checkLength(p.length);
+            total += WalFormat.RECORD_OVERHEAD + p.length;
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("batch of " + total + " bytes is too large for one write");
+        }
+        long last;
+        appendLock.lock();
+        try {
+            checkOpen();
+            if (types.length == 0) {
+                return nextLsn - 1;
+            }
+            encodeBuffer = ensure(encodeBuffer, (int) total);
+            encodeBuffer.clear();
+            long lsn = nextLsn;
+            for (int i = 0; i < types.length; i++) {
+                encode(encodeBuffer, lsn + i, types[i], payloads[i], 0, payloads[i].length);
+            }
+            encodeBuffer.flip();
+            writeLocked(encodeBuffer);
+            last = lsn + types.length - 1;
+            nextLsn = last + 1;
+        } finally {
+            appendLock.unlock();
+        }
+        published(last);
+        if (sync) {
+            awaitDurable(last);
+        }
+        return last;
+    }
+
+    /** Forces everything appended so far to the device (group commit with concurrent syncing appenders). */
+    public void sync() {
+        long target;
+        synchronized (syncMonitor) {
+            target = writtenLsn;
+        }
+        awaitDurable(target);
+    }
+
+    private static void checkLength(int length) {
+        if (length < 0 || length > WalFormat.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("WAL payload of " + length + " bytes exceeds "
+                    + WalFormat.MAX_PAYLOAD_BYTES);
+        }
+    }
+
+    private void encode(ByteBuffer b, long lsn, byte type, byte[] payload, int offset, int length) {
+        int start = b.position();
+        b.putLong(lsn).put(type).putInt(length).put(payload, offset, length);
+        crc.reset();
+        crc.update(b.slice(start, 13 + length));
+        b.putInt((int) crc.getValue());
+    }
+
+    private static ByteBuffer ensure(ByteBuffer b, int bytes) {
+        if (b.capacity() >= bytes) {
+            return b;
+        }
+        return ByteBuffer.allocateDirect(Math.max(bytes, b.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Writes a whole buffer at the end of the active segment. On failure the segment is cut back to its last
+     * complete record so that the log never keeps a partial record behind a later one.
+     */
+    private void writeLocked(ByteBuffer bytes) {
+        int n = bytes.remaining();
+        boolean interrupted = Thread.interrupted();
+        try {
+            FileIo.writeFully(channel, bytes, activeBytes);
+            activeBytes += n;
+        } catch (IOException e) {
+            recoverChannelAfterFailure(e);
+            throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "append to", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void recoverChannelAfterFailure(IOException cause) {
+        Path active = dir.resolve(WalFormat.ACTIVE_NAME);
+        try {
+            if (cause instanceof ClosedByInterruptException || !channel.isOpen()) {
+                channel = FileChannel.open(active, StandardOpenOption.WRITE);
+            }
+            channel.truncate(activeBytes);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            closed = true; // the tail may hold a partial record: refuse further appends; reopen recovers
+        }
+    }
+
+    private void published(long lsn) {
+        synchronized (syncMonitor) {
+            if (lsn > writtenLsn) {
+                writtenLsn = lsn;
+            }
+        }
+    }
+
+    /** Group commit: returns once {@code lsn} is forced; one thread forces for everyone waiting. */
+    private void awaitDurable(long lsn) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                long target;
+                FileChannel toForce;
+                synchronized (syncMonitor) {
+                    while (durableLsn < lsn && forcing) {
+                        try {
+                            syncMonitor.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true; // the record is written; we owe the caller its durability
+                        }
+                    }
+                    if (durableLsn >= lsn) {
+                        return;
+                    }
+                    forcing = true;
+                    target = writtenLsn;
+                    toForce = channel;
+                }
+                boolean forced = false;
+                try {
+                    interrupted |= Thread.interrupted();
+                    toForce.force(false);
+                    forced = true;
+                } catch (IOException e) {
+                    throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
+                } finally {
+                    synchronized (syncMonitor) {
+                        forcing = false;
+                        if (forced && target > durableLsn) {
+                            durableLsn = target;
+                        }
+                        syncMonitor.notifyAll();
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Takes exclusive control for a roll/trim/close: no appends (appendLock held by caller) and no force running. */
+    private void excludeForces() {
+        synchronized (syncMonitor) {
+            boolean interrupted = false;
+            while (forcing) {
+                try {
+                    syncMonitor.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            forcing = true;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void releaseForces(long nowDurable) {
+        synchronized (syncMonitor) {
+            forcing = false;
+            if (nowDurable > durableLsn) {
+                durableLsn = nowDurable;
+            }
+            syncMonitor.notifyAll();
+        }
+    }
+
+    /**
+     * Seals the active segment (if it has records) and starts a new one; returns the LSN of the last sealed record
+     * (everything up to it is now in sealed segments).
+     */
+    public long roll() {
+        appendLock.lock();
+        try {
+            checkOpen();
+            long last = nextLsn - 1;
+            if (nextLsn == activeFirstLsn) {
+                return last;
+            }
+            excludeForces();
+            long durable = -1;
+            try {
+                channel.force(false);
+                durable = last;
+                channel.close();
+                Path sealedPath = dir.resolve(WalFormat.sealedName(activeFirstLsn));
+                Files.move(dir.resolve(WalFormat.ACTIVE_NAME), sealedPath, StandardCopyOption.ATOMIC_MOVE);
+                sealed.add(new WalScanner.Segment(sealedPath, activeFirstLsn, false, activeBytes));
+                // A crash here leaves no active segment: open() then creates one after the last sealed record.
+                channel = createActive(nextLsn);
+                activeFirstLsn = nextLsn;
+                activeBytes = WalFormat.HEADER_BYTES;
+            } catch (IOException e) {
+                closed = true;
+                throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "roll", e);
+            } finally {
+                releaseForces(durable);
+            }
+            return last;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Drops records with LSN up to {@code coveredLsn}, which a committed generation must already cover.
+     * Returns the number of segment files removed or replaced.
+     */
+    public int trimUpTo(long coveredLsn) {
+        appendLock.lock();
+        try {
+            checkOpen();
+            int removed = 0;
+            // A sealed segment ends right before the next segment's first LSN.
+            while (!sealed.isEmpty()) {
+                long nextFirst = sealed.size() > 1 ? sealed.get(1).firstLsn() : activeFirstLsn;
+                if (nextFirst - 1 > coveredLsn) {
+                    break;
+                }
+                FileIo.deleteIfExists(sealed.removeFirst().path());
+                removed++;
+            }
+            if (removed > 0) {
+                FileIo.forceDirectory(dir);
+            }
+            if (sealed.isEmpty() && nextLsn > activeFirstLsn && nextLsn - 1 <= coveredLsn) {
+                excludeForces();
+                long durable = -1;
+                try {
+                    FileChannel fresh = createActive(nextLsn); // replaces the covered segment atomically
+                    channel.close();
+                    channel = fresh;
+                    durable = nextLsn - 1; // every record is in the snapshot, which is durable
+                    activeFirstLsn = nextLsn;
+                    activeBytes = WalFormat.HEADER_BYTES;
+                    removed++;
+                } catch (IOException e) {
+                    closed = true;
+                    throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "trim", e);
+                } finally {
+                    releaseForces(durable);
+                }
+            }
+            return removed;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Bytes in all segments (headers included): the engine checkpoints when this grows past its bound. */
+    public long sizeBytes() {
+        appendLock.lock();
+        try {
+            long total = activeBytes;
+            for (WalScanner.Segment s : sealed) {
+                total += s.bytes();
+            }
+            return total;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Number of segment files (sealed plus the active one). */
+    public int segmentCount() {
+        appendLock.lock();
+        try {
+            return sealed.size() + 1;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ClosedStoreException("write-ahead log of " + dir + " is closed");
+        }
+    }
+
+    /** Forces what was written and closes the log. Idempotent. */
+    @Override
+    public void close() {
+        appendLock.lock();
+        try {
+            if (closed) {
+                if (channel.isOpen()) {
+                    closeChannel(); // closed after a failure: release the file handle
+                }
+                return;
+            }
+            closed = true;
+            excludeForces();
+            long durable = -1;
+            try {
+                channel.force(false);
+                durable = nextLsn - 1;
+            } catch (IOException e) {
+                throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
+            } finally {
+                releaseForces(durable);
+                closeChannel();
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "close", e);
+        }
+    }
+}
