@@ -8,9 +8,11 @@ final class EngineFactory {
 
     static AnnEngine create(String name) {
         return switch (name) {
+            case "quiver" -> new QuiverEngine(false);
+            case "quiver-sq8" -> new QuiverEngine(true);
             case "lucene" -> new LuceneEngine();
             case "jvector" -> new JVectorEngine();
-            default -> throw new IllegalArgumentException("unknown engine '" + name + "' (this build has: lucene, jvector)");
+            default -> throw new IllegalArgumentException("unknown engine '" + name + "'");
         };
     }
 }

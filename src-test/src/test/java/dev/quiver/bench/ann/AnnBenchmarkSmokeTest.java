@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The harness end to end on a tiny synthetic set, every engine, one pass per ef. */
 class AnnBenchmarkSmokeTest {
 
-    static final String ENGINES = "lucene,jvector";
+    static final String ENGINES = "quiver,quiver-sq8,lucene,jvector";
 
     @TempDir
     Path dir;
