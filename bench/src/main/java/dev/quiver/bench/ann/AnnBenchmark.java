@@ -68,12 +68,17 @@ public final class AnnBenchmark {
 
         boolean temporary = args.workDir() == null;
         Path workDir = temporary ? Files.createTempDirectory("quiver-ann-") : args.workDir();
-        List<ResultRow> rows = new ArrayList<>();
+        List<BuiltEngine> built = new ArrayList<>();
+        List<ResultRow> rows;
         try {
             for (String engineName : args.engines()) {
-                rows.addAll(runEngine(engineName, data, datasetLabel, filter, workDir.resolve(engineName)));
+                built.add(build(engineName, data, filter, workDir.resolve(engineName)));
             }
+            rows = measureAll(built, data, datasetLabel);
         } finally {
+            for (BuiltEngine b : built) {
+                b.close();
+            }
             if (temporary) {
                 DirectorySize.deleteRecursively(workDir);
             }
@@ -93,14 +98,26 @@ public final class AnnBenchmark {
         return rows;
     }
 
-    private List<ResultRow> runEngine(String engineName, Dataset data, String datasetLabel, RowFilter filter,
-                                      Path dir) throws IOException {
+    /** An engine built and opened, with its query threads and the numbers of its build. */
+    private record BuiltEngine(AnnEngine engine, QueryRunner runner, double buildSeconds, double openMillis,
+                               long indexBytes) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                runner.close();
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    private BuiltEngine build(String engineName, Dataset data, RowFilter filter, Path dir) throws IOException {
         DirectorySize.deleteRecursively(dir);
         Files.createDirectories(dir);
         AnnEngine.BuildParams params = new AnnEngine.BuildParams(data.metric(), args.m(), args.efConstruction(),
                 args.buildThreads());
-        List<ResultRow> rows = new ArrayList<>();
-        try (AnnEngine engine = EngineFactory.create(engineName)) {
+        AnnEngine engine = EngineFactory.create(engineName);
+        try {
             log.printf("[%s] building %d vectors%n", engineName, data.base().length);
             long t0 = System.nanoTime();
             engine.build(data, params, filter, dir, new Progress(engineName + " build", log));
@@ -112,20 +129,52 @@ public final class AnnBenchmark {
             log.printf("[%s] built in %.2f s, open %s, index %.1f MB%n", engineName, buildSeconds,
                     engine.persistent() ? String.format("%.1f ms", openMillis) : "n/a (in memory)",
                     indexBytes / 1e6);
-            try (QueryRunner runner = new QueryRunner(engine, filter, args.threads())) {
-                // JIT warm-up: one unmeasured pass at every ef before any measurement.
-                for (int ef : args.efSearch()) {
-                    runner.pass(data.queries(), args.k(), ef, null);
+            return new BuiltEngine(engine, new QueryRunner(engine, filter, args.threads()), buildSeconds,
+                    openMillis, indexBytes);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The measurement protocol of reference/peers.md per engine: one unmeasured pass at every ef (JIT warm-up), then
+     * per ef a warm-up pass and measured passes for at least --min-seconds. With --rounds R the engines take turns R
+     * times (all indexes stay open) and each (engine, ef) keeps its fastest round, so a slow spell of a shared
+     * machine hits every engine alike instead of whichever ran during it.
+     */
+    private List<ResultRow> measureAll(List<BuiltEngine> built, Dataset data, String datasetLabel) {
+        List<Integer> efs = args.efSearch();
+        QueryRunner.Measurement[][] best = new QueryRunner.Measurement[built.size()][efs.size()];
+        for (int round = 0; round < args.rounds(); round++) {
+            for (int e = 0; e < built.size(); e++) {
+                BuiltEngine b = built.get(e);
+                String name = b.engine().name();
+                if (round == 0) {
+                    for (int ef : efs) {
+                        b.runner().pass(data.queries(), args.k(), ef, null);
+                    }
                 }
-                for (int ef : args.efSearch()) {
-                    QueryRunner.Measurement m = runner.measure(data.queries(), data.groundTruth(), args.k(), ef,
+                for (int i = 0; i < efs.size(); i++) {
+                    int ef = efs.get(i);
+                    QueryRunner.Measurement m = b.runner().measure(data.queries(), data.groundTruth(), args.k(), ef,
                             args.minSeconds());
-                    log.printf("[%s] ef=%d recall=%.4f qps=%.0f p50=%.1fus p99=%.1fus%n", engineName, ef,
-                            m.recall(), m.qps(), m.p50Micros(), m.p99Micros());
-                    rows.add(new ResultRow(datasetLabel, engineName, args.m(), args.efConstruction(), ef, args.k(),
-                            args.threads(), m.recall(), m.qps(), m.p50Micros(), m.p99Micros(), buildSeconds,
-                            openMillis, indexBytes));
+                    log.printf("[%s] round %d ef=%d recall=%.4f qps=%.0f p50=%.1fus p99=%.1fus%n", name, round + 1,
+                            ef, m.recall(), m.qps(), m.p50Micros(), m.p99Micros());
+                    if (best[e][i] == null || m.qps() > best[e][i].qps()) {
+                        best[e][i] = m;
+                    }
                 }
+            }
+        }
+        List<ResultRow> rows = new ArrayList<>();
+        for (int e = 0; e < built.size(); e++) {
+            BuiltEngine b = built.get(e);
+            for (int i = 0; i < efs.size(); i++) {
+                QueryRunner.Measurement m = best[e][i];
+                rows.add(new ResultRow(datasetLabel, b.engine().name(), args.m(), args.efConstruction(), efs.get(i),
+                        args.k(), args.threads(), m.recall(), m.qps(), m.p50Micros(), m.p99Micros(),
+                        b.buildSeconds(), b.openMillis(), b.indexBytes()));
             }
         }
         return rows;

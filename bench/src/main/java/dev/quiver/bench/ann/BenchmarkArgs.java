@@ -19,10 +19,11 @@ import java.util.List;
  * @param filter       {@code FIELD=VALUE} for a filtered run, or null
  * @param workDir      where index files go (kept afterwards), or null for a temporary directory deleted at the end
  * @param minSeconds   measured passes per ef repeat until at least this long
+ * @param rounds       times the engines take turns being measured; each (engine, ef) keeps its fastest round
  */
 public record BenchmarkArgs(String dataset, List<String> engines, Metric metric, int m, int efConstruction,
                             List<Integer> efSearch, int k, int threads, int buildThreads, Path csv, Path svg,
-                            String filter, int queries, Path workDir, double minSeconds, long seed) {
+                            String filter, int queries, Path workDir, double minSeconds, int rounds, long seed) {
 
     public static final List<String> ALL_ENGINES = List.of("quiver", "quiver-sq8", "lucene", "jvector");
 
@@ -43,6 +44,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
               --svg FILE             write a recall / QPS plot
               --work-dir DIR         keep index files here (default: a temporary directory, deleted)
               --min-seconds S        measured time per ef at least S seconds (default 2)
+              --rounds N             engines take turns N times, best round kept (default 1)
               --seed N               seed for synthetic data (default 42)
             """;
 
@@ -73,6 +75,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         requirePositive("--m", m);
         requirePositive("--ef-construction", efConstruction);
         requirePositive("--threads", threads);
+        requirePositive("--rounds", rounds);
         requirePositive("--build-threads", buildThreads);
         if (queries < 0) {
             throw new IllegalArgumentException("--queries must not be negative, got " + queries);
@@ -106,6 +109,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         int queries = 0;
         Path workDir = null;
         double minSeconds = 2;
+        int rounds = 1;
         long seed = 42;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -140,12 +144,13 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
                 case "--queries" -> queries = intValue(name, value);
                 case "--work-dir" -> workDir = Path.of(value);
                 case "--min-seconds" -> minSeconds = doubleValue(name, value);
+                case "--rounds" -> rounds = intValue(name, value);
                 case "--seed" -> seed = longValue(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
         return new BenchmarkArgs(dataset, engines, metric, m, efc, ef, k, threads, buildThreads, csv, svg, filter,
-                queries, workDir, minSeconds, seed);
+                queries, workDir, minSeconds, rounds, seed);
     }
 
     private static int intValue(String option, String value) {

@@ -75,8 +75,9 @@ class AnnBenchmarkSmokeTest {
     }
 
     @Test
-    void filteredRunScoresAgainstFilteredTruth() throws IOException {
-        List<ResultRow> rows = run("--filter", "parity=even");
+    void filteredRunOverTwoRoundsScoresAgainstFilteredTruth() throws IOException {
+        List<ResultRow> rows = run("--filter", "parity=even", "--rounds", "2");
+        assertEquals(ENGINES.split(",").length * 3, rows.size(), "one row per engine and ef, whatever the rounds");
         for (ResultRow row : rows) {
             assertEquals("synthetic-2000x16:parity=even", row.dataset());
             if (row.ef() == 200) {
