@@ -82,6 +82,10 @@ public final class Database implements AutoCloseable {
     /** Sequence number of the last record applied; guarded by writeLock. */
     private long appliedLsn;
     private long generation;
+    /** Slots in the index when SQ8 was last trained; guarded by writeLock. */
+    private int quantizedAtSlots;
+    /** {@link #disableQuantizedSearch()} was called: the quantize setting no longer turns codes back on. */
+    private volatile boolean quantizationSwitchedOff;
 
     private Database(Path path, DbStore store, DbShape shape, Config session, boolean created) {
         this.path = path;
@@ -100,10 +104,8 @@ public final class Database implements AutoCloseable {
             } else {
                 this.index = HnswIndex.create(shape.hnswConfig(config.buildThreads()));
             }
-            if (config.quantize() && !index.isQuantized() && index.totalSlots() > 0) {
-                index.enableQuantization();
-            }
             this.walBytesDroppedAtRecovery = replay();
+            maintainQuantization(false);
             if (created) {
                 // The shape goes first into the log, so the database reopens even if it is never saved.
                 appliedLsn = log.append(shape.createRecord(), config.durability() == Durability.SYNC);
@@ -564,8 +566,37 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * With {@code quantize}, traversal runs on SQ8 codes from the first record on (vctrs waited for a reopen). The
+     * quantizer is trained on what exists when it is enabled, so it is retrained, at a save, once the index has
+     * doubled since (vctrs never retrained, clamping drifted data). Caller holds writeLock or is opening.
+     */
+    private void maintainQuantization(boolean atSave) {
+        if (!shape.quantize() || quantizationSwitchedOff) {
+            return;
+        }
+        int slots = index.totalSlots();
+        if (slots == 0) {
+            return;
+        }
+        if (!index.isQuantized() || (atSave && slots >= 2L * quantizedAtSlots)) {
+            index.enableQuantization();
+            quantizedAtSlots = slots;
+        }
+    }
+
     /** Checkpoints (an automatic save) once the log has grown past the configured bound. */
     private void afterWrite() {
+        if (shape.quantize() && !quantizationSwitchedOff && !index.isQuantized()) {
+            writeLock.lock();
+            try {
+                if (!closed) {
+                    maintainQuantization(false);
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
         if (log.sizeBytes() > config.walCheckpointBytes()) {
             writeLock.lock();
             try {
@@ -766,6 +797,7 @@ public final class Database implements AutoCloseable {
     }
 
     private void saveLocked() {
+        maintainQuantization(true);
         generation = store.save(index, catalog, appliedLsn, shape);
     }
 
@@ -809,8 +841,10 @@ public final class Database implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
+            quantizationSwitchedOff = false;
             if (index.totalSlots() > 0 && !index.isQuantized()) {
                 index.enableQuantization();
+                quantizedAtSlots = index.totalSlots();
             }
         } finally {
             writeLock.unlock();
@@ -822,6 +856,7 @@ public final class Database implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
+            quantizationSwitchedOff = true;
             index.disableQuantization();
         } finally {
             writeLock.unlock();

@@ -82,7 +82,8 @@ public class DistanceBench {
         ca = randomCodes(r, dim);
         cb = randomCodes(r, dim);
         if (kind == QUIVER && !VectorOps.isVectorized()) {
-            throw new IllegalStateException("quiver impl expected Panama kernels, got " + VectorOps.implementationName());
+            throw new IllegalStateException("quiver impl expected Panama kernels, got "
+                    + VectorOps.implementationName());
         }
     }
 

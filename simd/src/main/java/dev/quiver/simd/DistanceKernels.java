@@ -18,7 +18,7 @@ interface DistanceKernels {
 
     float squareDistance(float[] a, float[] b);
 
-    /** Returns {@code 1 - cos(a, b)} with the zero-vector rules of {@link VectorOps#cosineDistance(float, float, float)}. */
+    /** {@code 1 - cos(a, b)}, zero-vector rules as in {@link VectorOps#cosineDistance(float, float, float)}. */
     float cosineDistance(float[] a, float[] b);
 
     float normSquared(float[] a);
@@ -42,6 +42,14 @@ interface DistanceKernels {
     void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out);
 
     int squareDistanceU8(byte[] a, byte[] b);
+
+    float dot(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim);
+
+    float squareDistance(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim);
+
+    int squareDistanceU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim);
+
+    int dotU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim);
 
     int dotU8(byte[] a, byte[] b);
 }

@@ -578,4 +578,117 @@ final class PanamaKernels implements DistanceKernels {
         }
         return sum;
     }
+    // ---------------------------------------------------------------- segment x segment (stored vs stored)
+
+    @Override
+    public float dot(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = dim & -(4 * FL); i < bound; i += 4 * FL) {
+            long d = (long) i * Float.BYTES;
+            s0 = fma(load(a, aByteOffset + d), load(b, bByteOffset + d), s0);
+            s1 = fma(load(a, aByteOffset + d + FL * Float.BYTES), load(b, bByteOffset + d + FL * Float.BYTES), s1);
+            s2 = fma(load(a, aByteOffset + d + 2 * FL * Float.BYTES),
+                    load(b, bByteOffset + d + 2 * FL * Float.BYTES), s2);
+            s3 = fma(load(a, aByteOffset + d + 3 * FL * Float.BYTES),
+                    load(b, bByteOffset + d + 3 * FL * Float.BYTES), s3);
+        }
+        for (int bound = F.loopBound(dim); i < bound; i += FL) {
+            long d = (long) i * Float.BYTES;
+            s0 = fma(load(a, aByteOffset + d), load(b, bByteOffset + d), s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < dim; i++) {
+            long d = (long) i * Float.BYTES;
+            sum = fma(a.get(ScalarKernels.LE_FLOAT, aByteOffset + d), b.get(ScalarKernels.LE_FLOAT, bByteOffset + d),
+                    sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squareDistance(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = dim & -(4 * FL); i < bound; i += 4 * FL) {
+            long d = (long) i * Float.BYTES;
+            FloatVector d0 = load(a, aByteOffset + d).sub(load(b, bByteOffset + d));
+            FloatVector d1 = load(a, aByteOffset + d + FL * Float.BYTES)
+                    .sub(load(b, bByteOffset + d + FL * Float.BYTES));
+            FloatVector d2 = load(a, aByteOffset + d + 2 * FL * Float.BYTES)
+                    .sub(load(b, bByteOffset + d + 2 * FL * Float.BYTES));
+            FloatVector d3 = load(a, aByteOffset + d + 3 * FL * Float.BYTES)
+                    .sub(load(b, bByteOffset + d + 3 * FL * Float.BYTES));
+            s0 = fma(d0, d0, s0);
+            s1 = fma(d1, d1, s1);
+            s2 = fma(d2, d2, s2);
+            s3 = fma(d3, d3, s3);
+        }
+        for (int bound = F.loopBound(dim); i < bound; i += FL) {
+            long d = (long) i * Float.BYTES;
+            FloatVector x = load(a, aByteOffset + d).sub(load(b, bByteOffset + d));
+            s0 = fma(x, x, s0);
+        }
+        float sum = sum(s0, s1, s2, s3);
+        for (; i < dim; i++) {
+            long d = (long) i * Float.BYTES;
+            float x = a.get(ScalarKernels.LE_FLOAT, aByteOffset + d) - b.get(ScalarKernels.LE_FLOAT, bByteOffset + d);
+            sum = fma(x, x, sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public int squareDistanceU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        if (!U8_SIMD) {
+            return SCALAR.squareDistanceU8(a, aByteOffset, b, bByteOffset, dim);
+        }
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = dim & -(4 * IL); i < bound; i += 4 * IL) {
+            IntVector d0 = u8(a, aByteOffset + i).sub(u8(b, bByteOffset + i));
+            IntVector d1 = u8(a, aByteOffset + i + IL).sub(u8(b, bByteOffset + i + IL));
+            IntVector d2 = u8(a, aByteOffset + i + 2 * IL).sub(u8(b, bByteOffset + i + 2 * IL));
+            IntVector d3 = u8(a, aByteOffset + i + 3 * IL).sub(u8(b, bByteOffset + i + 3 * IL));
+            s0 = s0.add(d0.mul(d0));
+            s1 = s1.add(d1.mul(d1));
+            s2 = s2.add(d2.mul(d2));
+            s3 = s3.add(d3.mul(d3));
+        }
+        for (int bound = dim & -IL; i < bound; i += IL) {
+            IntVector d = u8(a, aByteOffset + i).sub(u8(b, bByteOffset + i));
+            s0 = s0.add(d.mul(d));
+        }
+        int sum = sum(s0, s1, s2, s3);
+        for (; i < dim; i++) {
+            int d = Byte.toUnsignedInt(a.get(JAVA_BYTE, aByteOffset + i))
+                    - Byte.toUnsignedInt(b.get(JAVA_BYTE, bByteOffset + i));
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public int dotU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        if (!U8_SIMD) {
+            return SCALAR.dotU8(a, aByteOffset, b, bByteOffset, dim);
+        }
+        int i = 0;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = dim & -(4 * IL); i < bound; i += 4 * IL) {
+            s0 = s0.add(u8(a, aByteOffset + i).mul(u8(b, bByteOffset + i)));
+            s1 = s1.add(u8(a, aByteOffset + i + IL).mul(u8(b, bByteOffset + i + IL)));
+            s2 = s2.add(u8(a, aByteOffset + i + 2 * IL).mul(u8(b, bByteOffset + i + 2 * IL)));
+            s3 = s3.add(u8(a, aByteOffset + i + 3 * IL).mul(u8(b, bByteOffset + i + 3 * IL)));
+        }
+        for (int bound = dim & -IL; i < bound; i += IL) {
+            s0 = s0.add(u8(a, aByteOffset + i).mul(u8(b, bByteOffset + i)));
+        }
+        int sum = sum(s0, s1, s2, s3);
+        for (; i < dim; i++) {
+            sum += Byte.toUnsignedInt(a.get(JAVA_BYTE, aByteOffset + i))
+                    * Byte.toUnsignedInt(b.get(JAVA_BYTE, bByteOffset + i));
+        }
+        return sum;
+    }
 }

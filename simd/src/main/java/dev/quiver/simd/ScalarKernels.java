@@ -247,4 +247,66 @@ final class ScalarKernels implements DistanceKernels {
         }
         return sum;
     }
+
+    // ---------------------------------------------------------------- segment x segment (stored vs stored)
+
+    @Override
+    public float dot(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i = 0;
+        long ao = aByteOffset, bo = bByteOffset;
+        for (int upper = dim & ~3; i < upper; i += 4, ao += 16, bo += 16) {
+            s0 += a.get(LE_FLOAT, ao) * b.get(LE_FLOAT, bo);
+            s1 += a.get(LE_FLOAT, ao + 4) * b.get(LE_FLOAT, bo + 4);
+            s2 += a.get(LE_FLOAT, ao + 8) * b.get(LE_FLOAT, bo + 8);
+            s3 += a.get(LE_FLOAT, ao + 12) * b.get(LE_FLOAT, bo + 12);
+        }
+        for (; i < dim; i++, ao += 4, bo += 4) {
+            s0 += a.get(LE_FLOAT, ao) * b.get(LE_FLOAT, bo);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public float squareDistance(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i = 0;
+        long ao = aByteOffset, bo = bByteOffset;
+        for (int upper = dim & ~3; i < upper; i += 4, ao += 16, bo += 16) {
+            float d0 = a.get(LE_FLOAT, ao) - b.get(LE_FLOAT, bo);
+            float d1 = a.get(LE_FLOAT, ao + 4) - b.get(LE_FLOAT, bo + 4);
+            float d2 = a.get(LE_FLOAT, ao + 8) - b.get(LE_FLOAT, bo + 8);
+            float d3 = a.get(LE_FLOAT, ao + 12) - b.get(LE_FLOAT, bo + 12);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < dim; i++, ao += 4, bo += 4) {
+            float d = a.get(LE_FLOAT, ao) - b.get(LE_FLOAT, bo);
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public int squareDistanceU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        int sum = 0;
+        for (int i = 0; i < dim; i++) {
+            int d = Byte.toUnsignedInt(a.get(ValueLayout.JAVA_BYTE, aByteOffset + i))
+                    - Byte.toUnsignedInt(b.get(ValueLayout.JAVA_BYTE, bByteOffset + i));
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public int dotU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        int sum = 0;
+        for (int i = 0; i < dim; i++) {
+            sum += Byte.toUnsignedInt(a.get(ValueLayout.JAVA_BYTE, aByteOffset + i))
+                    * Byte.toUnsignedInt(b.get(ValueLayout.JAVA_BYTE, bByteOffset + i));
+        }
+        return sum;
+    }
 }

@@ -152,6 +152,32 @@ public final class VectorOps {
         return IMPL.dotU8(a, b);
     }
 
+    /** Dot product of two stored vectors: {@code dim} float32 LE values at each offset. */
+    public static float dot(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        assert dim >= 0 : "negative dim " + dim;
+        return IMPL.dot(a, aByteOffset, b, bByteOffset, dim);
+    }
+
+    /** Squared Euclidean distance between two stored vectors: {@code dim} float32 LE values at each offset. */
+    public static float squareDistance(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset,
+                                       int dim) {
+        assert dim >= 0 : "negative dim " + dim;
+        return IMPL.squareDistance(a, aByteOffset, b, bByteOffset, dim);
+    }
+
+    /** Sum of {@code (a[i] - b[i])²} over two stored code vectors of {@code dim} unsigned bytes. */
+    public static int squareDistanceU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset,
+                                       int dim) {
+        assert dim >= 0 && dim <= MAX_U8_DIMENSION : u8TooLong(dim);
+        return IMPL.squareDistanceU8(a, aByteOffset, b, bByteOffset, dim);
+    }
+
+    /** Sum of {@code a[i] * b[i]} over two stored code vectors of {@code dim} unsigned bytes. */
+    public static int dotU8(MemorySegment a, long aByteOffset, MemorySegment b, long bByteOffset, int dim) {
+        assert dim >= 0 && dim <= MAX_U8_DIMENSION : u8TooLong(dim);
+        return IMPL.dotU8(a, aByteOffset, b, bByteOffset, dim);
+    }
+
     private static String lengthMismatch(int a, int b) {
         return "vector length mismatch: " + a + " vs " + b;
     }

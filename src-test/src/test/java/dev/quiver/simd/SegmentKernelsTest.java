@@ -85,6 +85,35 @@ class SegmentKernelsTest {
     }
 
     @Test
+    void storedVersusStoredEqualsArrayKernels() throws IOException {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            List<Kind> kinds = kinds();
+            try (Arena arena = Arena.ofConfined()) {
+                for (int n : LENGTHS) {
+                    for (int t = 0; t < kinds.size(); t++) {
+                        Kind ka = kinds.get(t);
+                        Kind kb = kinds.get((t + 1) % kinds.size());
+                        MemorySegment sa = ka.factory().make(arena, 4L * n + 72);
+                        MemorySegment sb = kb.factory().make(arena, 4L * n + 72);
+                        long offA = OFFSETS[r.nextInt(OFFSETS.length)];
+                        long offB = OFFSETS[r.nextInt(OFFSETS.length)];
+                        float[] a = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
+                        float[] b = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.NEGATIVE);
+                        put(sa, offA, a);
+                        put(sb, offB, b);
+                        String ctx = k.name() + " " + ka.name() + "@" + offA + " x " + kb.name() + "@" + offB + " n="
+                                + n + " seed=" + seed;
+                        assertEquals(k.dot(a, b), k.dot(sa, offA, sb, offB, n), ctx + " dot");
+                        assertEquals(k.squareDistance(a, b), k.squareDistance(sa, offA, sb, offB, n), ctx + " l2");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void bulkEqualsOneAtATime() {
         long seed = KernelImplementations.seed();
         for (DistanceKernels k : KernelImplementations.available()) {

@@ -106,6 +106,11 @@ class U8KernelsTest {
                                     + " seed=" + seed;
                             assertEquals(refSquare(q, c), k.squareDistanceU8(q, s, off), ctx + " square");
                             assertEquals(refDot(q, c), k.dotU8(q, s, off), ctx + " dot");
+                            MemorySegment qs = kinds[0] == s ? kinds[1] : kinds[0];
+                            long qOff = 79 - off;
+                            MemorySegment.copy(q, 0, qs, ValueLayout.JAVA_BYTE, qOff, n);
+                            assertEquals(refSquare(q, c), k.squareDistanceU8(qs, qOff, s, off, n), ctx + " seg square");
+                            assertEquals(refDot(q, c), k.dotU8(s, off, qs, qOff, n), ctx + " seg dot");
                         }
                     }
                 }

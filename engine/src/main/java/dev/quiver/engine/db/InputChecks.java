@@ -3,7 +3,7 @@ package dev.quiver.engine.db;
 import dev.quiver.DimensionMismatchException;
 import dev.quiver.InvalidArgumentException;
 
-import java.nio.charset.StandardCharsets;
+import dev.quiver.engine.meta.IdMap;
 import java.util.List;
 
 /**
@@ -41,22 +41,15 @@ public final class InputChecks {
         }
     }
 
-    /** A non-empty id of at most {@link WalRecordCodec#MAX_ID_BYTES} UTF-8 bytes. */
+    /**
+     * A non-empty id of valid Unicode (no unpaired surrogate, which UTF-8 and so the log cannot carry) of at most
+     * {@link IdMap#MAX_ID_BYTES} UTF-8 bytes.
+     */
     public static void id(String id) {
         if (id == null) {
             throw new InvalidArgumentException("id must not be null");
         }
-        if (id.isEmpty()) {
-            throw new InvalidArgumentException("id must not be empty");
-        }
-        // Fast path: a UTF-8 encoding is at most 3 bytes per UTF-16 char.
-        if (id.length() * 3L > WalRecordCodec.MAX_ID_BYTES) {
-            int bytes = id.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > WalRecordCodec.MAX_ID_BYTES) {
-                throw new InvalidArgumentException("id is " + bytes + " bytes long; the limit is "
-                        + WalRecordCodec.MAX_ID_BYTES + " bytes of UTF-8 (id starts with '" + id.substring(0, 32) + "')");
-            }
-        }
+        IdMap.validateId(id);
     }
 
     /** Every id of a batch. */

@@ -53,7 +53,7 @@ public final class WalRecordCodec {
     public static final byte TYPE_DELETE = 4;
     public static final byte TYPE_CREATE = 5;
 
-    /** Longest id in UTF-8 bytes: the length field is a u16. Enforced at the API boundary. */
+    /** Longest id the layout can carry (a u16 length); the API's limit, {@code IdMap.MAX_ID_BYTES}, is lower. */
     public static final int MAX_ID_BYTES = 0xFFFF;
 
     private static final int FLAG_VECTOR = 1;

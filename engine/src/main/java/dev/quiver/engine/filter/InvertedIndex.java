@@ -16,11 +16,12 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntFunction;
 
@@ -45,13 +46,96 @@ public final class InvertedIndex {
     private static final class FieldIndex {
         final RoaringBitmap present = new RoaringBitmap();
         final RoaringBitmap nonScalar = new RoaringBitmap();
-        /** Keys: String, Boolean, NumericKey, NullKey. Shares its NumericKey bitmaps with {@link #numbers}. */
-        final Map<Object, RoaringBitmap> byValue = new HashMap<>();
-        final NavigableMap<NumericKey, RoaringBitmap> numbers = new TreeMap<>();
+        /**
+         * Keys: String, Boolean, NumericKey, NullKey. A posting is an {@code Integer} while one slot holds the value
+         * and a {@link RoaringBitmap} from two on: unique values (titles, timestamps, scores) are common in metadata
+         * and a one-element bitmap costs about ten times a boxed int.
+         */
+        final Map<Object, Object> byValue = new HashMap<>();
+        /** The numeric keys of {@link #byValue}, in value order, for ranges. */
+        final NavigableSet<NumericKey> numbers = new TreeSet<>();
 
         boolean isEmpty() {
             return present.isEmpty();
         }
+
+        void add(Object key, int slot) {
+            Object posting = byValue.get(key);
+            switch (posting) {
+                case null -> {
+                    byValue.put(key, slot);
+                    if (key instanceof NumericKey nk) {
+                        numbers.add(nk);
+                    }
+                }
+                case Integer single -> {
+                    if (single != slot) {
+                        byValue.put(key, RoaringBitmap.bitmapOf(Math.min(single, slot), Math.max(single, slot)));
+                    }
+                }
+                default -> ((RoaringBitmap) posting).add(slot);
+            }
+        }
+
+        void remove(Object key, int slot) {
+            Object posting = byValue.get(key);
+            switch (posting) {
+                case null -> { }
+                case Integer single -> {
+                    if (single == slot) {
+                        byValue.remove(key);
+                        if (key instanceof NumericKey nk) {
+                            numbers.remove(nk);
+                        }
+                    }
+                }
+                default -> {
+                    RoaringBitmap bm = (RoaringBitmap) posting;
+                    bm.remove(slot);
+                    if (bm.getCardinality() == 1) {
+                        byValue.put(key, bm.first()); // back to the compact form, so churn does not leak memory
+                    }
+                }
+            }
+        }
+    }
+
+    /** A posting as a new bitmap the caller may modify. */
+    private static RoaringBitmap copyOf(Object posting) {
+        return switch (posting) {
+            case null -> new RoaringBitmap();
+            case Integer single -> RoaringBitmap.bitmapOf(single);
+            default -> ((RoaringBitmap) posting).clone();
+        };
+    }
+
+    /** The union of postings, as a new bitmap. */
+    private static RoaringBitmap union(Iterable<?> postings) {
+        List<RoaringBitmap> bitmaps = new ArrayList<>();
+        int[] singles = new int[16];
+        int n = 0;
+        for (Object posting : postings) {
+            switch (posting) {
+                case null -> { }
+                case Integer single -> {
+                    if (n == singles.length) {
+                        singles = Arrays.copyOf(singles, n * 2);
+                    }
+                    singles[n++] = single;
+                }
+                default -> bitmaps.add((RoaringBitmap) posting);
+            }
+        }
+        RoaringBitmap out = switch (bitmaps.size()) {
+            case 0 -> new RoaringBitmap();
+            case 1 -> bitmaps.getFirst().clone();
+            default -> FastAggregation.or(bitmaps.iterator());
+        };
+        if (n > 0) {
+            Arrays.sort(singles, 0, n); // sorted adds append to Roaring containers instead of inserting
+            out.or(RoaringBitmap.bitmapOf(Arrays.copyOf(singles, n)));
+        }
+        return out;
     }
 
     private final RoaringBitmap live = new RoaringBitmap();
@@ -123,16 +207,7 @@ public final class InvertedIndex {
                 fi.nonScalar.add(slot);
                 continue;
             }
-            Object key = keyOf(v);
-            RoaringBitmap bm = fi.byValue.get(key);
-            if (bm == null) {
-                bm = new RoaringBitmap();
-                fi.byValue.put(key, bm);
-                if (key instanceof NumericKey nk) {
-                    fi.numbers.put(nk, bm);
-                }
-            }
-            bm.add(slot);
+            fi.add(keyOf(v), slot);
         }
     }
 
@@ -150,17 +225,7 @@ public final class InvertedIndex {
             if (!JsonValues.isScalar(v)) {
                 fi.nonScalar.remove(slot);
             } else {
-                Object key = keyOf(v);
-                RoaringBitmap bm = fi.byValue.get(key);
-                if (bm != null) {
-                    bm.remove(slot);
-                    if (bm.isEmpty()) { // prune, so value maps do not grow with churn
-                        fi.byValue.remove(key);
-                        if (key instanceof NumericKey nk) {
-                            fi.numbers.remove(nk);
-                        }
-                    }
-                }
+                fi.remove(keyOf(v), slot); // prunes emptied values, so value maps do not grow with churn
             }
             if (fi.isEmpty()) {
                 fields.remove(e.getKey());
@@ -284,24 +349,17 @@ public final class InvertedIndex {
         if (fi == null) {
             return exact(new RoaringBitmap());
         }
-        List<RoaringBitmap> parts = new ArrayList<>(values.size());
+        List<Object> parts = new ArrayList<>(values.size());
         boolean exact = true;
         for (Object v : values) {
             if (v == NullKey.NULL || JsonValues.isScalar(v)) {
-                RoaringBitmap bm = fi.byValue.get(v == NullKey.NULL ? v : keyOf(v));
-                if (bm != null) {
-                    parts.add(bm);
-                }
+                parts.add(fi.byValue.get(v == NullKey.NULL ? v : keyOf(v)));
             } else if (exact) {
                 exact = false;
                 parts.add(fi.nonScalar);
             }
         }
-        RoaringBitmap union = switch (parts.size()) {
-            case 0 -> new RoaringBitmap();
-            case 1 -> parts.getFirst().clone();
-            default -> FastAggregation.or(parts.iterator());
-        };
+        RoaringBitmap union = parts.size() == 1 ? copyOf(parts.getFirst()) : union(parts);
         return new Resolution(union, exact);
     }
 
@@ -318,25 +376,25 @@ public final class InvertedIndex {
         if (fi == null || fi.numbers.isEmpty()) {
             return new RoaringBitmap();
         }
-        NavigableMap<NumericKey, RoaringBitmap> sub;
+        NavigableSet<NumericKey> keys;
         if (Double.isInfinite(bound)) {
             boolean everything = bound > 0 ? (op == Filter.Op.LT || op == Filter.Op.LTE)
                                            : (op == Filter.Op.GT || op == Filter.Op.GTE);
-            sub = everything ? fi.numbers : new TreeMap<>();
+            keys = everything ? fi.numbers : new TreeSet<>();
         } else {
             NumericKey b = NumericKey.ofDouble(bound);
-            sub = switch (op) {
-                case GT -> fi.numbers.tailMap(b, false);
-                case GTE -> fi.numbers.tailMap(b, true);
-                case LT -> fi.numbers.headMap(b, false);
-                case LTE -> fi.numbers.headMap(b, true);
+            keys = switch (op) {
+                case GT -> fi.numbers.tailSet(b, false);
+                case GTE -> fi.numbers.tailSet(b, true);
+                case LT -> fi.numbers.headSet(b, false);
+                case LTE -> fi.numbers.headSet(b, true);
             };
         }
-        return switch (sub.size()) {
-            case 0 -> new RoaringBitmap();
-            case 1 -> sub.firstEntry().getValue().clone();
-            default -> FastAggregation.or(sub.values().iterator());
-        };
+        List<Object> postings = new ArrayList<>(keys.size());
+        for (NumericKey k : keys) {
+            postings.add(fi.byValue.get(k));
+        }
+        return union(postings);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -394,10 +452,10 @@ public final class InvertedIndex {
                 w.writeInt(fi.byValue.size());
                 // Deterministic order: null, false, true, strings sorted, then numbers ascending.
                 for (Object key : new Object[] {NullKey.NULL, Boolean.FALSE, Boolean.TRUE}) {
-                    RoaringBitmap bm = fi.byValue.get(key);
-                    if (bm != null) {
+                    Object posting = fi.byValue.get(key);
+                    if (posting != null) {
                         w.writeByte(key == NullKey.NULL ? TAG_NULL : key == Boolean.FALSE ? TAG_FALSE : TAG_TRUE);
-                        writeBitmap(w, bm);
+                        writeBitmap(w, posting);
                     }
                 }
                 List<String> strings = new ArrayList<>();
@@ -412,8 +470,8 @@ public final class InvertedIndex {
                     w.writeString(s);
                     writeBitmap(w, fi.byValue.get(s));
                 }
-                for (Map.Entry<NumericKey, RoaringBitmap> e : fi.numbers.entrySet()) {
-                    switch (e.getKey().toNumber()) {
+                for (NumericKey nk : fi.numbers) {
+                    switch (nk.toNumber()) {
                         case Long l -> {
                             w.writeByte(TAG_LONG);
                             w.writeLong(l);
@@ -424,10 +482,10 @@ public final class InvertedIndex {
                         }
                         default -> {
                             w.writeByte(TAG_DECIMAL);
-                            w.writeString(e.getKey().toNumber().toString());
+                            w.writeString(nk.toNumber().toString());
                         }
                     }
-                    writeBitmap(w, e.getValue());
+                    writeBitmap(w, fi.byValue.get(nk));
                 }
             }
             w.writeChecksum();
@@ -437,7 +495,8 @@ public final class InvertedIndex {
         }
     }
 
-    private static void writeBitmap(BinaryWriter w, RoaringBitmap bm) throws IOException {
+    private static void writeBitmap(BinaryWriter w, Object posting) throws IOException {
+        RoaringBitmap bm = posting instanceof Integer single ? RoaringBitmap.bitmapOf(single) : (RoaringBitmap) posting;
         int size = bm.serializedSizeInBytes();
         ByteBuffer buf = ByteBuffer.allocate(size);
         bm.serialize(buf);
@@ -491,9 +550,12 @@ public final class InvertedIndex {
                     default -> throw r.corrupt("unknown value tag " + tag + " in field '" + name + "'");
                 };
                 RoaringBitmap bm = readBitmap(r);
-                fi.byValue.put(key, bm);
+                if (bm.isEmpty() || fi.byValue.containsKey(key)) {
+                    throw r.corrupt("empty or repeated value in field '" + name + "'");
+                }
+                fi.byValue.put(key, bm.getCardinality() == 1 ? (Object) bm.first() : bm);
                 if (key instanceof NumericKey nk) {
-                    fi.numbers.put(nk, bm);
+                    fi.numbers.add(nk);
                 }
             }
             index.fields.put(name, fi);

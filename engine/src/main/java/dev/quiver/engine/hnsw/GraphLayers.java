@@ -35,7 +35,7 @@ final class GraphLayers implements AutoCloseable {
     static final int FLAG_PRESENT = 1;
     static final int FLAG_DELETED = 2;
 
-    private static final int NODE_INTS = 4;
+    static final int NODE_INTS = 4;
     private static final int N_FLAGS = 0;
     private static final int N_LEVEL = 1;
     private static final int N_UPPER = 2;

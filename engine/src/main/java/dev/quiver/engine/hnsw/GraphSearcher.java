@@ -18,8 +18,16 @@ final class GraphSearcher {
         this.layers = layers;
     }
 
-    boolean accepts(int slot, SlotFilter filter, int exclude) {
-        return slot != exclude && layers.isLive(slot) && (filter == null || filter.accept(slot));
+    /** Filter value meaning: accept every slot that exists and is not tombstoned. */
+    static final SlotFilter ALL_LIVE = slot -> true;
+
+    /**
+     * Whether a slot reached through the graph may be collected. Reached slots always exist (a node is linked only
+     * after its vector is written), so only the tombstone needs checking, and only when the index has any.
+     */
+    private boolean accepts(int slot, SlotFilter filter, int exclude, boolean checkDeleted) {
+        return slot != exclude && (!checkDeleted || !layers.isDeleted(slot))
+                && (filter == ALL_LIVE || filter.accept(slot));
     }
 
     /**
@@ -52,7 +60,10 @@ final class GraphSearcher {
      * return {@code state.results} holds up to {@code ef} accepted slots (a max-heap: the worst on top).
      */
     void beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude, boolean twoHop,
-              int capacity, SearchState state) {
+              boolean checkDeleted, int capacity, SearchState state) {
+        if (filter == null) {
+            filter = ALL_LIVE;
+        }
         VisitedSet visited = state.visited;
         ScoreHeap candidates = state.candidates;
         ScoreHeap results = state.results;
@@ -66,7 +77,7 @@ final class GraphSearcher {
             }
             float d = state.candScores[i];
             candidates.push(d, e);
-            if (accepts(e, filter, exclude)) {
+            if (accepts(e, filter, exclude, checkDeleted)) {
                 results.offerBounded(d, e, ef);
             }
         }
@@ -91,7 +102,7 @@ final class GraphSearcher {
                 int firstHop = g;
                 for (int i = 0; i < firstHop; i++) {
                     int s = gather[i];
-                    if (accepts(s, filter, exclude)) {
+                    if (accepts(s, filter, exclude, checkDeleted)) {
                         continue;
                     }
                     int n2 = layers.readNeighbors(s, level, nbrs2);
@@ -103,7 +114,7 @@ final class GraphSearcher {
                     for (int j = 0; j < n2; j++) {
                         int t = nbrs2[j];
                         // Only accepted second-hop nodes are taken now; others stay reachable the ordinary way.
-                        if (!visited.isVisited(t) && accepts(t, filter, exclude)) {
+                        if (!visited.isVisited(t) && accepts(t, filter, exclude, checkDeleted)) {
                             visited.visit(t);
                             gather[g++] = t;
                         }
@@ -120,7 +131,7 @@ final class GraphSearcher {
                 if (results.size() < ef || d < results.topScore()) {
                     int s = gather[i];
                     candidates.push(d, s);
-                    if (accepts(s, filter, exclude)) {
+                    if (accepts(s, filter, exclude, checkDeleted)) {
                         results.offerBounded(d, s, ef);
                     }
                 }

@@ -2,10 +2,21 @@ package dev.quiver.engine.hnsw;
 
 import dev.quiver.engine.quant.Sq8Quantizer;
 import dev.quiver.engine.quant.Sq8Store;
+import dev.quiver.storage.ByteRecordSlab;
+import dev.quiver.storage.FloatSlab;
+import dev.quiver.storage.IntRecordSlab;
+import dev.quiver.storage.VectorSlab;
+import dev.quiver.storage.gen.Generation;
+import dev.quiver.storage.gen.GenerationWriter;
+import dev.quiver.storage.gen.WritableFile;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,6 +61,7 @@ public final class HnswIndex implements AutoCloseable {
     private final ThreadLocal<SearchState> states;
 
     private final Object allocationLock = new Object();
+    private volatile ExecutorService buildPool;
     private volatile int totalSlots;
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
@@ -62,11 +74,15 @@ public final class HnswIndex implements AutoCloseable {
     private final AtomicReference<Boolean> closed = new AtomicReference<>(false);
 
     private HnswIndex(HnswConfig config) {
+        this(config, new VectorStore(config.dim(), config.metric()), new GraphLayers(config.m()));
+    }
+
+    private HnswIndex(HnswConfig config, VectorStore store, GraphLayers layers) {
         this.config = config;
         this.dim = config.dim();
         this.levelMultiplier = 1.0 / Math.log(config.m());
-        this.store = new VectorStore(dim, config.metric());
-        this.layers = new GraphLayers(config.m());
+        this.store = store;
+        this.layers = layers;
         this.searcher = new GraphSearcher(layers);
         this.linker = new GraphLinker(store, layers, searcher, entry, config.efConstruction());
         this.scanner = new ExactScanner(layers);
@@ -84,6 +100,97 @@ public final class HnswIndex implements AutoCloseable {
 
     public HnswConfig config() {
         return config;
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    /** {@link #writeTo(GenerationWriter, String)} with no name prefix. */
+    public void writeTo(GenerationWriter w) {
+        writeTo(w, "");
+    }
+
+    /**
+     * Writes every slab and the meta file (format in {@link IndexFiles}) into generation {@code w}, file names
+     * prefixed by {@code prefix}. Searches may run meanwhile; the caller keeps writers out until this returns (the
+     * files must show one state of the index).
+     */
+    public void writeTo(GenerationWriter w, String prefix) {
+        checkOpen();
+        int total = totalSlots;
+        w.writeSlab(prefix + IndexFiles.VECTORS, store.vectors().slab(), total);
+        w.writeSlab(prefix + IndexFiles.NORMS, store.norms().slab(), total);
+        w.writeSlab(prefix + IndexFiles.NODES, layers.nodesSlab().slab(), total);
+        w.writeSlab(prefix + IndexFiles.LAYER0, layers.layer0Slab().slab(), total);
+        w.writeSlab(prefix + IndexFiles.UPPER, layers.upperSlab().slab(), layers.upperRecordCount());
+        Sq8Store q = quant;
+        if (q != null) {
+            w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.codes().slab(), total);
+            w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, q.corrections().slab(), total);
+        }
+        IndexFiles.Meta meta = new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(),
+                config.seed(), total, live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
+                q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets());
+        try (WritableFile out = w.create(prefix + IndexFiles.META)) {
+            IndexFiles.write(out, meta);
+        }
+    }
+
+    /** {@link #open(Generation, String, HnswConfig)} with no name prefix. */
+    public static HnswIndex open(Generation g, HnswConfig cfg) {
+        return open(g, "", cfg);
+    }
+
+    /**
+     * Opens an index saved by {@link #writeTo}: the slabs are mapped copy-on-write from the generation's files (no
+     * O(n) rebuild, no copy; later writes go to private pages or new chunks). {@code cfg} must agree with the saved
+     * dim, metric and M; its efConstruction, threads and cut-over apply from now on.
+     */
+    public static HnswIndex open(Generation g, String prefix, HnswConfig cfg) {
+        IndexFiles.Meta meta = IndexFiles.read(g, prefix + IndexFiles.META);
+        if (meta.dim() != cfg.dim() || meta.metric() != cfg.metric() || meta.m() != cfg.m()) {
+            throw new IllegalArgumentException("saved index has dim " + meta.dim() + ", metric " + meta.metric()
+                    + ", M " + meta.m() + "; config asks for dim " + cfg.dim() + ", metric " + cfg.metric() + ", M "
+                    + cfg.m());
+        }
+        int d = cfg.dim();
+        int m = cfg.m();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            VectorSlab vectors = track(opened, new VectorSlab(g.openSlab(prefix + IndexFiles.VECTORS, (long) d * 4), d));
+            FloatSlab norms = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.NORMS, 4)));
+            IntRecordSlab nodes = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.NODES,
+                    GraphLayers.NODE_INTS * 4L), GraphLayers.NODE_INTS));
+            IntRecordSlab layer0 = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.LAYER0,
+                    (2L + 2 * m) * 4), 2 + 2 * m));
+            IntRecordSlab upper = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.UPPER,
+                    (2L + m) * 4), 2 + m));
+            HnswIndex index = new HnswIndex(cfg, new VectorStore(d, cfg.metric(), vectors, norms),
+                    new GraphLayers(m, nodes, layer0, upper, meta.upperRecords()));
+            if (meta.quantized()) {
+                ByteRecordSlab codes = track(opened, new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, d), d));
+                FloatSlab corr = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.SQ8_CORRECTIONS, 4)));
+                index.quant = new Sq8Store(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr);
+            }
+            index.totalSlots = meta.totalSlots();
+            index.live.set(meta.live());
+            index.deleted.set(meta.deleted());
+            index.entry.set(meta.entry());
+            return index;
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
     }
 
     // ---------------------------------------------------------------- writes
@@ -150,32 +257,31 @@ public final class HnswIndex implements AutoCloseable {
             return;
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] pool = new Thread[threads - 1];
-        for (int t = 0; t < pool.length; t++) {
-            pool[t] = Thread.ofPlatform().name("quiver-hnsw-build-" + t).daemon().unstarted(() -> {
-                try {
-                    worker.run();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    cursor.set(to);
-                }
-            });
-            pool[t].start();
+        Runnable guarded = () -> {
+            try {
+                worker.run();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+                cursor.set(to); // the others stop at their next item
+            }
+        };
+        ExecutorService pool = buildPool();
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            helpers.add(pool.submit(guarded));
         }
-        try {
-            worker.run();
-        } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            cursor.set(to);
-        }
+        guarded.run();
         boolean interrupted = false;
-        for (Thread t : pool) {
+        for (Future<?> f : helpers) {
             while (true) {
                 try {
-                    t.join();
+                    f.get();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                    break;
                 }
             }
         }
@@ -192,6 +298,27 @@ public final class HnswIndex implements AutoCloseable {
         if (f != null) {
             throw new IllegalStateException("batch build failed", f);
         }
+    }
+
+    /**
+     * Helper threads of batch builds, kept for the index's lifetime so their per-thread search state (visited
+     * stamps sized to the index) is allocated once, not once per batch.
+     */
+    private ExecutorService buildPool() {
+        ExecutorService pool = buildPool;
+        if (pool == null) {
+            synchronized (allocationLock) {
+                pool = buildPool;
+                if (pool == null) {
+                    int helpers = Math.max(1, config.effectiveBuildThreads() - 1);
+                    AtomicInteger names = new AtomicInteger();
+                    pool = Executors.newFixedThreadPool(helpers, r -> Thread.ofPlatform()
+                            .name("quiver-hnsw-build-" + names.getAndIncrement()).daemon().unstarted(r));
+                    buildPool = pool;
+                }
+            }
+        }
+        return pool;
     }
 
     /** Reserves {@code n} consecutive slots with capacity in every slab; published once capacity exists. */
@@ -342,7 +469,7 @@ public final class HnswIndex implements AutoCloseable {
         }
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, config.efConstruction(), null, exclude, false, total, state);
+        searcher.beam(scorer, 1, 0, config.efConstruction(), null, exclude, false, true, total, state);
         state.ensureHits(state.results.size());
         return state.results.drainReversed(state.hitSlots, state.hitScores);
     }
@@ -541,7 +668,7 @@ public final class HnswIndex implements AutoCloseable {
         boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, totalSlots, state);
+        searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, state);
         int found = state.results.size();
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);
@@ -722,6 +849,10 @@ public final class HnswIndex implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        ExecutorService pool = buildPool;
+        if (pool != null) {
+            pool.shutdownNow();
         }
         store.close();
         layers.close();

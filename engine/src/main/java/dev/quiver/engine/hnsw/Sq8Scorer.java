@@ -29,7 +29,12 @@ final class Sq8Scorer implements QueryScorer {
         this.queryCode = queryCodeScratch;
         float scale = quantizer.scale();
         this.scaleSquared = scale * scale;
-        this.queryTerm = quantizer.correction(queryCodeScratch) + quantizer.offsetNormSquared();
+        // y . offsets, exact: the query side of the expansion needs no quantization (see Sq8Quantizer#correction).
+        double yDotOffsets = 0;
+        for (int d = 0; d < query.length; d++) {
+            yDotOffsets += (double) query[d] * quantizer.offset(d);
+        }
+        this.queryTerm = (float) yDotOffsets;
         this.queryNorm = (float) Math.sqrt(VectorOps.normSquared(query));
     }
 
@@ -42,6 +47,7 @@ final class Sq8Scorer implements QueryScorer {
     }
 
     private float fromDot(int codeDot, int slot) {
+        // y . x^ = y . m + s (m . c) + s^2 (q . c) - s (e . c), the last (query rounding) term dropped.
         float dot = scaleSquared * codeDot + codes.correction(slot) + queryTerm;
         return metric == Metric.DOT_PRODUCT ? -dot : VectorOps.cosineDistance(dot, queryNorm, store.norm(slot));
     }

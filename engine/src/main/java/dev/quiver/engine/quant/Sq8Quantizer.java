@@ -106,8 +106,9 @@ public final class Sq8Quantizer {
     }
 
     /**
-     * The per-vector term of the inner product on codes: {@code scale * sum(offset[d] * code[d])}. With it,
-     * {@code x . y ~ scale^2 * dotU8(cx, cy) + correction(cx) + correction(cy) + sum(offset[d]^2)}.
+     * The per-vector term of the inner product on codes: {@code scale * sum(offset[d] * code[d])}. With the query's
+     * codes {@code qc} and its exact {@code y . offsets}, a stored {@code x^ = offsets + scale * c} gives
+     * {@code y . x^ ~ y . offsets + correction(c) + scale^2 * dotU8(qc, c)} (dropping only the query's rounding).
      */
     public float correction(byte[] code) {
         double sum = 0;
@@ -117,12 +118,4 @@ public final class Sq8Quantizer {
         return (float) (scale * sum);
     }
 
-    /** {@code sum(offset[d]^2)}: the constant of the inner-product expansion. */
-    public float offsetNormSquared() {
-        double sum = 0;
-        for (float o : offsets) {
-            sum += (double) o * o;
-        }
-        return (float) sum;
-    }
 }

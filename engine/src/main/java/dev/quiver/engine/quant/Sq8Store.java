@@ -32,6 +32,21 @@ public final class Sq8Store implements AutoCloseable {
         this.corrections = new FloatSlab(Slab.allocate(Float.BYTES, Slab.chunkShiftFor(Float.BYTES, 1 << 18)));
     }
 
+    /** Codes opened from saved slabs (see the HNSW index files). */
+    public Sq8Store(Sq8Quantizer quantizer, ByteRecordSlab codes, FloatSlab corrections) {
+        this.quantizer = quantizer;
+        this.codes = codes;
+        this.corrections = corrections;
+    }
+
+    public ByteRecordSlab codes() {
+        return codes;
+    }
+
+    public FloatSlab corrections() {
+        return corrections;
+    }
+
     public Sq8Quantizer quantizer() {
         return quantizer;
     }

@@ -28,7 +28,13 @@ final class TestData {
 
     /** {@code n} points around {@code clusters} Gaussian centres: the shape where neighbour diversity matters. */
     static float[][] clustered(SplittableRandom rnd, int n, int dim, int clusters, double spread) {
-        float[][] centres = uniform(rnd, clusters, dim);
+        return around(rnd, uniform(rnd, clusters, dim), n, spread);
+    }
+
+    /** {@code n} points around the given centres (queries drawn from the same distribution as the data). */
+    static float[][] around(SplittableRandom rnd, float[][] centres, int n, double spread) {
+        int clusters = centres.length;
+        int dim = centres[0].length;
         float[][] v = new float[n][dim];
         for (int i = 0; i < n; i++) {
             float[] c = centres[rnd.nextInt(clusters)];
@@ -71,23 +77,27 @@ final class TestData {
 
     /** The k nearest of {@code live} (null entries are absent) to q, nearest first, ties by slot. */
     static int[] bruteForce(Metric metric, float[][] vectors, boolean[] live, float[] q, int k) {
-        Integer[] order = new Integer[vectors.length];
+        int[] best = new int[k];
+        double[] bestDist = new double[k];
         int n = 0;
-        double[] dist = new double[vectors.length];
         for (int i = 0; i < vectors.length; i++) {
-            if (vectors[i] != null && (live == null || live[i])) {
-                dist[i] = distance(metric, q, vectors[i]);
-                order[n++] = i;
+            if (vectors[i] == null || (live != null && !live[i])) {
+                continue;
             }
+            double d = distance(metric, q, vectors[i]);
+            if (n == k && d >= bestDist[k - 1]) {
+                continue;
+            }
+            int j = n < k ? n++ : k - 1;
+            while (j > 0 && bestDist[j - 1] > d) {
+                bestDist[j] = bestDist[j - 1];
+                best[j] = best[j - 1];
+                j--;
+            }
+            bestDist[j] = d;
+            best[j] = i;
         }
-        Integer[] ids = Arrays.copyOf(order, n);
-        Arrays.sort(ids, (x, y) -> dist[x] != dist[y] ? Double.compare(dist[x], dist[y]) : Integer.compare(x, y));
-        int m = Math.min(k, n);
-        int[] out = new int[m];
-        for (int i = 0; i < m; i++) {
-            out[i] = ids[i];
-        }
-        return out;
+        return Arrays.copyOf(best, n);
     }
 
     /** Fraction of {@code truth[0..k)} found in {@code hits}. */

@@ -118,6 +118,7 @@ public final class DataFile {
     /**
      * A slab whose chunks are a private (copy-on-write) mapping of this file: the caller may modify records in
      * place and grow the slab; the file never changes. {@code expectedStrideBytes} guards against a mix-up of files.
+     * The file must be writable by this process (the JDK maps privately only through a writable channel).
      */
     public Slab openSlab(long expectedStrideBytes) {
         if (!isSlab()) {
@@ -127,7 +128,8 @@ public final class DataFile {
             throw new CorruptFileException(path, "slab stride is " + header.strideBytes() + " bytes, expected "
                     + expectedStrideBytes);
         }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        // A private mapping needs a channel opened for writing, although nothing is ever written to the file.
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return Slab.mapPrivate(path, channel, DataFileFormat.HEADER_BYTES, header.regionBytes(),
                     header.strideBytes(), header.chunkShift());
         } catch (IOException e) {

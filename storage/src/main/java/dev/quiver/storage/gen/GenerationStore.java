@@ -200,6 +200,7 @@ public final class GenerationStore implements AutoCloseable {
         }
         Generation next = load(manifest); // re-checks every file just written: cheap, and catches a lost write
         FileIo.forceDirectory(directory);
+        hook.step("files-durable");
         Path temp = directory.resolve(TEMP_MANIFEST);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {

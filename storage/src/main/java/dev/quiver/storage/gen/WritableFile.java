@@ -32,6 +32,8 @@ public final class WritableFile extends OutputStream {
     private final GenerationWriter owner;
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    /** The whole buffer as a segment (taken while position is 0 and limit is the capacity), for segment copies. */
+    private final MemorySegment bufferSegment = MemorySegment.ofBuffer(buffer);
     private final CRC32C crc = new CRC32C();
     private long payloadBytes;
     private boolean closed;
@@ -127,7 +129,7 @@ public final class WritableFile extends OutputStream {
                 flushBuffer();
             }
             int n = (int) Math.min(size - at, buffer.remaining());
-            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, at, MemorySegment.ofBuffer(buffer), ValueLayout.JAVA_BYTE,
+            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, at, bufferSegment, ValueLayout.JAVA_BYTE,
                     buffer.position(), n);
             buffer.position(buffer.position() + n);
             at += n;

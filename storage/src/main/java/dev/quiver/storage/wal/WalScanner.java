@@ -180,7 +180,7 @@ final class WalScanner {
         private final Path path;
         private final FileChannel channel;
         private final long size;
-        private ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        private ByteBuffer buffer;
         private long bufferStart; // file offset of buffer[0]
         private final CRC32C crc = new CRC32C();
         private long lsn;
@@ -195,6 +195,9 @@ final class WalScanner {
             } catch (IOException e) {
                 throw new StoreIOException(path, "open", e);
             }
+            // Small logs (the common case right after a checkpoint) should not pay for zeroing a large buffer.
+            int capacity = (int) Math.min(READ_BUFFER_BYTES, Math.max(64, size));
+            buffer = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
             buffer.limit(0);
         }
 

@@ -60,6 +60,7 @@ public final class WalWriter implements AutoCloseable {
     private long writtenLsn; // highest LSN handed to the OS
     private long durableLsn; // highest LSN known forced to the device
     private boolean forcing; // a force (or a roll/trim/close that excludes forces) is in progress
+    private long forceCount; // forces issued for group commit (stats; shows how many appends shared one)
 
     private WalWriter(Path dir, WalRecovery recovery) {
         this.dir = dir;
@@ -194,6 +195,35 @@ public final class WalWriter implements AutoCloseable {
         return append(type, payload, 0, payload.length, sync);
     }
 
+    /** Appends one record whose payload is the remaining bytes of {@code payload} (not consumed); returns its LSN. */
+    public long append(byte type, ByteBuffer payload, boolean sync) {
+        int length = payload.remaining();
+        checkLength(length);
+        long lsn;
+        appendLock.lock();
+        try {
+            checkOpen();
+            lsn = nextLsn;
+            encodeBuffer = ensure(encodeBuffer, WalFormat.RECORD_OVERHEAD + length);
+            encodeBuffer.clear();
+            int start = encodeBuffer.position();
+            encodeBuffer.putLong(lsn).put(type).putInt(length).put(payload.duplicate());
+            crc.reset();
+            crc.update(encodeBuffer.slice(start, 13 + length));
+            encodeBuffer.putInt((int) crc.getValue());
+            encodeBuffer.flip();
+            writeLocked(encodeBuffer);
+            nextLsn = lsn + 1;
+        } finally {
+            appendLock.unlock();
+        }
+        published(lsn);
+        if (sync) {
+            awaitDurable(lsn);
+        }
+        return lsn;
+    }
+
     /**
      * Appends {@code types.length} records with one write (and, if {@code sync}, one shared force); they get
      * consecutive LSNs. Returns the LSN of the last one (the first is {@code last - types.length + 1}).
@@ -235,6 +265,13 @@ public final class WalWriter implements AutoCloseable {
             awaitDurable(last);
         }
         return last;
+    }
+
+    /** Number of forces issued for syncing appends since open: with group commit, fewer than syncing appends. */
+    public long forceCount() {
+        synchronized (syncMonitor) {
+            return forceCount;
+        }
     }
 
     /** Forces everything appended so far to the device (group commit with concurrent syncing appenders). */
@@ -328,6 +365,7 @@ public final class WalWriter implements AutoCloseable {
                         return;
                     }
                     forcing = true;
+                    forceCount++;
                     target = writtenLsn;
                     toForce = channel;
                 }
