@@ -1,0 +1,51 @@
+package dev.quiver.bench.ann;
+
+import dev.quiver.Metric;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One engine under test. The runner calls, in order: {@link #build} (timed as build), {@link #open} (timed as open),
+ * {@link #newSearcher} once per query thread, then {@link #close}. Each engine indexes base row {@code i} under id
+ * {@code i} and answers with row numbers, so recall is computed the same way for all.
+ */
+public interface AnnEngine extends AutoCloseable {
+
+    /** Parameters shared by all engines. */
+    record BuildParams(Metric metric, int m, int efConstruction, int buildThreads) { }
+
+    /** One query thread's handle; engines that need per-thread scratch state keep it here. */
+    interface Searcher extends AutoCloseable {
+        /** The row numbers of (about) the k nearest, nearest first; {@code ef} is the search beam width. */
+        int[] search(float[] query, int k, int ef) throws IOException;
+
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
+    String name();
+
+    /**
+     * Builds the index from scratch under {@code dir} (an empty directory the engine owns).
+     *
+     * @param filter when not null, the engine also indexes {@code filter.field()} so searches can filter on it
+     */
+    void build(Dataset data, BuildParams params, RowFilter filter, Path dir, Progress progress) throws IOException;
+
+    /** Makes the built index searchable (reopens from disk where the engine persists). */
+    void open() throws IOException;
+
+    /** False when the index lives only in memory, so there is no open step to time. */
+    boolean persistent();
+
+    /** A searcher for one thread, restricted to {@code filter} rows when it is not null. */
+    Searcher newSearcher(RowFilter filter) throws IOException;
+
+    /** Size of the index: bytes on disk for persistent engines, estimated RAM otherwise. */
+    long indexBytes() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,137 @@
+package dev.quiver.bench.ann;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs passes over the query set on a fixed set of query threads, each with its own {@link AnnEngine.Searcher}
+ * (created once and reused, as jvector's searchers expect), and measures one ef following reference/peers.md: one
+ * warm-up pass, then measured passes repeated until at least {@code minSeconds} have passed. Latency is the wall
+ * time of each search call, recorded in nanoseconds into per-thread HdrHistograms.
+ */
+final class QueryRunner implements AutoCloseable {
+
+    /** The numbers of one ef. */
+    record Measurement(double recall, double qps, double p50Micros, double p99Micros) { }
+
+    private final AnnEngine.Searcher[] searchers;
+    private final ExecutorService pool;
+
+    QueryRunner(AnnEngine engine, RowFilter filter, int threads) throws IOException {
+        searchers = new AnnEngine.Searcher[threads];
+        for (int t = 0; t < threads; t++) {
+            searchers[t] = engine.newSearcher(filter);
+        }
+        pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("query").unstarted(r));
+    }
+
+    /** One pass over all queries; returns each query's answer. {@code latencies} may be null (warm-up). */
+    int[][] pass(float[][] queries, int k, int ef, Histogram[] latencies) {
+        int[][] answers = new int[queries.length][];
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> tasks = new ArrayList<>(searchers.length);
+        for (int t = 0; t < searchers.length; t++) {
+            AnnEngine.Searcher searcher = searchers[t];
+            Histogram histogram = latencies == null ? null : latencies[t];
+            tasks.add(pool.submit(() -> {
+                try {
+                    for (int q = next.getAndIncrement(); q < queries.length; q = next.getAndIncrement()) {
+                        long start = System.nanoTime();
+                        answers[q] = searcher.search(queries[q], k, ef);
+                        long elapsed = System.nanoTime() - start;
+                        if (histogram != null) {
+                            histogram.recordValue(elapsed);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Future<?> task : tasks) {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a query pass", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("search failed at ef=" + ef + ": " + e.getCause(), e.getCause());
+            }
+        }
+        return answers;
+    }
+
+    Measurement measure(float[][] queries, int[][] groundTruth, int k, int ef, double minSeconds) {
+        pass(queries, k, ef, null);
+        Histogram[] latencies = new Histogram[searchers.length];
+        for (int t = 0; t < latencies.length; t++) {
+            latencies[t] = new Histogram(3);
+        }
+        long minNanos = (long) (minSeconds * 1e9);
+        long start = System.nanoTime();
+        int[][] firstAnswers = null;
+        long searches = 0;
+        long elapsed;
+        do {
+            int[][] answers = pass(queries, k, ef, latencies);
+            if (firstAnswers == null) {
+                firstAnswers = answers;
+            }
+            searches += queries.length;
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < minNanos);
+        Histogram all = new Histogram(3);
+        for (Histogram h : latencies) {
+            all.add(h);
+        }
+        return new Measurement(recall(firstAnswers, groundTruth, k), searches / (elapsed / 1e9),
+                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3);
+    }
+
+    /**
+     * Mean over queries of |answer's first k ∩ truth's first k| / min(k, |truth|): a filtered query with fewer than
+     * k matching rows is scored against the rows that exist.
+     */
+    static double recall(int[][] answers, int[][] groundTruth, int k) {
+        double total = 0;
+        int counted = 0;
+        for (int q = 0; q < answers.length; q++) {
+            int[] truth = groundTruth[q];
+            int expected = Math.min(k, truth.length);
+            if (expected == 0) {
+                continue;
+            }
+            java.util.Set<Integer> want = new java.util.HashSet<>();
+            for (int i = 0; i < expected; i++) {
+                want.add(truth[i]);
+            }
+            int hits = 0;
+            int[] got = answers[q];
+            for (int i = 0; i < Math.min(k, got.length); i++) {
+                if (want.remove(got[i])) {   // remove: a row returned twice counts once
+                    hits++;
+                }
+            }
+            total += (double) hits / expected;
+            counted++;
+        }
+        return counted == 0 ? 1.0 : total / counted;
+    }
+
+    @Override
+    public void close() throws IOException {
+        pool.shutdown();
+        for (AnnEngine.Searcher searcher : searchers) {
+            searcher.close();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.quiver.bench.ann;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The terminal table and the CSV file. */
+final class ReportWriter {
+
+    private ReportWriter() {
+    }
+
+    static void writeCsv(Path file, List<ResultRow> rows) throws IOException {
+        List<String> lines = new ArrayList<>(rows.size() + 1);
+        lines.add(ResultRow.CSV_HEADER);
+        for (ResultRow row : rows) {
+            lines.add(row.toCsv());
+        }
+        createParent(file);
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    static void createParent(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+
+    static void printTable(PrintStream out, List<ResultRow> rows) {
+        String format = "%-11s %5s %7s %10s %9s %9s %8s %8s %10s%n";
+        out.printf(Locale.ROOT, format, "engine", "ef", "recall", "QPS", "p50 us", "p99 us", "build s", "open ms",
+                "index MB");
+        for (ResultRow r : rows) {
+            out.printf(Locale.ROOT, format, r.engine(), r.ef(), String.format(Locale.ROOT, "%.4f", r.recall()),
+                    String.format(Locale.ROOT, "%.0f", r.qps()), String.format(Locale.ROOT, "%.1f", r.p50Micros()),
+                    String.format(Locale.ROOT, "%.1f", r.p99Micros()),
+                    String.format(Locale.ROOT, "%.2f", r.buildSeconds()),
+                    Double.isNaN(r.openMillis()) ? "-" : String.format(Locale.ROOT, "%.1f", r.openMillis()),
+                    String.format(Locale.ROOT, "%.1f", r.indexBytes() / 1e6));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.quiver.bench.ann;
+
+/**
+ * One engine at one ef: a line of the CSV.
+ *
+ * @param openMillis  time to open the built index from disk, or NaN for in-memory engines (no open step)
+ * @param indexBytes  on-disk size of the index directory for persistent engines, estimated RAM for in-memory ones
+ */
+public record ResultRow(String dataset, String engine, int m, int efConstruction, int ef, int k, int threads,
+                        double recall, double qps, double p50Micros, double p99Micros, double buildSeconds,
+                        double openMillis, long indexBytes) {
+
+    /** The CSV header, exactly these columns in this order. */
+    public static final String CSV_HEADER =
+            "dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,index_bytes";
+
+    /** One CSV line; {@code open_ms} is empty for in-memory engines. */
+    public String toCsv() {
+        return String.join(",", dataset, engine, Integer.toString(m), Integer.toString(efConstruction),
+                Integer.toString(ef), Integer.toString(k), Integer.toString(threads),
+                String.format(java.util.Locale.ROOT, "%.4f", recall),
+                String.format(java.util.Locale.ROOT, "%.1f", qps),
+                String.format(java.util.Locale.ROOT, "%.1f", p50Micros),
+                String.format(java.util.Locale.ROOT, "%.1f", p99Micros),
+                String.format(java.util.Locale.ROOT, "%.3f", buildSeconds),
+                Double.isNaN(openMillis) ? "" : String.format(java.util.Locale.ROOT, "%.2f", openMillis),
+                Long.toString(indexBytes));
+    }
+}

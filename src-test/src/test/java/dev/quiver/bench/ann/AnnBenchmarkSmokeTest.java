@@ -1,0 +1,88 @@
+package dev.quiver.bench.ann;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The harness end to end on a tiny synthetic set, every engine, one pass per ef. */
+class AnnBenchmarkSmokeTest {
+
+    static final String ENGINES = "quiver,quiver-sq8,lucene,jvector";
+
+    @TempDir
+    Path dir;
+
+    private List<ResultRow> run(String... extra) throws IOException {
+        String[] base = {"--dataset", "synthetic:2000:16", "--queries", "20", "--ef", "10,50,200",
+                "--min-seconds", "0", "--build-threads", "2", "--engines", ENGINES,
+                "--csv", dir.resolve("out.csv").toString(), "--svg", dir.resolve("out.svg").toString(),
+                "--work-dir", dir.resolve("work").toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
+            return new AnnBenchmark(BenchmarkArgs.parse(args), out, out).run();
+        }
+    }
+
+    @Test
+    void everyEngineReachesFullRecallAtLargeEfAndTheCsvHasTheAgreedColumns() throws IOException {
+        List<ResultRow> rows = run();
+        String[] engines = ENGINES.split(",");
+        assertEquals(engines.length * 3, rows.size());
+
+        List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
+        assertEquals("dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,"
+                + "index_bytes", csv.getFirst());
+        assertEquals(rows.size() + 1, csv.size());
+        for (String line : csv.subList(1, csv.size())) {
+            String[] cells = line.split(",", -1);
+            assertEquals(14, cells.length, line);
+            assertEquals("synthetic-2000x16", cells[0], line);
+            assertEquals("16", cells[2], line);
+            assertEquals("200", cells[3], line);
+            assertEquals("10", cells[5], line);
+            double recall = Double.parseDouble(cells[7]);
+            assertTrue(recall >= 0 && recall <= 1, line);
+            assertTrue(Double.parseDouble(cells[8]) > 0, line);
+            assertTrue(Double.parseDouble(cells[9]) <= Double.parseDouble(cells[10]), "p50 <= p99: " + line);
+            assertTrue(Long.parseLong(cells[13]) > 2000L * 16 * 4, "index holds the vectors: " + line);
+            assertEquals(cells[1].equals("jvector"), cells[12].isEmpty(), "open_ms empty only in memory: " + line);
+        }
+        for (String engine : engines) {
+            ResultRow atLargeEf = rows.stream().filter(r -> r.engine().equals(engine) && r.ef() == 200)
+                    .findFirst().orElseThrow();
+            assertTrue(atLargeEf.recall() >= 0.99, engine + " recall at ef=200: " + atLargeEf.recall());
+        }
+
+        String svg = Files.readString(dir.resolve("out.svg"));
+        assertTrue(svg.startsWith("<svg"), svg.substring(0, 40));
+        assertTrue(svg.trim().endsWith("</svg>"));
+        assertEquals(engines.length, svg.split("<polyline", -1).length - 1, "one line per engine");
+        for (String engine : engines) {
+            assertTrue(svg.contains(">" + engine + "</text>"), "legend names " + engine);
+        }
+    }
+
+    @Test
+    void filteredRunOverTwoRoundsScoresAgainstFilteredTruth() throws IOException {
+        List<ResultRow> rows = run("--filter", "parity=even", "--rounds", "2");
+        assertEquals(ENGINES.split(",").length * 3, rows.size(), "one row per engine and ef, whatever the rounds");
+        for (ResultRow row : rows) {
+            assertEquals("synthetic-2000x16:parity=even", row.dataset());
+            if (row.ef() == 200) {
+                assertTrue(row.recall() >= 0.95, row.engine() + " filtered recall at ef=200: " + row.recall());
+            }
+        }
+    }
+}
