@@ -102,8 +102,7 @@ public final class Database implements AutoCloseable {
         boolean ok = false;
         try {
             if (saved != null) {
-                this.index = store.load(shape.hnswConfig(config.buildThreads()), catalog);
-                catalog.forEachLive(slot -> filterIndex.add(slot, catalog.metadata(slot)));
+                this.index = store.load(shape.hnswConfig(config.buildThreads()), catalog, filterIndex);
                 this.appliedLsn = saved.walLsn();
                 this.savedLsn = saved.walLsn();
                 this.generation = saved.generation();
@@ -822,7 +821,7 @@ public final class Database implements AutoCloseable {
 
     private void saveLocked() {
         maintainQuantization(true);
-        generation = store.save(index, catalog, appliedLsn, shape);
+        generation = store.save(index, catalog, filterIndex, appliedLsn, shape, this::underStateWriteLock);
         savedLsn = appliedLsn;
         unsavedIndexChange = false;
     }
@@ -845,8 +844,7 @@ public final class Database implements AutoCloseable {
             try {
                 old = index;
                 catalog.remap(result.oldToNew(), result.index().totalSlots());
-                filterIndex.clear();
-                catalog.forEachLive(slot -> filterIndex.add(slot, catalog.metadata(slot)));
+                filterIndex.rebuild(catalog);
                 index = result.index();
             } finally {
                 stateLock.writeLock().unlock();
@@ -944,7 +942,8 @@ public final class Database implements AutoCloseable {
             }
             try {
                 // A session that changed nothing (a reader) leaves the generation as it is.
-                if (appliedLsn != savedLsn || unsavedIndexChange) {
+                // A database found corrupt is not saved: the corrupt bytes would be copied into a new generation.
+                if ((appliedLsn != savedLsn || unsavedIndexChange) && store.failure() == null) {
                     saveLocked();
                 }
             } finally {
@@ -974,9 +973,23 @@ public final class Database implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /** Throws when the database is closed, or when corruption was found after open (never served past that). */
     private void ensureOpen() {
         if (closed) {
             throw new ClosedDatabaseException("database at '" + path + "' is closed");
+        }
+        CorruptDataException failure = store.failure();
+        if (failure != null) {
+            throw new CorruptDataException(failure.getMessage(), failure);
+        }
+    }
+
+    private void underStateWriteLock(Runnable action) {
+        stateLock.writeLock().lock();
+        try {
+            action.run();
+        } finally {
+            stateLock.writeLock().unlock();
         }
     }
 

@@ -1,141 +1,144 @@
 package dev.quiver.engine.db;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import dev.quiver.engine.meta.IdMap;
+import dev.quiver.engine.meta.MetadataCodec;
+import dev.quiver.engine.meta.MetadataStore;
+
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * Which id lives in which slot, and each live slot's metadata.
+ * Which id lives in which slot, and each live slot's metadata: an {@link IdMap} and a {@link MetadataStore}. Both are
+ * opened in place from a saved generation's files (served from the mapped bytes, nothing decoded at open) with
+ * on-heap layers for what was written since, or start empty.
  *
  * <p>Slots are handed out in insertion order and never reused until compaction, which renumbers live slots in
  * ascending order; so ascending live slots <em>are</em> insertion order (departure 10) and {@link #ids()} needs no
  * separate list. An upsert of an existing id keeps its slot and therefore its position.
  *
- * <p>Not thread-safe: the database mutates it under its exclusive state lock and reads it under the shared one.
+ * <p>Metadata is kept encoded ({@link MetadataCodec}) and decoded into a deeply unmodifiable map per read.
+ *
+ * <p>The database mutates it under its exclusive state lock and reads it under the shared one; {@link #replaceWith}
+ * swaps the layers (after a save or a compaction) under the exclusive lock.
  */
 public final class Catalog {
 
-    private final HashMap<String, Integer> slotById = new HashMap<>();
-    private String[] idBySlot = new String[16];
-    /** Each element a {@code Map<String, Object>} or null (an array of a generic type cannot be created). */
-    private Object[] metadataBySlot = new Object[16];
-    /** One past the highest slot ever published. */
-    private int slotLimit;
+    private volatile IdMap ids;
+    private volatile MetadataStore metadata;
+
+    /** An empty catalog. */
+    public Catalog() {
+        this(new IdMap(), new MetadataStore());
+    }
+
+    public Catalog(IdMap ids, MetadataStore metadata) {
+        this.ids = ids;
+        this.metadata = metadata;
+    }
+
+    /** Serves from {@code ids} and {@code metadata} from now on (they must describe the same records). */
+    public void replaceWith(IdMap ids, MetadataStore metadata) {
+        this.ids = ids;
+        this.metadata = metadata;
+    }
+
+    public IdMap idMap() {
+        return ids;
+    }
+
+    public MetadataStore metadataStore() {
+        return metadata;
+    }
 
     /** The live slot of {@code id}, or -1. */
     public int slotOf(String id) {
-        Integer slot = slotById.get(id);
-        return slot == null ? -1 : slot;
+        return ids.slotOf(id);
     }
 
     /** The id living in {@code slot}, or {@code null} for a deleted or not yet published slot. */
     public String idOf(int slot) {
-        return slot >= 0 && slot < slotLimit ? idBySlot[slot] : null;
+        return ids.idOf(slot);
     }
 
     public boolean isLive(int slot) {
-        return idOf(slot) != null;
+        return ids.isLive(slot);
     }
 
-    /** Metadata of a live slot (the stored, normalized, unmodifiable map), or {@code null} when it has none. */
+    /** Metadata of a live slot (decoded, deeply unmodifiable), or {@code null} when it has none. */
     public Map<String, Object> metadata(int slot) {
-        return slot >= 0 && slot < slotLimit ? metadataAt(slot) : null;
+        byte[] bytes = metadata.getBytes(slot);
+        return bytes == null ? null : FrozenJson.freeze(MetadataCodec.decode(bytes));
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> metadataAt(int slot) {
-        return (Map<String, Object>) metadataBySlot[slot];
+    /** The stored metadata bytes of a slot, or {@code null} when it has none. */
+    public byte[] metadataBytes(int slot) {
+        return metadata.getBytes(slot);
     }
 
     /** Publishes a new live slot. */
-    public void put(int slot, String id, Map<String, Object> metadata) {
-        assert !slotById.containsKey(id) : id;
-        ensureCapacity(slot + 1);
-        assert idBySlot[slot] == null : slot;
-        idBySlot[slot] = id;
-        metadataBySlot[slot] = metadata;
-        slotById.put(id, slot);
-        slotLimit = Math.max(slotLimit, slot + 1);
+    public void put(int slot, String id, Map<String, Object> meta) {
+        ids.put(id, slot);
+        if (meta != null) {
+            metadata.putMetadata(slot, meta);
+        }
     }
 
     /** Replaces a live slot's metadata ({@code null} clears it); returns the previous value. */
-    public Map<String, Object> replaceMetadata(int slot, Map<String, Object> metadata) {
-        Map<String, Object> old = metadataAt(slot);
-        metadataBySlot[slot] = metadata;
+    public Map<String, Object> replaceMetadata(int slot, Map<String, Object> meta) {
+        Map<String, Object> old = metadata(slot);
+        metadata.putMetadata(slot, meta);
         return old;
     }
 
     /** Removes the live slot's id and metadata; returns the metadata it had. */
     public Map<String, Object> remove(int slot) {
-        String id = idBySlot[slot];
+        String id = ids.idOf(slot);
         assert id != null : slot;
-        slotById.remove(id);
-        idBySlot[slot] = null;
-        Map<String, Object> old = metadataAt(slot);
-        metadataBySlot[slot] = null;
+        Map<String, Object> old = metadata(slot);
+        ids.remove(id);
+        metadata.put(slot, null);
         return old;
     }
 
     /** Live records. */
     public int size() {
-        return slotById.size();
+        return ids.size();
     }
 
     /** One past the highest slot published. */
     public int slotLimit() {
-        return slotLimit;
+        return ids.slotCount();
     }
 
     /** Live ids in insertion order. */
     public List<String> ids() {
-        List<String> ids = new ArrayList<>(slotById.size());
-        for (int s = 0; s < slotLimit; s++) {
-            if (idBySlot[s] != null) {
-                ids.add(idBySlot[s]);
-            }
-        }
-        return ids;
+        return ids.ids();
     }
 
     /** Calls {@code action} for every live slot, ascending (insertion order). */
     public void forEachLive(IntConsumer action) {
-        for (int s = 0; s < slotLimit; s++) {
-            if (idBySlot[s] != null) {
-                action.accept(s);
-            }
-        }
+        ids.forEachLive((id, slot) -> action.accept(slot));
     }
 
     /**
      * Renumbers after compaction: {@code oldToNew[old]} is the new slot, -1 for dropped slots. Every live slot must
-     * map to a slot (compaction keeps all live slots).
+     * map to a slot (compaction keeps all live slots). Builds fresh heap layers: O(live records), like compaction.
      */
     public void remap(int[] oldToNew, int newSlotCount) {
-        String[] ids = new String[Math.max(16, newSlotCount)];
-        Object[] metas = new Object[ids.length];
-        slotById.clear();
-        for (int s = 0; s < slotLimit; s++) {
-            if (idBySlot[s] != null) {
-                int n = oldToNew[s];
-                assert n >= 0 : "live slot " + s + " dropped by compaction";
-                ids[n] = idBySlot[s];
-                metas[n] = metadataBySlot[s];
-                slotById.put(ids[n], n);
+        IdMap newIds = new IdMap();
+        MetadataStore newMeta = new MetadataStore();
+        MetadataStore oldMeta = metadata;
+        ids.forEachLive((id, s) -> {
+            int n = oldToNew[s];
+            assert n >= 0 : "live slot " + s + " dropped by compaction";
+            newIds.put(id, n);
+            byte[] bytes = oldMeta.getBytes(s);
+            if (bytes != null) {
+                newMeta.put(n, bytes);
             }
-        }
-        idBySlot = ids;
-        metadataBySlot = metas;
-        slotLimit = newSlotCount;
-    }
-
-    private void ensureCapacity(int slots) {
-        if (slots > idBySlot.length) {
-            int cap = Math.max(slots, idBySlot.length + (idBySlot.length >> 1));
-            idBySlot = Arrays.copyOf(idBySlot, cap);
-            metadataBySlot = Arrays.copyOf(metadataBySlot, cap);
-        }
+        });
+        assert newIds.slotCount() <= newSlotCount;
+        replaceWith(newIds, newMeta);
     }
 }

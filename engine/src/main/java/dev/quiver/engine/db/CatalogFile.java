@@ -24,8 +24,9 @@ import java.util.Map;
  *   i32  metadata byte length M (-1 = none), M bytes compact JSON object
  * </pre>
  *
- * Loading decodes every record onto the heap (id map, metadata, and the inverted index built from it): O(live
- * records) at open, measured in bench/results/db.md.
+ * Generation format 1 only: format 2 replaced it with the id map, metadata store and inverted index files that open in
+ * place ({@link StorageDbStore}). It is still read, so format 1 databases open (decoding every record onto the heap and
+ * rebuilding the inverted index, O(live records)); {@link #write} stays for tests that build format 1 generations.
  */
 public final class CatalogFile {
 

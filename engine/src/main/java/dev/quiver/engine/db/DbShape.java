@@ -14,8 +14,14 @@ import java.util.Map;
  */
 public record DbShape(int dim, Metric metric, int m, int efConstruction, boolean quantize, long seed) {
 
-    /** Format of the generation properties below; bump when a key changes meaning. */
-    public static final int PROPERTIES_VERSION = 1;
+    /**
+     * Format of a generation: its properties below and the set of files it holds; bump when either changes meaning.
+     * 1: one {@code catalog} file (ids and metadata, decoded at open). 2: {@code ids}, {@code metadata} and
+     * {@code filter-index} files, opened in place (see {@link StorageDbStore}).
+     */
+    public static final int PROPERTIES_VERSION = 2;
+    /** The oldest generation format that still opens. */
+    public static final int OLDEST_READABLE_VERSION = 1;
 
     public static DbShape of(Config cfg) {
         return new DbShape(cfg.dim(), cfg.metric(), cfg.m(), cfg.efConstruction(), cfg.quantize(), cfg.seed());
@@ -59,7 +65,7 @@ public record DbShape(int dim, Metric metric, int m, int efConstruction, boolean
     public static DbShape fromProperties(Map<String, String> p, String source) {
         try {
             String format = require(p, "quiver.format", source);
-            if (!format.equals(Integer.toString(PROPERTIES_VERSION))) {
+            if (!isReadableFormat(format)) {
                 throw new CorruptDataException("corrupt data: " + source + ": unsupported format " + format);
             }
             return new DbShape(Integer.parseInt(require(p, "dim", source)), Metric.parse(require(p, "metric", source)),
@@ -68,6 +74,15 @@ public record DbShape(int dim, Metric metric, int m, int efConstruction, boolean
         } catch (NumberFormatException | dev.quiver.InvalidMetricException e) {
             throw new CorruptDataException("corrupt data: " + source + ": bad property: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isReadableFormat(String format) {
+        for (int v = OLDEST_READABLE_VERSION; v <= PROPERTIES_VERSION; v++) {
+            if (format.equals(Integer.toString(v))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String require(Map<String, String> p, String key, String source) {

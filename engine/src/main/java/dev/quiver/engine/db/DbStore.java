@@ -1,7 +1,10 @@
 package dev.quiver.engine.db;
 
+import dev.quiver.CorruptDataException;
 import dev.quiver.engine.hnsw.HnswConfig;
 import dev.quiver.engine.hnsw.HnswIndex;
+
+import java.util.function.Consumer;
 
 /**
  * One database directory on disk: its lock, its saved generations and its log. {@link StorageDbStore} implements
@@ -25,16 +28,22 @@ public interface DbStore extends AutoCloseable {
     RecordLog log();
 
     /**
-     * Loads the current generation: fills the empty {@code catalog} with its ids and metadata and returns its index,
-     * whose slots the catalog refers to.
+     * Loads the current generation: points the empty {@code catalog} and {@code filters} at its ids, metadata and
+     * inverted index and returns its index, whose slots the catalog refers to.
      */
-    HnswIndex load(HnswConfig config, Catalog catalog);
+    HnswIndex load(HnswConfig config, Catalog catalog, FilterIndex filters);
 
     /**
-     * Writes a new generation holding {@code index} and {@code catalog} as of log position {@code walLsn}, switches to
-     * it atomically, then trims the log up to {@code walLsn}. Returns the new generation number.
+     * Writes a new generation holding {@code index}, {@code catalog} and {@code filters} as of log position
+     * {@code walLsn}, switches to it atomically, switches {@code catalog} and {@code filters} to the new files (the
+     * switch is handed to {@code exclusively}, which must run it with every reader kept out), then trims the log up to
+     * {@code walLsn}. The caller keeps writers out for the whole call. Returns the new generation number.
      */
-    long save(HnswIndex index, Catalog catalog, long walLsn, DbShape shape);
+    long save(HnswIndex index, Catalog catalog, FilterIndex filters, long walLsn, DbShape shape,
+              Consumer<Runnable> exclusively);
+
+    /** Corruption found after open (background verification of large files), or {@code null}. */
+    CorruptDataException failure();
 
     /** Releases the log, the mappings of the generation and the directory lock. */
     @Override

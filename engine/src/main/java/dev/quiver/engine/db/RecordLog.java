@@ -39,6 +39,13 @@ public interface RecordLog extends AutoCloseable {
      */
     long replay(long afterLsn, Sink sink);
 
+    /**
+     * Seals the segment being appended to and starts a new one; returns the sequence number of the last sealed record.
+     * A save rolls before it trims, so records appended while it runs land in a new segment and the covered ones can
+     * be dropped whole.
+     */
+    long roll();
+
     /** Drops every record up to and including {@code lsn} (they are in a saved generation). */
     void trimUpTo(long lsn);
 

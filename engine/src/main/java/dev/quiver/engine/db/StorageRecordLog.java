@@ -156,6 +156,11 @@ public final class StorageRecordLog implements RecordLog {
     }
 
     @Override
+    public long roll() {
+        return StorageErrors.call(() -> writer().roll());
+    }
+
+    @Override
     public void trimUpTo(long lsn) {
         StorageErrors.run(() -> writer().trimUpTo(lsn));
     }

@@ -189,6 +189,24 @@ public final class IdMap {
         }
     }
 
+    /** Whether a live id sits at {@code slot}; unlike {@link #idOf} it builds no string. */
+    public boolean isLive(int slot) {
+        lock.readLock().lock();
+        try {
+            if (slot < 0 || slot >= slotCount) {
+                return false;
+            }
+            if (slot < baseCount) {
+                return !baseDeleted.contains(slot)
+                        && baseOffsets.get(LONG, (long) slot * 8) != baseOffsets.get(LONG, (long) slot * 8 + 8);
+            }
+            int i = slot - baseCount;
+            return i < addedBySlot.length && addedBySlot[i] != null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private String idOfLocked(int slot) {
         if (slot < 0 || slot >= slotCount) {
             return null;
