@@ -602,7 +602,7 @@ class DatabaseBehaviourTest {
         }
         Path catalog;
         try (var files = Files.list(p)) {
-            catalog = files.filter(f -> f.getFileName().toString().endsWith(".catalog")).findFirst().orElseThrow();
+            catalog = files.filter(f -> f.getFileName().toString().endsWith(".ids")).findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(catalog);
         bytes[bytes.length / 2] ^= 0x5A;

@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,6 +74,14 @@ class DatabaseModelTest {
                 } else if (op.equals("reopen-config")) {
                     db.close();
                     db = Database.open(path, cfg);
+                } else if (op.equals("crash-image")) {
+                    // The directory as a crash would leave it: the last generation plus the log written since.
+                    // Opening the copy maps the generation's files and replays the log on top of them.
+                    Path image = tmp.resolve("crash-" + seed + "-" + step);
+                    copyDirectory(path, image);
+                    try (Database copy = Database.open(image)) {
+                        check(copy, model, rnd, dim, metric, where + " in a crash image");
+                    }
                 }
                 check(db, model, rnd, dim, metric, where + " after " + op);
             }
@@ -204,10 +215,27 @@ class DatabaseModelTest {
             db.compact();
             assertEquals(0, db.deletedCount(), where);
             return "compact";
-        } else if (op < 97) {
+        } else if (op < 95) {
             return "reopen";
+        } else if (op < 98) {
+            return "crash-image";
         } else {
             return "reopen-config";
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) {
+        try {
+            Files.createDirectories(to);
+            try (var files = Files.list(from)) {
+                for (Path f : files.toList()) {
+                    if (!f.getFileName().toString().equals("quiver.lock")) {
+                        Files.copy(f, to.resolve(f.getFileName()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
