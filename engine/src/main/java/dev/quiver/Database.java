@@ -59,6 +59,15 @@ import java.util.stream.IntStream;
  *       waits for a batch build.</li>
  * </ol>
  * A search that meets a slot whose insert is linked but not yet published ignores it (see {@link QueryPlanner}).
+ *
+ * <h2>Saves and opening</h2>
+ * A save (explicit, at a log checkpoint, at compaction or at close) holds {@code writeLock} throughout: writers wait
+ * for it, readers do not (they are kept out only for the final switch to the new generation's files, a few pointer
+ * swaps). Writing outside the writer lock would need the index's {@code writeTo} to run beside concurrent inserts and
+ * the writes made meanwhile to be carried over onto the reopened files; it is not done. Opening maps the generation's
+ * files (index slabs, id map, metadata, inverted index; see {@link StorageDbStore}) without decoding records, then
+ * replays the log on top. Large files are checksummed in the background after open; if that finds damage, every
+ * later call throws {@link CorruptDataException} naming the file, and close does not save.
  */
 public final class Database implements AutoCloseable {
 

@@ -73,6 +73,7 @@ public final class StorageDbStore implements DbStore {
     private Generation served;
     private volatile CorruptDataException failure;
     private volatile Thread verifier;
+    private volatile boolean closed;
 
     private StorageDbStore(Path directory, DirectoryLock lock, GenerationStore generations, RecordLog log,
                            long verifyOnOpenBytes) {
@@ -229,6 +230,9 @@ public final class StorageDbStore implements DbStore {
         }
         Thread t = Thread.ofPlatform().daemon().name("quiver-verify-" + directory.getFileName()).unstarted(() -> {
             for (DataFile f : large) {
+                if (closed) {
+                    return;
+                }
                 try {
                     f.verify();
                 } catch (CorruptFileException e) {
@@ -297,6 +301,7 @@ public final class StorageDbStore implements DbStore {
 
     @Override
     public void close() {
+        closed = true; // the background verification stops before its next file
         try {
             log.close();
         } finally {
