@@ -3,6 +3,7 @@ package dev.quiver.engine.db;
 import dev.quiver.Filter;
 import dev.quiver.SearchParams;
 import dev.quiver.SearchResult;
+import dev.quiver.engine.hnsw.DenseSlotFilter;
 import dev.quiver.engine.hnsw.HnswIndex;
 import dev.quiver.engine.hnsw.SearchHits;
 import dev.quiver.engine.hnsw.SearchMode;
@@ -87,7 +88,7 @@ public final class QueryPlanner {
             this.index = index;
             this.catalog = catalog;
             this.matches = matches;
-            this.matchFilter = matches == null ? null : new BitmapSlotFilter(matches);
+            this.matchFilter = matches == null ? null : denseFilter(matches, index.totalSlots());
             this.params = params;
         }
 
@@ -143,7 +144,18 @@ public final class QueryPlanner {
         return stored;
     }
 
-    /** Accepts the slots of an exact match bitmap. */
+    /**
+     * The match bitmap as a dense bitset: the graph walk tests the filter for every neighbour it meets, and a bitset
+     * answers in a shift and a mask where {@code RoaringBitmap.contains} searches a container (the walk was up to 2x
+     * slower with it, bench/results/filtered.md). One pass over the matches, once per prepared plan.
+     */
+    static SlotFilter denseFilter(RoaringBitmap matches, int totalSlots) {
+        DenseSlotFilter.Builder dense = new DenseSlotFilter.Builder(totalSlots);
+        matches.forEach((org.roaringbitmap.IntConsumer) dense::accept);
+        return dense.build();
+    }
+
+    /** Accepts the slots of an exact match bitmap, asking the bitmap per slot (see {@link #denseFilter}). */
     static final class BitmapSlotFilter implements SlotFilter {
         private final RoaringBitmap bitmap;
         private final int count;

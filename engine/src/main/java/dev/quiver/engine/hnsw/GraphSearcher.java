@@ -42,6 +42,8 @@ final class GraphSearcher {
             improved = false;
             int n = layers.readNeighbors(best, level, state.neighbors);
             scorer.score(state.neighbors, n, state.scores, state);
+            state.expanded++;
+            state.distances += n;
             int from = best;
             for (int i = 0; i < n; i++) {
                 if (state.scores[i] < bestScore && state.neighbors[i] != from) {
@@ -61,6 +63,27 @@ final class GraphSearcher {
      */
     void beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude, boolean twoHop,
               boolean checkDeleted, int capacity, SearchState state) {
+        beam(scorer, entryCount, level, ef, filter, exclude, twoHop, checkDeleted, capacity, Long.MAX_VALUE, state);
+    }
+
+    /**
+     * A rejected node crossed as a two-hop bridge costs about this fraction of a distance: it reads one neighbour
+     * list and tests each entry against the visited stamps and the filter, but computes no distance.
+     */
+    static final int BRIDGES_PER_DISTANCE = 3;
+
+    /** The work of the search so far, in distance computations (see {@link #BRIDGES_PER_DISTANCE}). */
+    static long work(SearchState state) {
+        return state.distances + (long) state.bridges / BRIDGES_PER_DISTANCE;
+    }
+
+    /**
+     * As above, giving up once {@link #work} exceeds {@code workBudget}: returns false then, with {@code
+     * state.results} incomplete (the caller answers some other way, e.g. with an exact scan whose cost the budget
+     * was sized from). Returns true when the beam converged.
+     */
+    boolean beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude,
+                 boolean twoHop, boolean checkDeleted, int capacity, long workBudget, SearchState state) {
         if (filter == null) {
             filter = ALL_LIVE;
         }
@@ -88,8 +111,12 @@ final class GraphSearcher {
             if (results.size() >= ef && nearest > results.topScore()) {
                 break;
             }
+            if (work(state) > workBudget) {
+                return false;
+            }
             int c = candidates.pop();
             int n = layers.readNeighbors(c, level, nbrs);
+            state.expanded++;
             int g = 0;
             int[] gather = state.gather;
             if (!twoHop) {
@@ -120,6 +147,7 @@ final class GraphSearcher {
                 for (int b = 0; b < bridges && g < budget; b++) {
                     int s = nbrs[b];
                     visited.visit(s);
+                    state.bridges++;
                     int n2 = layers.readNeighbors(s, level, nbrs2);
                     for (int j = 0; j < n2 && g < budget; j++) {
                         int t = nbrs2[j];
@@ -142,6 +170,7 @@ final class GraphSearcher {
             }
             float[] scores = state.scores;
             scorer.score(gather, g, scores, state);
+            state.distances += g;
             for (int i = 0; i < g; i++) {
                 float d = scores[i];
                 if (results.size() < ef || d < results.topScore()) {
@@ -153,5 +182,6 @@ final class GraphSearcher {
                 }
             }
         }
+        return true;
     }
 }

@@ -65,6 +65,13 @@ public final class HnswIndex implements AutoCloseable {
      * 1,813 vs 528 us); break-even near 10,000 = 100 x ef (bench/results/hnsw.md, "Filtered search").
      */
     static final int FILTER_EXACT_FACTOR = 100;
+    /**
+     * A distance computed in the graph walk costs about this many distances of the exact scan (random access to
+     * vectors and lists, heap upkeep, filter checks, against one sequential pass). Measured on wordnet-minilm-384:
+     * 117-190 ns per graph distance against 31-48 ns per scanned one (bench/results/filtered.md). Sizes the filtered
+     * walk's work budget ({@code accepted / GRAPH_DISTANCE_COST}) and the AUTO cut-over.
+     */
+    static final int GRAPH_DISTANCE_COST = 3;
     /** Below this acceptance ratio an AUTO filtered search scans the accepted slots exactly. */
     static final double EXACT_FILTER_RATIO = 0.02;
     /** Below this acceptance ratio the traversal expands rejected neighbours two hops at once. */
@@ -645,6 +652,7 @@ public final class HnswIndex implements AutoCloseable {
             return SearchHits.empty();
         }
         SearchState state = states.get();
+        state.resetWork();
         int accepted = filter == null ? liveNow : filter.estimatedCount();
         boolean exact = switch (mode) {
             case EXACT -> true;
@@ -653,12 +661,14 @@ public final class HnswIndex implements AutoCloseable {
         };
         if (!exact) {
             int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
-            boolean shortOfK = found < k && (accepted < 0 || found < Math.min(k, accepted));
+            // found < 0: the filtered walk used up the work an exact scan of the accepted slots would cost.
+            boolean shortOfK = found < 0 || found < k && (accepted < 0 || found < Math.min(k, accepted));
             if (!shortOfK) {
                 return hits(found, state);
             }
             // The graph could not reach k accepted nodes (a very selective filter, or many tombstones):
             // the exact scan guarantees k whenever k exist.
+            state.exactFallback = true;
         }
         scanner.scan(new FloatScorer(store, q), k, filter, totalSlots, state);
         state.ensureHits(state.results.size());
@@ -680,6 +690,12 @@ public final class HnswIndex implements AutoCloseable {
             return false;
         }
         return accepted < (long) FILTER_EXACT_FACTOR * ef || accepted < EXACT_FILTER_RATIO * liveNow;
+    }
+
+    /** The work of the last {@link #search} on the calling thread (for tests and benchmarks). */
+    public SearchWork lastSearchWork() {
+        SearchState state = states.get();
+        return new SearchWork(state.expanded, state.bridges, state.distances, state.exactFallback);
     }
 
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
@@ -705,7 +721,12 @@ public final class HnswIndex implements AutoCloseable {
         boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, state);
+        // A filtered walk is bounded by the cost of the exact scan of its accepted slots: beyond that budget the
+        // scan is the cheaper answer (and an exact one), so at worst a search costs about twice the scan.
+        long budget = filter == null || accepted < 0 ? Long.MAX_VALUE : (long) accepted / GRAPH_DISTANCE_COST;
+        if (!searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, budget, state)) {
+            return -1;
+        }
         int found = state.results.size();
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);
