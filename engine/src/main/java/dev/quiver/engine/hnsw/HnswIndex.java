@@ -59,12 +59,12 @@ public final class HnswIndex implements AutoCloseable {
     }
 
     /**
-     * A filtered AUTO search scans the accepted slots exactly while they number fewer than this times ef. Measured on
-     * wordnet-minilm-384 (34,599 slots, ef 100, random filters): the exact scan of the enumerated accepted slots beat
-     * the filtered traversal up to 20% acceptance (6,932 slots, 363 vs 596 CPU us) and lost from 50% (17,457 slots,
-     * 1,813 vs 528 us); break-even near 10,000 = 100 x ef (bench/results/hnsw.md, "Filtered search").
+     * A filtered search's expected graph work, in distances per beam entry per layer-0 degree: {@code
+     * (ef + 10) * m0 * FILTERED_WORK_PER_DEGREE}. Measured on wordnet-minilm-384 (M 16): an unfiltered k=10 walk
+     * computes 365 / 917 / 1,899 / 3,342 distances at ef 10 / 40 / 100 / 200, i.e. (ef + 10) * m0 * 0.55; filtered at
+     * 39% and 10% (two-hop) the work (distances + bridges / 3) is 1.3-1.7 times that (bench/results/filtered.md).
      */
-    static final int FILTER_EXACT_FACTOR = 100;
+    static final double FILTERED_WORK_PER_DEGREE = 0.55 * 1.6;
     /**
      * A distance computed in the graph walk costs about this many distances of the exact scan (random access to
      * vectors and lists, heap upkeep, filter checks, against one sequential pass). Measured on wordnet-minilm-384:
@@ -657,7 +657,7 @@ public final class HnswIndex implements AutoCloseable {
         boolean exact = switch (mode) {
             case EXACT -> true;
             case GRAPH -> false;
-            case AUTO -> useExact(liveNow, filter, accepted, Math.max(efSearch, k));
+            case AUTO -> useExact(liveNow, filter != null, accepted, Math.max(efSearch, k));
         };
         if (!exact) {
             int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
@@ -678,18 +678,32 @@ public final class HnswIndex implements AutoCloseable {
     /**
      * The AUTO choice. Unfiltered: scan exactly while the live count is below {@code exactScanFactor * ef} (where the
      * scan costs no more than the graph, see {@link HnswConfig#DEFAULT_EXACT_SCAN_FACTOR}). Filtered, with a known
-     * accepted count: scan the accepted slots exactly while they number fewer than {@link #FILTER_EXACT_FACTOR}
-     * {@code * ef}, or fewer than {@link #EXACT_FILTER_RATIO} of the live slots (a filtered traversal must visit about
-     * ef / ratio nodes).
+     * accepted count: scan the accepted slots exactly while that costs less than the expected walk ({@link
+     * #estimatedFilteredWork} graph distances at {@link #GRAPH_DISTANCE_COST} scanned distances each), or while they
+     * are fewer than {@link #EXACT_FILTER_RATIO} of the live slots (below it a walk must cross ~1/ratio rejected
+     * nodes per accepted one, whatever the collection's size).
      */
-    private boolean useExact(int liveNow, SlotFilter filter, int accepted, int ef) {
+    private boolean useExact(int liveNow, boolean filtered, int accepted, int ef) {
         if (liveNow < (long) config.exactScanFactor() * ef) {
             return true;
         }
-        if (filter == null || accepted < 0) {
+        if (!filtered || accepted < 0) {
             return false;
         }
-        return accepted < (long) FILTER_EXACT_FACTOR * ef || accepted < EXACT_FILTER_RATIO * liveNow;
+        return accepted < GRAPH_DISTANCE_COST * estimatedFilteredWork(ef) || accepted < EXACT_FILTER_RATIO * liveNow;
+    }
+
+    /** Expected distances of a filtered walk with beam {@code ef} (see {@link #FILTERED_WORK_PER_DEGREE}). */
+    double estimatedFilteredWork(int ef) {
+        return (ef + 10.0) * config.maxDegree0() * FILTERED_WORK_PER_DEGREE;
+    }
+
+    /**
+     * Whether an AUTO search with beam {@code ef} and a filter accepting {@code accepted} slots would scan them exactly
+     * (for planners that want to report or override the choice).
+     */
+    public boolean usesExactPath(int ef, int accepted) {
+        return useExact(live.get(), true, accepted, ef);
     }
 
     /** The work of the last {@link #search} on the calling thread (for tests and benchmarks). */
@@ -700,7 +714,7 @@ public final class HnswIndex implements AutoCloseable {
 
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
     public boolean usesExactPath(int ef) {
-        return useExact(live.get(), null, -1, ef);
+        return useExact(live.get(), false, -1, ef);
     }
 
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
