@@ -9,6 +9,11 @@ package dev.quiver.engine.hnsw;
  * filters never cut off a region. With {@code twoHop}, a rejected neighbour's own neighbours are gathered at once
  * (ACORN-style), which lets a selective filter reach accepted nodes two hops away without first having to beat the
  * beam's worst distance with the rejected node in between.
+ *
+ * <p>Filtered walks carry a work budget (distances plus bridges, see {@link #work}): a filter whose accepted nodes
+ * are few or far from the query can otherwise make the beam wander over most of the graph before it holds ef
+ * accepted nodes (the first round measured 30,000 distances per query for 331 accepted nodes). The caller sizes the
+ * budget from the cost of the exact scan it falls back to.
  */
 final class GraphSearcher {
 
