@@ -11,13 +11,15 @@ import dev.quiver.Metric;
  *   <tr><th>metric</th><th>Quiver distance d</th><th>score</th><th>minScore s as a distance bound</th></tr>
  *   <tr><td>cosine</td><td>1 - cos</td><td>(cos + 1) / 2 = 1 - d / 2, in [0, 1]
  *       (LangChain4j's {@code RelevanceScore.fromCosineSimilarity})</td><td>d &le; 2 (1 - s); none when s &le; 0</td></tr>
- *   <tr><td>dot product</td><td>-dot</td><td>(dot + 1) / 2 = (1 - d) / 2; equals the cosine score for unit
- *       vectors, unbounded otherwise</td><td>d &le; 1 - 2 s</td></tr>
+ *   <tr><td>dot product</td><td>-dot</td><td>(dot + 1) / 2 = (1 - d) / 2, clamped to [0, 1]: the cosine score
+ *       for unit vectors; for longer vectors scores saturate at 0 and 1</td><td>d &le; 1 - 2 s; none when s &le; 0
+ *       </td></tr>
  *   <tr><td>euclidean</td><td>squared L2</td><td>1 / (1 + sqrt(d)), in (0, 1]</td>
  *       <td>d &le; (1 / s - 1)^2; none when s &le; 0</td></tr>
  * </table>
  *
- * Each score is a strictly decreasing function of d, so Quiver's nearest-first order is LangChain4j's best-first order.
+ * LangChain4j requires {@code 0 <= minScore <= 1}, so every score lies in [0, 1]. Each score is a non-increasing
+ * function of d (strictly decreasing inside [0, 1]), so Quiver's nearest-first order is LangChain4j's best-first order.
  */
 final class RelevanceScores {
 
@@ -31,10 +33,14 @@ final class RelevanceScores {
     double score(float distance) {
         double d = distance;
         return switch (metric) {
-            case COSINE -> 1.0 - d / 2.0;
-            case DOT_PRODUCT -> (1.0 - d) / 2.0;
+            case COSINE -> clamp(1.0 - d / 2.0);
+            case DOT_PRODUCT -> clamp((1.0 - d) / 2.0);
             case EUCLIDEAN -> 1.0 / (1.0 + Math.sqrt(Math.max(0.0, d)));
         };
+    }
+
+    private static double clamp(double score) {
+        return Math.max(0.0, Math.min(1.0, score));
     }
 
     /**
@@ -48,7 +54,7 @@ final class RelevanceScores {
         }
         double bound = switch (metric) {
             case COSINE -> minScore <= 0.0 ? Double.NaN : 2.0 * (1.0 - minScore);
-            case DOT_PRODUCT -> minScore == Double.NEGATIVE_INFINITY ? Double.NaN : 1.0 - 2.0 * minScore;
+            case DOT_PRODUCT -> minScore <= 0.0 ? Double.NaN : 1.0 - 2.0 * minScore;
             case EUCLIDEAN -> {
                 if (minScore <= 0.0) {
                     yield Double.NaN;
