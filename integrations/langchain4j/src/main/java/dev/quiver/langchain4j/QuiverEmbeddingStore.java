@@ -13,15 +13,14 @@ import dev.quiver.Database;
 import dev.quiver.Metric;
 import dev.quiver.SearchParams;
 import dev.quiver.SearchResult;
-import dev.quiver.VectorRecord;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 import static dev.langchain4j.internal.ValidationUtils.ensureNotBlank;
 import static dev.langchain4j.internal.ValidationUtils.ensureNotEmpty;
@@ -154,21 +153,26 @@ public final class QuiverEmbeddingStore implements EmbeddingStore<TextSegment>, 
     }
 
     /**
-     * Removes every record the filter accepts. Quiver has no "ids matching a filter" query, so this walks the live
-     * records and evaluates the filter on each (skipped when the translated filter matches nothing): O(records).
+     * Removes every record the filter accepts. The translated filter selects the candidates through Quiver's index (an
+     * exact filtered scan asked for as many results as the filter matches: the query vector is irrelevant, every
+     * match comes back); conditions Quiver cannot express are then evaluated on each candidate.
      */
     @Override
     public void removeAll(Filter filter) {
         ensureNotNull(filter, "filter");
         FilterTranslator.Translation translation = FilterTranslator.translate(filter);
-        if (db.count(translation.filter()) == 0) {
+        long candidates = db.count(translation.filter());
+        if (candidates == 0) {
             return;
         }
+        float[] anyQuery = new float[db.dim()];
+        Arrays.fill(anyQuery, 1f);
+        SearchParams all = new SearchParams((int) Math.min(candidates, Integer.MAX_VALUE), 0,
+                translation.filter(), null, true);
         List<String> doomed = new ArrayList<>();
-        for (String id : db.ids()) {
-            Optional<VectorRecord> record = db.find(id);
-            if (record.isPresent() && filter.test(MetadataCodec.metadata(record.get().metadata()))) {
-                doomed.add(id);
+        for (SearchResult hit : db.search(anyQuery, all)) {
+            if (translation.exact() || filter.test(MetadataCodec.metadata(hit.metadata()))) {
+                doomed.add(hit.id());
             }
         }
         if (!doomed.isEmpty()) {

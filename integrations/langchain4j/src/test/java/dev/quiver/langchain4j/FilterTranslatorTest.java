@@ -206,6 +206,35 @@ class FilterTranslatorTest {
         }
     }
 
+    /** removeAll(filter) removes exactly the records LangChain4j's Filter.test accepts, nothing else. */
+    @Test
+    void removeAllByRandomFilterAgreesWithLangChain4jFilterTest() {
+        long seed = 77L;
+        Random rnd = new Random(seed);
+        for (int round = 0; round < 12; round++) {
+            try (QuiverEmbeddingStore store = QuiverEmbeddingStore.builder()
+                    .path(dir.resolve("rm" + round)).dimension(3).metric(Metric.COSINE).build()) {
+                List<String> expectedLeft = new ArrayList<>();
+                Filter filter = randomFilter(rnd, 3);
+                List<String> ids = new ArrayList<>();
+                List<Embedding> embeddings = new ArrayList<>();
+                List<TextSegment> segments = new ArrayList<>();
+                for (int i = 0; i < 120; i++) {
+                    Metadata m = randomMetadata(rnd);
+                    ids.add("r" + i);
+                    embeddings.add(Embedding.from(RelevanceScoresTest.randomVector(rnd, 3)));
+                    segments.add(TextSegment.from("t", m));
+                    if (!testOrFalse(filter, m)) {
+                        expectedLeft.add("r" + i);
+                    }
+                }
+                store.addAll(ids, embeddings, segments);
+                store.removeAll(filter);
+                assertEquals(expectedLeft, store.database().ids(), "filter " + filter + " seed " + seed + " round " + round);
+            }
+        }
+    }
+
     /** LangChain4j's test throws on incomparable types (a string against a number); such a record does not match. */
     private static boolean testOrFalse(Filter filter, Metadata m) {
         try {
