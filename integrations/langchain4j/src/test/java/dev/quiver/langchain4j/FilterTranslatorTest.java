@@ -211,9 +211,10 @@ class FilterTranslatorTest {
     void removeAllByRandomFilterAgreesWithLangChain4jFilterTest() {
         long seed = 77L;
         Random rnd = new Random(seed);
-        for (int round = 0; round < 12; round++) {
-            try (QuiverEmbeddingStore store = QuiverEmbeddingStore.builder()
-                    .path(dir.resolve("rm" + round)).dimension(3).metric(Metric.COSINE).build()) {
+        try (QuiverEmbeddingStore store = QuiverEmbeddingStore.builder()
+                .path(dir.resolve("rm")).dimension(3).metric(Metric.COSINE).build()) {
+            for (int round = 0; round < 12; round++) {
+                store.removeAll();
                 List<String> expectedLeft = new ArrayList<>();
                 Filter filter = randomFilter(rnd, 3);
                 List<String> ids = new ArrayList<>();
