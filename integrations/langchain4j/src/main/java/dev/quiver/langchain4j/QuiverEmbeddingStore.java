@@ -46,7 +46,12 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  *       distance bound inside the search ({@link SearchParams#maxDistance}).</li>
  *   <li>Filters: translated into Quiver filters so the inverted index selects candidates; conditions Quiver cannot
  *       express (ContainsString, ranges on strings) are evaluated exactly on the candidates, fetching more until
- *       {@code maxResults} matches are found or the candidates run out (see {@link FilterTranslator}).</li>
+ *       {@code maxResults} matches are found or the candidates run out (see {@link FilterTranslator}). Those
+ *       conditions are evaluated by LangChain4j's own {@code Filter.test}, which throws
+ *       {@code IllegalArgumentException} when a stored value's type cannot be compared with the filter's (a string
+ *       against a number), as LangChain4j's in-memory store does.</li>
+ *   <li>Each match carries its stored vector ({@code match.embedding()}), read from the database per match.</li>
+ *   <li>Thread safety is the database's: every method may be called from several threads.</li>
  * </ul>
  *
  * A store built from a path owns its database and closes it in {@link #close()}; a store built from a

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 /**
  * LangChain4j's own test suite for stores with metadata filtering (from {@code langchain4j-core}'s test jar), run
  * against a Quiver store on disk with the MiniLM model. Every capability is left on, including
- * {@code ContainsString}.
+ * {@code ContainsString}. The suite's {@code should_throw_exception_when_contains_is_not_supported} is skipped by
+ * the suite itself (an assumption on {@link #supportsContains()}): it only applies to stores without ContainsString.
  */
 class QuiverEmbeddingStoreWithFilteringTest extends EmbeddingStoreWithFilteringIT {
 
