@@ -52,7 +52,6 @@ class BenchmarkArgsTest {
         assertTrue(e.getMessage().contains("faiss"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BenchmarkArgs.parse("--dataset", "x", "--m", "two"));
         assertTrue(e.getMessage().contains("'two'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> BenchmarkArgs.parse("--engines", "lucene"));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkArgs.parse("--dataset", "x", "--bogus", "1"));
     }
 }
