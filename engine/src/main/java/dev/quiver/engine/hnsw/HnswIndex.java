@@ -698,14 +698,6 @@ public final class HnswIndex implements AutoCloseable {
         return (ef + 10.0) * config.maxDegree0() * FILTERED_WORK_PER_DEGREE;
     }
 
-    /**
-     * Whether an AUTO search with beam {@code ef} and a filter accepting {@code accepted} slots would scan them exactly
-     * (for planners that want to report or override the choice).
-     */
-    public boolean usesExactPath(int ef, int accepted) {
-        return useExact(live.get(), true, accepted, ef);
-    }
-
     /** The work of the last {@link #search} on the calling thread (for tests and benchmarks). */
     public SearchWork lastSearchWork() {
         SearchState state = states.get();
