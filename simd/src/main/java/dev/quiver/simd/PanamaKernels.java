@@ -370,8 +370,8 @@ final class PanamaKernels implements DistanceKernels {
      * candidate, which is all a sum over j needs. Used whenever a memory segment is read: it does a quarter of the
      * segment loads. Each segment vector load carries bounds, liveness and heap/native dispatch; when the JIT's
      * profile of that dispatch is not monomorphic (heap and native segments both seen, as in the tests) the narrow
-     * form fell from ~28 ns to ~180 ns per 768-d code while the packed form stayed near 35 ns (AMD EPYC Zen 5,
-     * JDK 25, bench/results/kernels.md).
+     * form fell from 28-40 ns to 90-180 ns per 768-d code while the packed form stayed at 31-64 ns (AMD EPYC Zen 5,
+     * JDK 25, noisy shared VM; bench/results/kernels.md).
      *
      * The packed loops are written out in full rather than through helper methods on purpose: a helper that returns a
      * vector gets compiled on its own when hot, and C2 then refuses to inline it ("already compiled into a big

@@ -2,6 +2,7 @@ package dev.quiver.bench.ann;
 
 import dev.quiver.Metric;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +29,9 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
     public static final List<String> ALL_ENGINES = List.of("quiver", "quiver-sq8", "lucene", "jvector");
 
     static final String USAGE = """
-            usage: bench/ann --dataset NAME|DIR [options]
+            usage: bench/ann [--dataset NAME|DIR] [options]
               --dataset NAME|DIR     bigann-10k | wordnet-minilm-384 | fashion-mnist | synthetic:N:D | a directory
+                                     (default: bigann-10k when ../shared/datasets has it, else synthetic:20000:64)
               --engines LIST         comma-separated: quiver,quiver-sq8,lucene,jvector (default all)
               --metric NAME          euclidean | cosine | dot (default: the data set's)
               --m N                  HNSW M (default 16)
@@ -50,7 +52,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
 
     public BenchmarkArgs {
         if (dataset == null) {
-            throw new IllegalArgumentException("--dataset is required\n" + USAGE);
+            throw new IllegalArgumentException("dataset must not be null\n" + USAGE);
         }
         for (String engine : engines) {
             if (!ALL_ENGINES.contains(engine)) {
@@ -91,6 +93,16 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         if (value < 1) {
             throw new IllegalArgumentException(option + " must be at least 1, got " + value);
         }
+    }
+
+    /** The data set a bare {@code bench/ann} runs: the real SIFT sample when it is next to the checkout. */
+    static String defaultDataset() {
+        Path root = DatasetResolver.datasetsRoot();
+        if (root != null && Files.isDirectory(root.resolve("bigann-10k"))) {
+            return "bigann-10k";
+        }
+        System.err.println("../shared/datasets/bigann-10k not found: running on synthetic:20000:64 instead");
+        return "synthetic:20000:64";
     }
 
     public static BenchmarkArgs parse(String... args) {
@@ -149,7 +161,8 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkArgs(dataset, engines, metric, m, efc, ef, k, threads, buildThreads, csv, svg, filter,
+        String chosen = dataset == null ? defaultDataset() : dataset;
+        return new BenchmarkArgs(chosen, engines, metric, m, efc, ef, k, threads, buildThreads, csv, svg, filter,
                 queries, workDir, minSeconds, rounds, seed);
     }
 

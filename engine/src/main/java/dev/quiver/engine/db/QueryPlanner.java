@@ -3,6 +3,7 @@ package dev.quiver.engine.db;
 import dev.quiver.Filter;
 import dev.quiver.SearchParams;
 import dev.quiver.SearchResult;
+import dev.quiver.engine.hnsw.DenseSlotFilter;
 import dev.quiver.engine.hnsw.HnswIndex;
 import dev.quiver.engine.hnsw.SearchHits;
 import dev.quiver.engine.hnsw.SearchMode;
@@ -20,10 +21,11 @@ import java.util.function.IntConsumer;
  * <ul>
  *   <li>No filter: the index's own choice ({@link SearchMode#AUTO}: an exact scan while the collection is small, the
  *       graph beyond), or an exact scan when the caller asks for one.</li>
- *   <li>Filter: resolved once to the exact bitmap of matching live slots. When the matches are few (see
- *       {@link #scanExactly}) their vectors are scanned exactly, which is both exact and cheaper than a graph walk
- *       that would have to skip the other records; otherwise the graph is traversed with the bitmap as a slot
- *       filter (non-matching nodes are walked, only matching ones collected).</li>
+ *   <li>Filter: resolved once to the exact bitmap of matching live slots, turned into a dense bitset. When the
+ *       matches are a small fraction of the records (see {@link #scanExactly}) their vectors are scanned exactly;
+ *       otherwise the index chooses by cost ({@link SearchMode#AUTO}): the exact scan of the matches while it costs
+ *       less than the expected filtered walk at this ef, else the walk (non-matching nodes are walked, only matching
+ *       ones collected), which gives way to the exact scan once it has spent what the scan costs.</li>
  *   <li>Whenever the graph returns fewer than {@code min(k, matches)} results, the search is redone as an exact scan,
  *       so a search returns k results whenever k records match (departure 3).</li>
  * </ul>
@@ -34,31 +36,39 @@ import java.util.function.IntConsumer;
 public final class QueryPlanner {
 
     /**
-     * A filter whose matches hold at most this many float components ({@code matches * dim}) is scanned exactly.
-     * Measured on wordnet-minilm-384 (bench/results/db.md, "Planner cut-over"): the exact scan of the matches beat
-     * the filtered graph walk at every selectivity up to 41 % of 34,599 records (14,068 matches, 5.4 M floats,
-     * 2.6 ms against 7.9 ms per query); 8 M floats keeps the scan below ~4 ms per query on that machine.
+     * A filter whose matches hold at most this many float components ({@code matches * dim}) is always scanned
+     * exactly. 0: no such shortcut, because the cost-based choice of the index ({@link SearchMode#AUTO}) decides
+     * better: after the filtered walk was fixed (bench/results/filtered.md) the walk beat the exact scan on
+     * wordnet-minilm-384 at 39% of the records from ef 10 to 100 (13,373 matches, 5.1 M floats: 494 vs 1,046 us per
+     * query at ef 100), so a fixed float budget like the first round's 8 M sent broad filters to the slower path.
      */
-    static final long EXACT_SCAN_MAX_FLOATS = 8_000_000L;
+    static final long EXACT_SCAN_MAX_FLOATS = 0L;
+    /** ... and so is one matching at most this fraction of the live records, however large the collection. */
+    static final double EXACT_SCAN_MAX_SELECTIVITY = 0.02;
     /** The cut-over in use; tests lower it to drive the graph path on small collections. */
     private static volatile long exactScanMaxFloats = EXACT_SCAN_MAX_FLOATS;
-    private static volatile double exactScanMaxSelectivity = 0.03;
-    /** ... and so is one matching at most this fraction of the live records, however large the collection. */
-    static final double EXACT_SCAN_MAX_SELECTIVITY = 0.03;
+    private static volatile double exactScanMaxSelectivity = EXACT_SCAN_MAX_SELECTIVITY;
+    /** How filtered searches past the cut-over run: AUTO (the index's cost model) or, under the test hook, GRAPH. */
+    private static volatile SearchMode filteredMode = SearchMode.AUTO;
 
     private QueryPlanner() {
     }
 
-    /** Whether a filtered search over {@code matches} records scans them exactly instead of walking the graph. */
+    /** Whether a filtered search over {@code matches} records scans them exactly whatever the index's estimate. */
     static boolean scanExactly(long matches, int dim, int liveCount) {
         return matches * dim <= exactScanMaxFloats || matches <= liveCount * exactScanMaxSelectivity;
     }
 
-    /** Test hook: sets the cut-over (0, 0 sends every filtered search to the graph); returns the previous values. */
+    /**
+     * Test hook: sets the cut-over; returns the previous values. (0, 0) sends every filtered search to the graph
+     * ({@link SearchMode#GRAPH}, whose walk still gives way to the exact scan past its work budget or when short of
+     * k); anything else leaves the choice past the cut-over to the index ({@link SearchMode#AUTO}).
+     */
     static double[] setCutover(long maxFloats, double maxSelectivity) {
         double[] previous = {exactScanMaxFloats, exactScanMaxSelectivity};
         exactScanMaxFloats = maxFloats;
         exactScanMaxSelectivity = maxSelectivity;
+        filteredMode = maxFloats == 0 && maxSelectivity == 0 ? SearchMode.GRAPH : SearchMode.AUTO;
         return previous;
     }
 
@@ -87,7 +97,7 @@ public final class QueryPlanner {
             this.index = index;
             this.catalog = catalog;
             this.matches = matches;
-            this.matchFilter = matches == null ? null : new BitmapSlotFilter(matches);
+            this.matchFilter = matches == null ? null : denseFilter(matches, index.totalSlots());
             this.params = params;
         }
 
@@ -112,7 +122,7 @@ public final class QueryPlanner {
                     return List.of();
                 }
                 boolean exact = params.exact() || scanExactly(matchCount, index.config().dim(), catalog.size());
-                results = resolve(index.search(query, k, ef, matchFilter, exact ? SearchMode.EXACT : SearchMode.GRAPH));
+                results = resolve(index.search(query, k, ef, matchFilter, exact ? SearchMode.EXACT : filteredMode));
                 if (!exact && results.size() < Math.min(k, matchCount)) {
                     results = resolve(index.search(query, k, ef, matchFilter, SearchMode.EXACT));
                 }
@@ -143,7 +153,18 @@ public final class QueryPlanner {
         return stored;
     }
 
-    /** Accepts the slots of an exact match bitmap. */
+    /**
+     * The match bitmap as a dense bitset: the graph walk tests the filter for every neighbour it meets, and a bitset
+     * answers in a shift and a mask where {@code RoaringBitmap.contains} searches a container (the walk was up to 2x
+     * slower with it, bench/results/filtered.md). One pass over the matches, once per prepared plan.
+     */
+    static SlotFilter denseFilter(RoaringBitmap matches, int totalSlots) {
+        DenseSlotFilter.Builder dense = new DenseSlotFilter.Builder(totalSlots);
+        matches.forEach((org.roaringbitmap.IntConsumer) dense::accept);
+        return dense.build();
+    }
+
+    /** Accepts the slots of an exact match bitmap, asking the bitmap per slot (see {@link #denseFilter}). */
     static final class BitmapSlotFilter implements SlotFilter {
         private final RoaringBitmap bitmap;
         private final int count;

@@ -53,6 +53,7 @@ final class ExactScanner {
             return;
         }
         scorer.score(state.gather, count, state.scores, state);
+        state.distances += count;
         ScoreHeap results = state.results;
         for (int i = 0; i < count; i++) {
             results.offerBounded(state.scores[i], state.gather[i], k);

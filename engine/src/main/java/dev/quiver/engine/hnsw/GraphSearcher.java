@@ -9,6 +9,11 @@ package dev.quiver.engine.hnsw;
  * filters never cut off a region. With {@code twoHop}, a rejected neighbour's own neighbours are gathered at once
  * (ACORN-style), which lets a selective filter reach accepted nodes two hops away without first having to beat the
  * beam's worst distance with the rejected node in between.
+ *
+ * <p>Filtered walks carry a work budget (distances plus bridges, see {@link #work}): a filter whose accepted nodes
+ * are few or far from the query can otherwise make the beam wander over most of the graph before it holds ef
+ * accepted nodes (the first round measured 30,000 distances per query for 331 accepted nodes). The caller sizes the
+ * budget from the cost of the exact scan it falls back to.
  */
 final class GraphSearcher {
 
@@ -42,6 +47,8 @@ final class GraphSearcher {
             improved = false;
             int n = layers.readNeighbors(best, level, state.neighbors);
             scorer.score(state.neighbors, n, state.scores, state);
+            state.expanded++;
+            state.distances += n;
             int from = best;
             for (int i = 0; i < n; i++) {
                 if (state.scores[i] < bestScore && state.neighbors[i] != from) {
@@ -61,6 +68,27 @@ final class GraphSearcher {
      */
     void beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude, boolean twoHop,
               boolean checkDeleted, int capacity, SearchState state) {
+        beam(scorer, entryCount, level, ef, filter, exclude, twoHop, checkDeleted, capacity, Long.MAX_VALUE, state);
+    }
+
+    /**
+     * A rejected node crossed as a two-hop bridge costs about this fraction of a distance: it reads one neighbour
+     * list and tests each entry against the visited stamps and the filter, but computes no distance.
+     */
+    static final int BRIDGES_PER_DISTANCE = 3;
+
+    /** The work of the search so far, in distance computations (see {@link #BRIDGES_PER_DISTANCE}). */
+    static long work(SearchState state) {
+        return state.distances + (long) state.bridges / BRIDGES_PER_DISTANCE;
+    }
+
+    /**
+     * As above, giving up once {@link #work} exceeds {@code workBudget}: returns false then, with {@code
+     * state.results} incomplete (the caller answers some other way, e.g. with an exact scan whose cost the budget
+     * was sized from). Returns true when the beam converged.
+     */
+    boolean beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude,
+                 boolean twoHop, boolean checkDeleted, int capacity, long workBudget, SearchState state) {
         if (filter == null) {
             filter = ALL_LIVE;
         }
@@ -88,8 +116,12 @@ final class GraphSearcher {
             if (results.size() >= ef && nearest > results.topScore()) {
                 break;
             }
+            if (work(state) > workBudget) {
+                return false;
+            }
             int c = candidates.pop();
             int n = layers.readNeighbors(c, level, nbrs);
+            state.expanded++;
             int g = 0;
             int[] gather = state.gather;
             if (!twoHop) {
@@ -120,6 +152,7 @@ final class GraphSearcher {
                 for (int b = 0; b < bridges && g < budget; b++) {
                     int s = nbrs[b];
                     visited.visit(s);
+                    state.bridges++;
                     int n2 = layers.readNeighbors(s, level, nbrs2);
                     for (int j = 0; j < n2 && g < budget; j++) {
                         int t = nbrs2[j];
@@ -142,6 +175,7 @@ final class GraphSearcher {
             }
             float[] scores = state.scores;
             scorer.score(gather, g, scores, state);
+            state.distances += g;
             for (int i = 0; i < g; i++) {
                 float d = scores[i];
                 if (results.size() < ef || d < results.topScore()) {
@@ -153,5 +187,6 @@ final class GraphSearcher {
                 }
             }
         }
+        return true;
     }
 }

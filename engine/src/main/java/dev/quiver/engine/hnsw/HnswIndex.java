@@ -59,12 +59,19 @@ public final class HnswIndex implements AutoCloseable {
     }
 
     /**
-     * A filtered AUTO search scans the accepted slots exactly while they number fewer than this times ef. Measured on
-     * wordnet-minilm-384 (34,599 slots, ef 100, random filters): the exact scan of the enumerated accepted slots beat
-     * the filtered traversal up to 20% acceptance (6,932 slots, 363 vs 596 CPU us) and lost from 50% (17,457 slots,
-     * 1,813 vs 528 us); break-even near 10,000 = 100 x ef (bench/results/hnsw.md, "Filtered search").
+     * A filtered search's expected graph work, in distances per beam entry per layer-0 degree: {@code
+     * (ef + 10) * m0 * FILTERED_WORK_PER_DEGREE}. Measured on wordnet-minilm-384 (M 16): an unfiltered k=10 walk
+     * computes 365 / 917 / 1,899 / 3,342 distances at ef 10 / 40 / 100 / 200, i.e. (ef + 10) * m0 * 0.55; filtered at
+     * 39% and 10% (two-hop) the work (distances + bridges / 3) is 1.3-1.7 times that (bench/results/filtered.md).
      */
-    static final int FILTER_EXACT_FACTOR = 100;
+    static final double FILTERED_WORK_PER_DEGREE = 0.55 * 1.6;
+    /**
+     * A distance computed in the graph walk costs about this many distances of the exact scan (random access to
+     * vectors and lists, heap upkeep, filter checks, against one sequential pass). Measured on wordnet-minilm-384:
+     * 117-190 ns per graph distance against 31-48 ns per scanned one (bench/results/filtered.md). Sizes the filtered
+     * walk's work budget ({@code accepted / GRAPH_DISTANCE_COST}) and the AUTO cut-over.
+     */
+    static final int GRAPH_DISTANCE_COST = 3;
     /** Below this acceptance ratio an AUTO filtered search scans the accepted slots exactly. */
     static final double EXACT_FILTER_RATIO = 0.02;
     /** Below this acceptance ratio the traversal expands rejected neighbours two hops at once. */
@@ -645,20 +652,23 @@ public final class HnswIndex implements AutoCloseable {
             return SearchHits.empty();
         }
         SearchState state = states.get();
+        state.resetWork();
         int accepted = filter == null ? liveNow : filter.estimatedCount();
         boolean exact = switch (mode) {
             case EXACT -> true;
             case GRAPH -> false;
-            case AUTO -> useExact(liveNow, filter, accepted, Math.max(efSearch, k));
+            case AUTO -> useExact(liveNow, filter != null, accepted, Math.max(efSearch, k));
         };
         if (!exact) {
             int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
-            boolean shortOfK = found < k && (accepted < 0 || found < Math.min(k, accepted));
+            // found < 0: the filtered walk used up the work an exact scan of the accepted slots would cost.
+            boolean shortOfK = found < 0 || found < k && (accepted < 0 || found < Math.min(k, accepted));
             if (!shortOfK) {
                 return hits(found, state);
             }
             // The graph could not reach k accepted nodes (a very selective filter, or many tombstones):
             // the exact scan guarantees k whenever k exist.
+            state.exactFallback = true;
         }
         scanner.scan(new FloatScorer(store, q), k, filter, totalSlots, state);
         state.ensureHits(state.results.size());
@@ -668,23 +678,35 @@ public final class HnswIndex implements AutoCloseable {
     /**
      * The AUTO choice. Unfiltered: scan exactly while the live count is below {@code exactScanFactor * ef} (where the
      * scan costs no more than the graph, see {@link HnswConfig#DEFAULT_EXACT_SCAN_FACTOR}). Filtered, with a known
-     * accepted count: scan the accepted slots exactly while they number fewer than {@link #FILTER_EXACT_FACTOR}
-     * {@code * ef}, or fewer than {@link #EXACT_FILTER_RATIO} of the live slots (a filtered traversal must visit about
-     * ef / ratio nodes).
+     * accepted count: scan the accepted slots exactly while that costs less than the expected walk ({@link
+     * #estimatedFilteredWork} graph distances at {@link #GRAPH_DISTANCE_COST} scanned distances each), or while they
+     * are fewer than {@link #EXACT_FILTER_RATIO} of the live slots (below it a walk must cross ~1/ratio rejected
+     * nodes per accepted one, whatever the collection's size).
      */
-    private boolean useExact(int liveNow, SlotFilter filter, int accepted, int ef) {
+    private boolean useExact(int liveNow, boolean filtered, int accepted, int ef) {
         if (liveNow < (long) config.exactScanFactor() * ef) {
             return true;
         }
-        if (filter == null || accepted < 0) {
+        if (!filtered || accepted < 0) {
             return false;
         }
-        return accepted < (long) FILTER_EXACT_FACTOR * ef || accepted < EXACT_FILTER_RATIO * liveNow;
+        return accepted < GRAPH_DISTANCE_COST * estimatedFilteredWork(ef) || accepted < EXACT_FILTER_RATIO * liveNow;
+    }
+
+    /** Expected distances of a filtered walk with beam {@code ef} (see {@link #FILTERED_WORK_PER_DEGREE}). */
+    double estimatedFilteredWork(int ef) {
+        return (ef + 10.0) * config.maxDegree0() * FILTERED_WORK_PER_DEGREE;
+    }
+
+    /** The work of the last {@link #search} on the calling thread (for tests and benchmarks). */
+    public SearchWork lastSearchWork() {
+        SearchState state = states.get();
+        return new SearchWork(state.expanded, state.bridges, state.distances, state.exactFallback);
     }
 
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
     public boolean usesExactPath(int ef) {
-        return useExact(live.get(), null, -1, ef);
+        return useExact(live.get(), false, -1, ef);
     }
 
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
@@ -705,7 +727,12 @@ public final class HnswIndex implements AutoCloseable {
         boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, state);
+        // A filtered walk is bounded by the cost of the exact scan of its accepted slots: beyond that budget the
+        // scan is the cheaper answer (and an exact one), so at worst a search costs about twice the scan.
+        long budget = filter == null || accepted < 0 ? Long.MAX_VALUE : (long) accepted / GRAPH_DISTANCE_COST;
+        if (!searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, budget, state)) {
+            return -1;
+        }
         int found = state.results.size();
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);

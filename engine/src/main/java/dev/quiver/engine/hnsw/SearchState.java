@@ -43,6 +43,19 @@ final class SearchState {
         return cand2;
     }
 
+    /** Work counters of the current search on this thread (see {@link SearchWork}); reset when a search starts. */
+    int expanded;
+    int distances;
+    int bridges;
+    boolean exactFallback;
+
+    void resetWork() {
+        expanded = 0;
+        distances = 0;
+        bridges = 0;
+        exactFallback = false;
+    }
+
     /** Search results drained nearest-first. */
     int[] hitSlots = new int[256];
     float[] hitScores = new float[256];
