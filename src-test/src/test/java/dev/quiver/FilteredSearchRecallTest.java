@@ -1,13 +1,14 @@
 package dev.quiver;
 
+import dev.quiver.bench.ann.DatasetResolver;
+import dev.quiver.bench.ann.VecsFormat;
+
 import dev.quiver.engine.db.PlannerOverride;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,32 +34,14 @@ class FilteredSearchRecallTest {
     private static final Pattern POS = Pattern.compile("\"pos\":\\s*\"(\\w+)\"");
     private static final Pattern LEXFILE = Pattern.compile("\"lexfile\":\\s*(\\d+)");
 
+    /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (the test then skips). */
     static Path datasets() {
-        String override = System.getProperty("quiver.datasets");
-        if (override != null) {
-            return Path.of(override);
-        }
-        // Surefire runs in src-test/; the worktree's parent holds shared/.
-        for (Path p : new Path[] {Path.of("../shared/datasets"), Path.of("../../shared/datasets")}) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        return Path.of("../shared/datasets");
+        Path root = DatasetResolver.datasetsRoot();
+        return root != null ? root : Path.of("../shared/datasets");
     }
 
     static float[][] readFvecs(Path file, int limit) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int dim = buf.getInt(0);
-        int rows = Math.min(limit, buf.capacity() / (4 + 4 * dim));
-        float[][] out = new float[rows][dim];
-        for (int r = 0; r < rows; r++) {
-            buf.getInt();
-            for (int i = 0; i < dim; i++) {
-                out[r][i] = buf.getFloat();
-            }
-        }
-        return out;
+        return VecsFormat.readFvecs(file, limit);
     }
 
     @Test

@@ -4,8 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** {@code bytesPerRecord} bytes per slot, e.g. SQ8 codes (one unsigned byte per dimension). */
-public final class ByteRecordSlab implements AutoCloseable {
-    private final Slab slab;
+public final class ByteRecordSlab extends SlabView {
     private final int bytesPerRecord;
 
     /** Wraps {@code slab}, whose stride must be {@code bytesPerRecord}; closing the view closes the slab. */
@@ -16,7 +15,7 @@ public final class ByteRecordSlab implements AutoCloseable {
         if (slab.strideBytes() != bytesPerRecord) {
             throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " is not " + bytesPerRecord);
         }
-        this.slab = slab;
+        super(slab);
         this.bytesPerRecord = bytesPerRecord;
     }
 
@@ -27,26 +26,6 @@ public final class ByteRecordSlab implements AutoCloseable {
 
     public int bytesPerRecord() {
         return bytesPerRecord;
-    }
-
-    public Slab slab() {
-        return slab;
-    }
-
-    public int capacity() {
-        return slab.capacity();
-    }
-
-    public void ensureCapacity(int slots) {
-        slab.ensureCapacity(slots);
-    }
-
-    public MemorySegment chunkFor(int slot) {
-        return slab.chunkFor(slot);
-    }
-
-    public long offsetInChunk(int slot) {
-        return slab.offsetInChunk(slot);
     }
 
     public byte getByte(int slot, int i) {
@@ -76,10 +55,5 @@ public final class ByteRecordSlab implements AutoCloseable {
         byte[] b = new byte[bytesPerRecord];
         get(slot, b);
         return b;
-    }
-
-    @Override
-    public void close() {
-        slab.close();
     }
 }

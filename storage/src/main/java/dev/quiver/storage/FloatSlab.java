@@ -1,32 +1,19 @@
 package dev.quiver.storage;
 
 /** One little-endian float32 per slot (e.g. vector norms), growable like every slab. */
-public final class FloatSlab implements AutoCloseable {
-    private final Slab slab;
+public final class FloatSlab extends SlabView {
 
     /** Wraps {@code slab}, whose stride must be 4; closing the view closes the slab. */
     public FloatSlab(Slab slab) {
         if (slab.strideBytes() != Float.BYTES) {
             throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " is not " + Float.BYTES);
         }
-        this.slab = slab;
+        super(slab);
     }
 
     /** An empty off-heap slab with 1 Mi floats (4 MiB) per chunk. */
     public static FloatSlab allocate() {
         return new FloatSlab(Slab.allocate(Float.BYTES, Slab.defaultChunkShift(Float.BYTES)));
-    }
-
-    public Slab slab() {
-        return slab;
-    }
-
-    public int capacity() {
-        return slab.capacity();
-    }
-
-    public void ensureCapacity(int slots) {
-        slab.ensureCapacity(slots);
     }
 
     public float get(int slot) {
@@ -35,10 +22,5 @@ public final class FloatSlab implements AutoCloseable {
 
     public void set(int slot, float value) {
         slab.chunkFor(slot).set(LittleEndian.FLOAT, slab.offsetInChunk(slot), value);
-    }
-
-    @Override
-    public void close() {
-        slab.close();
     }
 }

@@ -8,10 +8,9 @@ import java.lang.invoke.VarHandle;
  * Besides plain accessors it offers acquire/release and CAS so lock-free readers can follow a writer that fills
  * the neighbours first and publishes the count last.
  */
-public final class IntRecordSlab implements AutoCloseable {
+public final class IntRecordSlab extends SlabView {
     private static final VarHandle INT = LittleEndian.INT.varHandle();
 
-    private final Slab slab;
     private final int intsPerRecord;
 
     /** Wraps {@code slab}, whose stride must be {@code intsPerRecord * 4}; closing the view closes the slab. */
@@ -23,7 +22,7 @@ public final class IntRecordSlab implements AutoCloseable {
             throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " does not hold "
                     + intsPerRecord + " ints");
         }
-        this.slab = slab;
+        super(slab);
         this.intsPerRecord = intsPerRecord;
     }
 
@@ -35,26 +34,6 @@ public final class IntRecordSlab implements AutoCloseable {
 
     public int intsPerRecord() {
         return intsPerRecord;
-    }
-
-    public Slab slab() {
-        return slab;
-    }
-
-    public int capacity() {
-        return slab.capacity();
-    }
-
-    public void ensureCapacity(int slots) {
-        slab.ensureCapacity(slots);
-    }
-
-    public MemorySegment chunkFor(int slot) {
-        return slab.chunkFor(slot);
-    }
-
-    public long offsetInChunk(int slot) {
-        return slab.offsetInChunk(slot);
     }
 
     private long offset(int slot, int i) {
@@ -100,10 +79,5 @@ public final class IntRecordSlab implements AutoCloseable {
     /** Copies {@code src[0..count)} into ints {@code [from, from + count)} of a record (plain writes). */
     public void setInts(int slot, int from, int[] src, int count) {
         MemorySegment.copy(src, 0, slab.chunkFor(slot), LittleEndian.INT, offset(slot, from), count);
-    }
-
-    @Override
-    public void close() {
-        slab.close();
     }
 }

@@ -3,34 +3,20 @@ package dev.quiver.storage;
 import java.lang.invoke.VarHandle;
 
 /** One little-endian int64 per slot, growable like every slab; with volatile and CAS access for flags/versions. */
-public final class LongSlab implements AutoCloseable {
+public final class LongSlab extends SlabView {
     private static final VarHandle LONG = LittleEndian.LONG.varHandle();
-
-    private final Slab slab;
 
     /** Wraps {@code slab}, whose stride must be 8; closing the view closes the slab. */
     public LongSlab(Slab slab) {
         if (slab.strideBytes() != Long.BYTES) {
             throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " is not " + Long.BYTES);
         }
-        this.slab = slab;
+        super(slab);
     }
 
     /** An empty off-heap slab with 512 Ki longs (4 MiB) per chunk. */
     public static LongSlab allocate() {
         return new LongSlab(Slab.allocate(Long.BYTES, Slab.defaultChunkShift(Long.BYTES)));
-    }
-
-    public Slab slab() {
-        return slab;
-    }
-
-    public int capacity() {
-        return slab.capacity();
-    }
-
-    public void ensureCapacity(int slots) {
-        slab.ensureCapacity(slots);
     }
 
     public long get(int slot) {
@@ -51,10 +37,5 @@ public final class LongSlab implements AutoCloseable {
 
     public boolean compareAndSet(int slot, long expected, long value) {
         return LONG.compareAndSet(slab.chunkFor(slot), slab.offsetInChunk(slot), expected, value);
-    }
-
-    @Override
-    public void close() {
-        slab.close();
     }
 }

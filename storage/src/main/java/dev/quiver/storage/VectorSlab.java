@@ -3,8 +3,7 @@ package dev.quiver.storage;
 import java.lang.foreign.MemorySegment;
 
 /** {@code dim} little-endian float32 values per slot, slot-major: the vector store's layout. */
-public final class VectorSlab implements AutoCloseable {
-    private final Slab slab;
+public final class VectorSlab extends SlabView {
     private final int dim;
 
     /** Wraps {@code slab}, whose stride must be {@code dim * 4}; closing the view closes the slab. */
@@ -15,7 +14,7 @@ public final class VectorSlab implements AutoCloseable {
         if (slab.strideBytes() != (long) dim * Float.BYTES) {
             throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " does not hold " + dim + " floats");
         }
-        this.slab = slab;
+        super(slab);
         this.dim = dim;
     }
 
@@ -27,26 +26,6 @@ public final class VectorSlab implements AutoCloseable {
 
     public int dim() {
         return dim;
-    }
-
-    public Slab slab() {
-        return slab;
-    }
-
-    public int capacity() {
-        return slab.capacity();
-    }
-
-    public void ensureCapacity(int slots) {
-        slab.ensureCapacity(slots);
-    }
-
-    public MemorySegment chunkFor(int slot) {
-        return slab.chunkFor(slot);
-    }
-
-    public long offsetInChunk(int slot) {
-        return slab.offsetInChunk(slot);
     }
 
     public void set(int slot, float[] vector) {
@@ -72,10 +51,5 @@ public final class VectorSlab implements AutoCloseable {
     /** One component: {@code vector[slot][i]}. */
     public float get(int slot, int i) {
         return slab.chunkFor(slot).get(LittleEndian.FLOAT, slab.offsetInChunk(slot) + (long) i * Float.BYTES);
-    }
-
-    @Override
-    public void close() {
-        slab.close();
     }
 }

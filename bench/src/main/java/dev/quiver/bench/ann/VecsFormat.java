@@ -29,7 +29,12 @@ public final class VecsFormat {
     }
 
     public static float[][] readFvecs(Path file) throws IOException {
-        return readRows(file, (buf, width) -> {
+        return readFvecs(file, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} rows (all of them when the file has fewer). */
+    public static float[][] readFvecs(Path file, int limit) throws IOException {
+        return readRows(file, limit, (buf, width) -> {
             float[] row = new float[width];
             buf.asFloatBuffer().get(row);
             return row;
@@ -37,7 +42,12 @@ public final class VecsFormat {
     }
 
     public static int[][] readIvecs(Path file) throws IOException {
-        return readRows(file, (buf, width) -> {
+        return readIvecs(file, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} rows (all of them when the file has fewer). */
+    public static int[][] readIvecs(Path file, int limit) throws IOException {
+        return readRows(file, limit, (buf, width) -> {
             int[] row = new int[width];
             buf.asIntBuffer().get(row);
             return row;
@@ -74,13 +84,13 @@ public final class VecsFormat {
         T decode(ByteBuffer littleEndianRow, int width);
     }
 
-    private static <T> List<T> readRows(Path file, RowDecoder<T> decoder) throws IOException {
+    private static <T> List<T> readRows(Path file, int limit, RowDecoder<T> decoder) throws IOException {
         List<T> rows = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
             byte[] header = new byte[4];
             int expectedWidth = -1;
-            while (true) {
+            while (rows.size() < limit) {
                 int first = in.read();
                 if (first < 0) {
                     break;

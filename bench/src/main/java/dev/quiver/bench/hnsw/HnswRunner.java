@@ -1,5 +1,7 @@
 package dev.quiver.bench.hnsw;
 
+import dev.quiver.bench.ann.VecsFormat;
+
 import dev.quiver.Metric;
 import dev.quiver.engine.hnsw.HnswConfig;
 import dev.quiver.engine.hnsw.HnswIndex;
@@ -8,8 +10,6 @@ import dev.quiver.engine.hnsw.SearchHits;
 import dev.quiver.engine.hnsw.SearchMode;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -160,30 +160,10 @@ public final class HnswRunner {
     }
 
     static float[][] readFvecs(Path file, int limit) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int dim = buf.getInt(0);
-        int rows = Math.min(limit, buf.capacity() / (4 + 4 * dim));
-        float[][] out = new float[rows][dim];
-        for (int r = 0; r < rows; r++) {
-            buf.getInt();
-            for (int i = 0; i < dim; i++) {
-                out[r][i] = buf.getFloat();
-            }
-        }
-        return out;
+        return VecsFormat.readFvecs(file, limit);
     }
 
     static int[][] readIvecs(Path file) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int k = buf.getInt(0);
-        int rows = buf.capacity() / (4 + 4 * k);
-        int[][] out = new int[rows][k];
-        for (int r = 0; r < rows; r++) {
-            buf.getInt();
-            for (int i = 0; i < k; i++) {
-                out[r][i] = buf.getInt();
-            }
-        }
-        return out;
+        return VecsFormat.readIvecs(file);
     }
 }

@@ -1,5 +1,8 @@
 package dev.quiver.engine.db;
 
+import dev.quiver.bench.ann.DatasetResolver;
+import dev.quiver.bench.ann.VecsFormat;
+
 import dev.quiver.Metric;
 import dev.quiver.engine.hnsw.HnswConfig;
 import dev.quiver.engine.hnsw.HnswIndex;
@@ -10,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,30 +100,13 @@ class PlannerCutoverMeasurement {
         }
     }
 
+    /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (the test then skips). */
     static Path datasets() {
-        String override = System.getProperty("quiver.datasets");
-        if (override != null) {
-            return Path.of(override);
-        }
-        for (Path p : new Path[] {Path.of("../shared/datasets"), Path.of("../../shared/datasets")}) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        return Path.of("../shared/datasets");
+        Path root = DatasetResolver.datasetsRoot();
+        return root != null ? root : Path.of("../shared/datasets");
     }
 
     static float[][] readFvecs(Path file, int limit) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int dim = buf.getInt(0);
-        int rows = Math.min(limit, buf.capacity() / (4 + 4 * dim));
-        float[][] out = new float[rows][dim];
-        for (int r = 0; r < rows; r++) {
-            buf.getInt();
-            for (int i = 0; i < dim; i++) {
-                out[r][i] = buf.getFloat();
-            }
-        }
-        return out;
+        return VecsFormat.readFvecs(file, limit);
     }
 }

@@ -1,11 +1,11 @@
 package dev.quiver.engine.hnsw;
 
+import dev.quiver.bench.ann.DatasetResolver;
+import dev.quiver.bench.ann.VecsFormat;
+
 import dev.quiver.Metric;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -115,49 +115,17 @@ final class TestData {
         return kk == 0 ? 1 : (double) found / kk;
     }
 
-    /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}). */
+    /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (tests then skip). */
     static Path datasets() {
-        String override = System.getProperty("quiver.datasets");
-        if (override != null) {
-            return Path.of(override);
-        }
-        // Surefire runs in src-test/; the worktree's parent holds shared/.
-        for (Path p : new Path[] {Path.of("../shared/datasets"), Path.of("../../shared/datasets")}) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        return Path.of("../shared/datasets");
+        Path root = DatasetResolver.datasetsRoot();
+        return root != null ? root : Path.of("../shared/datasets");
     }
 
     static float[][] readFvecs(Path file, int limit) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int dim = buf.getInt(0);
-        int rows = Math.min(limit, buf.capacity() / (4 + 4 * dim));
-        float[][] out = new float[rows][dim];
-        for (int r = 0; r < rows; r++) {
-            int d = buf.getInt();
-            if (d != dim) {
-                throw new IOException(file + ": row " + r + " has dim " + d + ", expected " + dim);
-            }
-            for (int i = 0; i < dim; i++) {
-                out[r][i] = buf.getFloat();
-            }
-        }
-        return out;
+        return VecsFormat.readFvecs(file, limit);
     }
 
     static int[][] readIvecs(Path file, int limit) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int k = buf.getInt(0);
-        int rows = Math.min(limit, buf.capacity() / (4 + 4 * k));
-        int[][] out = new int[rows][k];
-        for (int r = 0; r < rows; r++) {
-            buf.getInt();
-            for (int i = 0; i < k; i++) {
-                out[r][i] = buf.getInt();
-            }
-        }
-        return out;
+        return VecsFormat.readIvecs(file, limit);
     }
 }
