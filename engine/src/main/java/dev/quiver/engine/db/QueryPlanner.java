@@ -13,7 +13,6 @@ import org.roaringbitmap.RoaringBitmap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 
 /**
  * Chooses how a search runs.
@@ -162,40 +161,6 @@ public final class QueryPlanner {
         DenseSlotFilter.Builder dense = new DenseSlotFilter.Builder(totalSlots);
         matches.forEach((org.roaringbitmap.IntConsumer) dense::accept);
         return dense.build();
-    }
-
-    /** Accepts the slots of an exact match bitmap, asking the bitmap per slot (see {@link #denseFilter}). */
-    static final class BitmapSlotFilter implements SlotFilter {
-        private final RoaringBitmap bitmap;
-        private final int count;
-
-        BitmapSlotFilter(RoaringBitmap bitmap) {
-            this.bitmap = bitmap;
-            this.count = bitmap.getCardinality();
-        }
-
-        @Override
-        public boolean accept(int slot) {
-            return bitmap.contains(slot);
-        }
-
-        @Override
-        public int estimatedCount() {
-            return count;
-        }
-
-        @Override
-        public boolean forEachAccepted(int limit, IntConsumer consumer) {
-            var it = bitmap.getIntIterator();
-            while (it.hasNext()) {
-                int slot = it.next();
-                if (slot >= limit) {
-                    break;
-                }
-                consumer.accept(slot);
-            }
-            return true;
-        }
     }
 
     /** Accepts published live slots only. */

@@ -8,6 +8,7 @@ import dev.quiver.engine.hnsw.HnswConfig;
 import dev.quiver.engine.hnsw.HnswIndex;
 import dev.quiver.engine.hnsw.SearchHits;
 import dev.quiver.engine.hnsw.SearchMode;
+import dev.quiver.engine.hnsw.SlotFilter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
@@ -64,7 +65,7 @@ class PlannerCutoverMeasurement {
                 if (bm.getCardinality() < 20) {
                     continue;
                 }
-                QueryPlanner.BitmapSlotFilter filter = new QueryPlanner.BitmapSlotFilter(bm);
+                SlotFilter filter = QueryPlanner.denseFilter(bm, index.totalSlots());
                 // Warm both paths, then time them alternately over the same queries.
                 for (int w = 0; w < 2; w++) {
                     for (float[] q : queries) {
