@@ -151,7 +151,13 @@ public final class Database implements AutoCloseable {
             throw new DatabaseNotFoundException("database not found at '" + path + "'");
         }
         DbStore store = StorageDbStore.open(path, false);
-        DbShape shape = store.storedShape();
+        DbShape shape;
+        try {
+            shape = store.storedShape();
+        } catch (RuntimeException e) {
+            store.close();  // release the directory lock, so the database can be reopened once repaired
+            throw e;
+        }
         if (shape == null) {
             store.close();
             throw new DatabaseNotFoundException("database not found at '" + path + "'");
@@ -731,6 +737,7 @@ public final class Database implements AutoCloseable {
         }
         stateLock.readLock().lock();
         try {
+            ensureOpen();  // close() may have run while this thread waited for the lock
             return catalog.slotOf(id) >= 0;
         } finally {
             stateLock.readLock().unlock();
@@ -762,6 +769,7 @@ public final class Database implements AutoCloseable {
         ensureOpen();
         stateLock.readLock().lock();
         try {
+            ensureOpen();  // close() may have run while this thread waited for the lock
             return catalog.ids();
         } finally {
             stateLock.readLock().unlock();
@@ -772,6 +780,7 @@ public final class Database implements AutoCloseable {
         ensureOpen();
         stateLock.readLock().lock();
         try {
+            ensureOpen();  // close() may have run while this thread waited for the lock
             return catalog.size();
         } finally {
             stateLock.readLock().unlock();

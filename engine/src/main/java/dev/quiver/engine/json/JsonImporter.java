@@ -8,6 +8,7 @@ import dev.quiver.CorruptDataException;
 import dev.quiver.DimensionMismatchException;
 import dev.quiver.VectorRecord;
 import dev.quiver.engine.meta.JsonSupport;
+import dev.quiver.engine.meta.IdMap;
 import dev.quiver.engine.meta.MetadataCodec;
 
 import java.io.BufferedInputStream;
@@ -218,6 +219,9 @@ public final class JsonImporter {
                             throw invalid(p, "invalid type: expected a string for `id`");
                         }
                         id = p.getText();
+                        // Checked in the validation pass too, so an id the database would refuse fails the import
+                        // before any batch is applied.
+                        IdMap.validateId(id);
                     }
                     case "vector" -> vector = readVector(p, t);
                     case "metadata" -> {

@@ -2,6 +2,7 @@ package dev.quiver.engine.json;
 
 import dev.quiver.CorruptDataException;
 import dev.quiver.DimensionMismatchException;
+import dev.quiver.InvalidArgumentException;
 import dev.quiver.Metric;
 import dev.quiver.VectorRecord;
 import dev.quiver.engine.meta.MetadataCodec;
@@ -224,6 +225,17 @@ class JsonExportImportTest {
         e = assertThrows(DimensionMismatchException.class, () -> JsonImporter.importFile(late, 2, 1, b -> { }));
         assertEquals("dimension mismatch: expected 2, got 3", e.getMessage());
         assertEquals(3, JsonImporter.validate(Files.newInputStream(late), 0).dim());
+    }
+
+    @Test
+    void anIdTheDatabaseWouldRefuseFailsTheImportBeforeAnyBatch() throws IOException {
+        for (String badId : new String[] {"", "\\ud800", "x".repeat(1025)}) {
+            Path file = write("id.json", "{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":"
+                    + "[{\"id\":\"a\",\"vector\":[1,2]},{\"id\":\"" + badId + "\",\"vector\":[3,4]}]}");
+            assertThrows(InvalidArgumentException.class, () -> JsonImporter.importFile(file, 2, 1, b -> {
+                throw new AssertionError("nothing may be delivered, id " + badId);
+            }), badId);
+        }
     }
 
     @Test
