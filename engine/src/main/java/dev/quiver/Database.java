@@ -54,9 +54,11 @@ import java.util.stream.IntStream;
  *   <li>{@code writeLock} (exclusive): serializes writers, {@code save}, {@code compact} and {@code close}, so the
  *       log order is the apply order. Readers never take it.</li>
  *   <li>{@code stateLock} (read/write): readers (search, get, count, ids...) hold it shared; a writer holds it
- *       exclusively only to publish a change to the id map, metadata and filter index, and to swap the index after
- *       compaction. Graph linking (single inserts, batch builds, compaction builds) runs outside it, so a search never
- *       waits for a batch build.</li>
+ *       exclusively only to publish a change to the id map, metadata and filter index, to overwrite an existing
+ *       record's vector in place (update, upsert of a live id: one node's re-link, so readers never see a torn vector
+ *       or a new vector with old metadata), and to swap the index after compaction. Graph linking of new records
+ *       (single inserts, batch builds, compaction builds) runs outside it, so a search never waits for a batch
+ *       build.</li>
  * </ol>
  * A search that meets a slot whose insert is linked but not yet published ignores it (see {@link QueryPlanner}).
  *
@@ -500,8 +502,15 @@ public final class Database implements AutoCloseable {
                 Map<String, Object> meta = decode(p.metadataJson());
                 int slot = catalog.slotOf(p.id());
                 if (slot >= 0) {
-                    index.update(slot, p.vector());
-                    publishMetadata(slot, meta);
+                    // The vector is overwritten in place: readers must not see it half written, nor the new
+                    // vector with the old metadata, so the change is made under the state lock.
+                    stateLock.writeLock().lock();
+                    try {
+                        index.update(slot, p.vector());
+                        publishMetadata(slot, meta);
+                    } finally {
+                        stateLock.writeLock().unlock();
+                    }
                 } else {
                     int newSlot = index.insert(p.vector());
                     publishNew(newSlot, p.id(), meta);
@@ -512,11 +521,17 @@ public final class Database implements AutoCloseable {
                 if (slot < 0) {
                     return; // replay of a log written by an older session whose id vanished: nothing to apply
                 }
-                if (u.vector() != null) {
-                    index.update(slot, u.vector());
-                }
-                if (u.metadataJson() != null) {
-                    publishMetadata(slot, decode(u.metadataJson()));
+                Map<String, Object> meta = u.metadataJson() != null ? decode(u.metadataJson()) : null;
+                stateLock.writeLock().lock();  // in-place overwrite: see the Put case
+                try {
+                    if (u.vector() != null) {
+                        index.update(slot, u.vector());
+                    }
+                    if (meta != null) {
+                        publishMetadata(slot, meta);
+                    }
+                } finally {
+                    stateLock.writeLock().unlock();
                 }
             }
             case WalRecord.Delete d -> {

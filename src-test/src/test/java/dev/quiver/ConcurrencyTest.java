@@ -137,4 +137,51 @@ class ConcurrencyTest {
             assertEquals(Durability.DEFAULT, db.stats().durability(), "durability is per session");
         }
     }
+
+    @Test
+    void readersNeverSeeAHalfOverwrittenVectorOrMismatchedMetadata() throws Exception {
+        int dim = 769;
+        float[][] versions = new float[2][dim];
+        java.util.Arrays.fill(versions[0], 1f);
+        java.util.Arrays.fill(versions[1], 2f);
+        try (Database db = Database.open(tmp.resolve("torn"), Config.dim(dim).metric(Metric.EUCLIDEAN))) {
+            for (int i = 0; i < 50; i++) {
+                db.add("n" + i, versions[i % 2], Map.of("v", 1 + i % 2));
+            }
+            db.add("a", versions[0], Map.of("v", 1));
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> writer = pool.submit(() -> {
+                    for (int i = 1; !stop.get() && i < 400; i++) {
+                        if (i % 2 == 0) {
+                            db.upsert("a", versions[0], Map.of("v", 1));
+                        } else {
+                            db.update("a", versions[1], Map.of("v", 2));
+                        }
+                    }
+                    stop.set(true);
+                    return null;
+                });
+                Future<?> reader = pool.submit(() -> {
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (!stop.get() && System.nanoTime() < deadline) {
+                        VectorRecord r = db.get("a");
+                        float first = r.vector()[0];
+                        for (float x : r.vector()) {
+                            assertEquals(first, x, "a vector mixing two versions was read");
+                        }
+                        assertEquals(Math.round(first), ((Number) r.metadata().get("v")).intValue(),
+                                "vector and metadata from different versions");
+                    }
+                    return null;
+                });
+                writer.get();
+                reader.get();
+            } finally {
+                stop.set(true);
+                pool.shutdownNow();
+            }
+        }
+    }
 }
