@@ -175,26 +175,7 @@ public final class WalWriter implements AutoCloseable {
     /** Appends one record; returns its LSN. See the class comment for {@code sync}. */
     public long append(byte type, byte[] payload, int offset, int length, boolean sync) {
         java.util.Objects.checkFromIndexSize(offset, length, payload.length);
-        checkLength(length);
-        long lsn;
-        appendLock.lock();
-        try {
-            checkOpen();
-            lsn = nextLsn;
-            encodeBuffer = ensure(encodeBuffer, WalFormat.RECORD_OVERHEAD + length);
-            encodeBuffer.clear();
-            encode(encodeBuffer, lsn, type, payload, offset, length);
-            encodeBuffer.flip();
-            writeLocked(encodeBuffer);
-            nextLsn = lsn + 1;
-        } finally {
-            appendLock.unlock();
-        }
-        published(lsn);
-        if (sync) {
-            awaitDurable(lsn);
-        }
-        return lsn;
+        return append(type, ByteBuffer.wrap(payload, offset, length), sync);
     }
 
     public long append(byte type, byte[] payload, boolean sync) {
@@ -212,11 +193,7 @@ public final class WalWriter implements AutoCloseable {
             lsn = nextLsn;
             encodeBuffer = ensure(encodeBuffer, WalFormat.RECORD_OVERHEAD + length);
             encodeBuffer.clear();
-            int start = encodeBuffer.position();
-            encodeBuffer.putLong(lsn).put(type).putInt(length).put(payload.duplicate());
-            crc.reset();
-            crc.update(encodeBuffer.slice(start, 13 + length));
-            encodeBuffer.putInt((int) crc.getValue());
+            encode(encodeBuffer, lsn, type, payload.duplicate());
             encodeBuffer.flip();
             writeLocked(encodeBuffer);
             nextLsn = lsn + 1;
@@ -257,7 +234,7 @@ public final class WalWriter implements AutoCloseable {
             encodeBuffer.clear();
             long lsn = nextLsn;
             for (int i = 0; i < types.length; i++) {
-                encode(encodeBuffer, lsn + i, types[i], payloads[i], 0, payloads[i].length);
+                encode(encodeBuffer, lsn + i, types[i], ByteBuffer.wrap(payloads[i]));
             }
             encodeBuffer.flip();
             writeLocked(encodeBuffer);
@@ -296,9 +273,11 @@ public final class WalWriter implements AutoCloseable {
         }
     }
 
-    private void encode(ByteBuffer b, long lsn, byte type, byte[] payload, int offset, int length) {
+    /** Encodes one record (LSN, type, length, payload, CRC32C of all before it) from the payload's remaining bytes. */
+    private void encode(ByteBuffer b, long lsn, byte type, ByteBuffer payload) {
         int start = b.position();
-        b.putLong(lsn).put(type).putInt(length).put(payload, offset, length);
+        int length = payload.remaining();
+        b.putLong(lsn).put(type).putInt(length).put(payload);
         crc.reset();
         crc.update(b.slice(start, 13 + length));
         b.putInt((int) crc.getValue());
