@@ -4,6 +4,7 @@ import dev.quiver.bench.ann.DatasetResolver;
 import dev.quiver.bench.ann.VecsFormat;
 
 import dev.quiver.Metric;
+import dev.quiver.ReferenceDistance;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,27 +53,7 @@ final class TestData {
 
     /** Reference distance in double precision. */
     static double distance(Metric metric, float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        double l2 = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-            double d = (double) a[i] - b[i];
-            l2 += d * d;
-        }
-        return switch (metric) {
-            case EUCLIDEAN -> l2;
-            case DOT_PRODUCT -> -dot;
-            case COSINE -> {
-                if (na == 0 || nb == 0) {
-                    yield na == 0 && nb == 0 ? 0 : 1;
-                }
-                yield Math.min(2, Math.max(0, 1 - dot / Math.sqrt(na * nb)));
-            }
-        };
+        return ReferenceDistance.of(metric, a, b);
     }
 
     /** The k nearest of {@code live} (null entries are absent) to q, nearest first, ties by slot. */
