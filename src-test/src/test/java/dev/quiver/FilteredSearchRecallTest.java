@@ -1,7 +1,7 @@
 package dev.quiver;
 
-import dev.quiver.bench.ann.DatasetResolver;
-import dev.quiver.bench.ann.VecsFormat;
+import dev.quiver.datasets.SharedDatasets;
+import dev.quiver.datasets.VecsFormat;
 
 import dev.quiver.internal.db.PlannerOverride;
 import org.junit.jupiter.api.Assumptions;
@@ -36,7 +36,7 @@ class FilteredSearchRecallTest {
 
     /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (the test then skips). */
     static Path datasets() {
-        Path root = DatasetResolver.datasetsRoot();
+        Path root = SharedDatasets.root();
         return root != null ? root : Path.of("../shared/datasets");
     }
 

@@ -1,6 +1,6 @@
 package dev.quiver.bench.hnsw;
 
-import dev.quiver.bench.ann.VecsFormat;
+import dev.quiver.datasets.VecsFormat;
 
 import dev.quiver.Metric;
 import dev.quiver.internal.hnsw.HnswConfig;

@@ -1,7 +1,7 @@
 package dev.quiver.internal.db;
 
-import dev.quiver.bench.ann.DatasetResolver;
-import dev.quiver.bench.ann.VecsFormat;
+import dev.quiver.datasets.SharedDatasets;
+import dev.quiver.datasets.VecsFormat;
 
 import dev.quiver.Metric;
 import dev.quiver.internal.hnsw.HnswConfig;
@@ -103,7 +103,7 @@ class PlannerCutoverMeasurement {
 
     /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (the test then skips). */
     static Path datasets() {
-        Path root = DatasetResolver.datasetsRoot();
+        Path root = SharedDatasets.root();
         return root != null ? root : Path.of("../shared/datasets");
     }
 

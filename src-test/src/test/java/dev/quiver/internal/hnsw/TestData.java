@@ -1,7 +1,7 @@
 package dev.quiver.internal.hnsw;
 
-import dev.quiver.bench.ann.DatasetResolver;
-import dev.quiver.bench.ann.VecsFormat;
+import dev.quiver.datasets.SharedDatasets;
+import dev.quiver.datasets.VecsFormat;
 
 import dev.quiver.Metric;
 import dev.quiver.ReferenceDistance;
@@ -98,7 +98,7 @@ final class TestData {
 
     /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (tests then skip). */
     static Path datasets() {
-        Path root = DatasetResolver.datasetsRoot();
+        Path root = SharedDatasets.root();
         return root != null ? root : Path.of("../shared/datasets");
     }
 

@@ -1,4 +1,4 @@
-package dev.quiver.bench.ann;
+package dev.quiver.datasets;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.quiver.bench.ann;
+package dev.quiver.datasets;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
