@@ -295,23 +295,15 @@ public final class QuiverVectorStore extends AbstractObservationVectorStore impl
             return this;
         }
 
-        /**
-         * The Quiver configuration this builder opens its path with ({@code null} for a store on an open database).
-         */
-        public Config config() {
-            if (database != null) {
-                return null;
-            }
+        /** The Quiver configuration this builder opens its path with. */
+        private Config config() {
             int dim = dimensions != null ? dimensions : embeddingModel.dimensions();
             return Config.dim(dim).metric(metric).m(m).efConstruction(efConstruction).quantize(quantize)
                     .durability(durability);
         }
 
-        /** The directory of the database this builder opens ({@code null} for a store on an open database). */
-        public Path databasePath() {
-            if (database != null) {
-                return null;
-            }
+        /** The directory of the database this builder opens. */
+        private Path databasePath() {
             return collection == null ? path : path.resolve(collection);
         }
 
