@@ -82,7 +82,7 @@ class FilterModelTest {
 
     @Test
     void searchAndDeleteSelectWhatTheInMemoryModelSelects() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("quiver.seed", System.nanoTime()); // -Dquiver.seed=N replays a failure
         Random rnd = new Random(seed);
         List<Document> docs = randomDocuments(rnd);
         store.add(docs);
