@@ -2,15 +2,13 @@ package dev.quiver.internal.db;
 
 import dev.quiver.CorruptDataException;
 import dev.quiver.DatabaseNotFoundException;
-import dev.quiver.StorageException;
 import dev.quiver.internal.filter.InvertedIndex;
 import dev.quiver.internal.hnsw.HnswConfig;
 import dev.quiver.internal.hnsw.HnswIndex;
 import dev.quiver.internal.meta.IdMap;
 import dev.quiver.internal.meta.MetadataStore;
 import dev.quiver.storage.CorruptFileException;
-import dev.quiver.storage.DirectoryLock;
-import dev.quiver.storage.FileIo;
+import dev.quiver.storage.Store;
 import dev.quiver.storage.gen.DataFile;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationStore;
@@ -65,8 +63,7 @@ public final class StorageDbStore implements DbStore {
     public static final String VERIFY_PROPERTY = "quiver.verifyOnOpenBytes";
 
     private final Path directory;
-    private final DirectoryLock lock;
-    private final GenerationStore generations;
+    private final Store files;
     private final RecordLog log;
     private final long verifyOnOpenBytes;
     /** The generation whose files the catalog and filter index are served from (closed when replaced). */
@@ -75,11 +72,9 @@ public final class StorageDbStore implements DbStore {
     private volatile Thread verifier;
     private volatile boolean closed;
 
-    private StorageDbStore(Path directory, DirectoryLock lock, GenerationStore generations, RecordLog log,
-                           long verifyOnOpenBytes) {
+    private StorageDbStore(Path directory, Store files, RecordLog log, long verifyOnOpenBytes) {
         this.directory = directory;
-        this.lock = lock;
-        this.generations = generations;
+        this.files = files;
         this.log = log;
         this.verifyOnOpenBytes = verifyOnOpenBytes;
     }
@@ -89,34 +84,13 @@ public final class StorageDbStore implements DbStore {
      * directory is {@link DatabaseNotFoundException}.
      */
     public static StorageDbStore open(Path directory, boolean create) {
-        if (create && !Files.isDirectory(directory)) {
-            try {
-                Files.createDirectories(directory);
-            } catch (IOException e) {
-                throw new StorageException("io error: cannot create directory '" + directory + "': " + e, e);
-            }
-            // The new directory's entry must survive a power loss too, or its log could vanish with it.
-            Path parent = directory.toAbsolutePath().getParent();
-            if (parent != null) {
-                StorageErrors.run(() -> FileIo.forceDirectory(parent));
-            }
-        } else if (!Files.isDirectory(directory)) {
+        if (!create && !Files.isDirectory(directory)) {
             throw new DatabaseNotFoundException("database not found at '" + directory + "'");
         }
         long threshold = Long.getLong(VERIFY_PROPERTY, GenerationStore.DEFAULT_VERIFY_ON_OPEN_BYTES);
-        DirectoryLock lock = StorageErrors.call(() -> DirectoryLock.acquire(directory));
-        GenerationStore generations = null;
-        try {
-            generations = StorageErrors.call(() -> GenerationStore.open(directory, threshold));
-            RecordLog log = StorageRecordLog.open(directory);
-            return new StorageDbStore(directory, lock, generations, log, threshold);
-        } catch (RuntimeException e) {
-            if (generations != null) {
-                closeQuietly(generations);
-            }
-            closeQuietly(lock);
-            throw e;
-        }
+        // The storage module's Store creates the directory durably, locks it and opens its generations, in that order.
+        Store store = StorageErrors.call(() -> Store.open(directory, create, threshold));
+        return new StorageDbStore(directory, store, StorageRecordLog.of(store), threshold);
     }
 
     /** Whether {@code directory} holds a database: a saved manifest or a write-ahead log (departure 6). */
@@ -126,7 +100,7 @@ public final class StorageDbStore implements DbStore {
 
     @Override
     public Saved current() {
-        Generation g = StorageErrors.call(generations::current);
+        Generation g = StorageErrors.call(files::current);
         if (g == null) {
             return null;
         }
@@ -151,7 +125,7 @@ public final class StorageDbStore implements DbStore {
 
     @Override
     public HnswIndex load(HnswConfig config, Catalog catalog, FilterIndex filters) {
-        Generation g = StorageErrors.call(generations::current);
+        Generation g = StorageErrors.call(files::current);
         HnswIndex index = StorageErrors.call(() -> HnswIndex.open(g, INDEX_PREFIX, config));
         try {
             if (g.has(CatalogFile.NAME)) {
@@ -268,7 +242,7 @@ public final class StorageDbStore implements DbStore {
         // Records appended from here on go to a new log segment, so the covered ones can be trimmed whole.
         long sealed = log.roll();
         Generation g = StorageErrors.call(() -> {
-            try (GenerationWriter writer = generations.beginGeneration()) {
+            try (GenerationWriter writer = files.beginGeneration()) {
                 index.writeTo(writer, INDEX_PREFIX);
                 try (WritableFile out = writer.create(IDS_FILE)) {
                     catalog.idMap().writeTo(out);
@@ -305,11 +279,7 @@ public final class StorageDbStore implements DbStore {
         try {
             log.close();
         } finally {
-            try {
-                closeQuietly(generations);
-            } finally {
-                closeQuietly(lock);
-            }
+            closeQuietly(files); // the generations' mappings, then the lock
         }
     }
 
