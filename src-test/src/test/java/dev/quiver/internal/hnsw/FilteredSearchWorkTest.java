@@ -134,7 +134,7 @@ class FilteredSearchWorkTest {
             // The walk stops once it has spent what the exact scan of the accepted slots would cost, give or take
             // the expansion in progress (at most m0 distances and m0 bridges) and the greedy descent of the upper
             // layers before it (a few lists of M; 2 * m0 covers it here); the scan then costs `accepted` more.
-            long bound = accepted / HnswIndex.GRAPH_DISTANCE_COST + 4L * m0 + (w.exactFallback() ? accepted : 0);
+            long bound = accepted / KnnSearch.GRAPH_DISTANCE_COST + 4L * m0 + (w.exactFallback() ? accepted : 0);
             assertTrue(work(w) <= bound, "work " + work(w) + " > bound " + bound + ": " + where);
             totalWork += work(w);
         }
