@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 
 /**
  * The engine behind {@link dev.quiver.Database}: opening and replay, the log-then-apply write path, saves, compaction
- * and close, over one {@link DbStore} (files and log). The public class checks arguments and delegates here.
+ * and close, over one {@link DatabaseFiles} (files and log). The public class checks arguments and delegates here.
  *
  * <h2>Lock order</h2>
  * Two locks, always taken in this order:
@@ -62,7 +62,7 @@ public final class DatabaseCore {
     private final Path path;
     private final Config config;
     private final DbShape shape;
-    private final DbStore store;
+    private final DatabaseFiles store;
     private final RecordLog log;
     private final Catalog catalog = new Catalog();
     private final FilterIndex filterIndex = new FilterIndex();
@@ -86,14 +86,14 @@ public final class DatabaseCore {
     /** Written under writeLock, read by stats(). */
     private volatile long generation;
 
-    private DatabaseCore(Path path, DbStore store, DbShape shape, Config session, boolean created) {
+    private DatabaseCore(Path path, DatabaseFiles store, DbShape shape, Config session, boolean created) {
         this.path = path;
         this.store = store;
         this.log = store.log();
         this.shape = shape;
         this.config = shape.toConfig(session);
         this.checkpoints = new CheckpointPolicy(config.walCheckpointBytes());
-        DbStore.Saved saved = store.current();
+        DatabaseFiles.Saved saved = store.current();
         boolean ok = false;
         try {
             if (saved != null) {
@@ -126,15 +126,15 @@ public final class DatabaseCore {
 
     /** Opens an existing database; a directory holding only a log (never saved) is one too. */
     public static DatabaseCore openExisting(Path path) {
-        if (!Files.isDirectory(path) || !StorageDbStore.holdsDatabase(path)) {
+        if (!Files.isDirectory(path) || !StorageDatabaseFiles.holdsDatabase(path)) {
             throw notFoundAt(path);
         }
-        return openOn(path, StorageDbStore.open(path, false), null);
+        return openOn(path, StorageDatabaseFiles.open(path, false), null);
     }
 
     /** Opens the database at {@code path}, creating it (and the directory) when absent. */
     public static DatabaseCore openOrCreate(Path path, Config config) {
-        return openOn(path, StorageDbStore.open(path, true), config);
+        return openOn(path, StorageDatabaseFiles.open(path, true), config);
     }
 
     /**
@@ -142,7 +142,7 @@ public final class DatabaseCore {
      * database; with one, an absent database is created and an existing one must have its dimension and metric.
      * The store is closed (its lock released) when opening fails.
      */
-    static DatabaseCore openOn(Path path, DbStore store, Config config) {
+    static DatabaseCore openOn(Path path, DatabaseFiles store, Config config) {
         DbShape shape;
         boolean created = false;
         try {

@@ -1,7 +1,7 @@
 package dev.quiver.internal.db;
 
 import dev.quiver.ClosedDatabaseException;
-import dev.quiver.storage.Store;
+import dev.quiver.storage.DatabaseDirectory;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.wal.WalFormat;
 import dev.quiver.storage.wal.WalReader;
@@ -41,10 +41,11 @@ public final class StorageRecordLog implements RecordLog {
     }
 
     /**
-     * The log of an open {@link Store}: the store opens it (after the lock and the generations, the order it
+     * The log of an open {@link DatabaseDirectory}: the store opens it (after the lock and the generations, the order
+     * it
      * guarantees) and replays from the LSN its current generation covers, which must be where the database asks.
      */
-    public static StorageRecordLog of(Store store) {
+    public static StorageRecordLog of(DatabaseDirectory store) {
         return new StorageRecordLog(store.directory(), (afterLsn, handler) -> {
             Generation g = store.current();
             long covered = g == null ? 0 : g.walLsn();

@@ -9,14 +9,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GraphLinker {
 
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final GraphLayers layers;
     private final GraphSearcher searcher;
     private final NeighborSelector selector;
     private final EntryPoint entry;
     private final int efConstruction;
 
-    GraphLinker(VectorStore store, GraphLayers layers, GraphSearcher searcher, EntryPoint entry, int efConstruction) {
+    GraphLinker(VectorSlabs store, GraphLayers layers, GraphSearcher searcher, EntryPoint entry, int efConstruction) {
         this.store = store;
         this.layers = layers;
         this.searcher = searcher;

@@ -14,7 +14,7 @@ final class GraphRepair {
     /** A node whose list has at least this fraction of tombstones is repaired on the next delete nearby. */
     static final double REPAIR_TOMBSTONE_RATIO = 0.25;
 
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final GraphLayers layers;
     private final GraphSearcher searcher;
     private final GraphLinker linker;
@@ -23,7 +23,7 @@ final class GraphRepair {
     private final QuantizationLifecycle vectors;
     private final IntSupplier totalSlots;
 
-    GraphRepair(VectorStore store, GraphLayers layers, GraphSearcher searcher, GraphLinker linker, EntryPoint entry,
+    GraphRepair(VectorSlabs store, GraphLayers layers, GraphSearcher searcher, GraphLinker linker, EntryPoint entry,
                 int efConstruction, QuantizationLifecycle vectors, IntSupplier totalSlots) {
         this.store = store;
         this.layers = layers;

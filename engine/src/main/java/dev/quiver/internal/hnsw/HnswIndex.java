@@ -1,7 +1,7 @@
 package dev.quiver.internal.hnsw;
 
 import dev.quiver.internal.quant.Sq8Quantizer;
-import dev.quiver.internal.quant.Sq8Store;
+import dev.quiver.internal.quant.Sq8Codes;
 import dev.quiver.storage.ByteRecordSlab;
 import dev.quiver.storage.FloatSlab;
 import dev.quiver.storage.IntRecordSlab;
@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An HNSW index over off-heap slabs, as a facade over the parts that do the work: vectors and norms in a
- * {@link VectorStore}, the layers in {@link GraphLayers}, linking in {@link GraphLinker} (batches on several threads
+ * {@link VectorSlabs}, the layers in {@link GraphLayers}, linking in {@link GraphLinker} (batches on several threads
  * through {@link BatchLinker}), searches in {@link GraphSearcher} and {@link ExactScanner}, keeping the graph
  * navigable across updates and deletes in {@link GraphRepair}, and the SQ8 codes' training, retraining and reclaiming
  * in {@link QuantizationLifecycle}. This class owns slots, validation, persistence and the search plan.
@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link GraphLayers} and per-thread scratch ({@link SearchState}), so they never wait for a batch insert and never
  * see a torn list. Inserts run concurrently (a batch links on {@code buildThreads} threads). Locks, in the only order
  * they may nest: {@code updateLock} (serialises {@link #update} re-links) → the {@link QuantizationLifecycle}'s lock
- * (read by writers encoding a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint} monitor. A thread never
+ * (read by writers encoding a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint}
+ * monitor. A thread never
  * holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
  * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
  * database's lifecycle lock sees to it).
@@ -62,7 +63,7 @@ public final class HnswIndex implements AutoCloseable {
     private final HnswConfig config;
     private final int dim;
     private final double levelMultiplier;
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final GraphLayers layers;
     private final EntryPoint entry = new EntryPoint();
     private final GraphSearcher searcher;
@@ -82,10 +83,10 @@ public final class HnswIndex implements AutoCloseable {
     private final AtomicReference<Boolean> closed = new AtomicReference<>(false);
 
     private HnswIndex(HnswConfig config) {
-        this(config, new VectorStore(config.dim(), config.metric()), new GraphLayers(config.m()));
+        this(config, new VectorSlabs(config.dim(), config.metric()), new GraphLayers(config.m()));
     }
 
-    private HnswIndex(HnswConfig config, VectorStore store, GraphLayers layers) {
+    private HnswIndex(HnswConfig config, VectorSlabs store, GraphLayers layers) {
         this.config = config;
         this.dim = config.dim();
         this.levelMultiplier = 1.0 / Math.log(config.m());
@@ -137,7 +138,7 @@ public final class HnswIndex implements AutoCloseable {
         w.writeSlab(prefix + IndexFiles.UPPER, layers.upperSlab().slab(), layers.upperRecordCount());
         QuantizationLifecycle.Lease lease = quant.acquire();
         try {
-            Sq8Store q = lease == null ? null : lease.codes();
+            Sq8Codes q = lease == null ? null : lease.codes();
             if (q != null) {
                 w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.codes().slab(), total);
                 w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, q.corrections().slab(), total);
@@ -184,12 +185,12 @@ public final class HnswIndex implements AutoCloseable {
                     (2L + 2 * m) * 4), 2 + 2 * m));
             IntRecordSlab upper = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.UPPER,
                     (2L + m) * 4), 2 + m));
-            HnswIndex index = new HnswIndex(cfg, new VectorStore(d, cfg.metric(), vectors, norms),
+            HnswIndex index = new HnswIndex(cfg, new VectorSlabs(d, cfg.metric(), vectors, norms),
                     new GraphLayers(m, nodes, layer0, upper, meta.upperRecords()));
             if (meta.quantized()) {
                 ByteRecordSlab codes = track(opened, new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, d), d));
                 FloatSlab corr = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.SQ8_CORRECTIONS, 4)));
-                index.quant.adopt(new Sq8Store(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr));
+                index.quant.adopt(new Sq8Codes(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr));
             }
             index.totalSlots = meta.totalSlots();
             index.live.set(meta.live());

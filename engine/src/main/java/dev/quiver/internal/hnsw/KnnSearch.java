@@ -1,6 +1,6 @@
 package dev.quiver.internal.hnsw;
 
-import dev.quiver.internal.quant.Sq8Store;
+import dev.quiver.internal.quant.Sq8Codes;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +34,7 @@ final class KnnSearch {
     static final double TWO_HOP_RATIO = 0.6;
     private final HnswConfig config;
     private final int dim;
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final EntryPoint entry;
     private final GraphSearcher searcher;
     private final ExactScanner scanner;
@@ -43,7 +43,7 @@ final class KnnSearch {
     private final AtomicInteger deleted;
     private final IntSupplier totalSlots;
 
-    KnnSearch(HnswConfig config, VectorStore store, EntryPoint entry, GraphSearcher searcher, ExactScanner scanner,
+    KnnSearch(HnswConfig config, VectorSlabs store, EntryPoint entry, GraphSearcher searcher, ExactScanner scanner,
               QuantizationLifecycle quant, AtomicInteger live, AtomicInteger deleted, IntSupplier totalSlots) {
         this.config = config;
         this.dim = config.dim();
@@ -132,7 +132,7 @@ final class KnnSearch {
     }
 
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, long ep,
-                            Sq8Store codes, SearchState state) {
+                            Sq8Codes codes, SearchState state) {
         QueryScorer scorer = codes == null ? new FloatScorer(store, q)
                 : new Sq8Scorer(codes, store, q, state.queryCode(dim));
         int cur = EntryPoint.slot(ep);

@@ -8,9 +8,9 @@ package dev.quiver.internal.hnsw;
  */
 final class NeighborSelector {
 
-    private final VectorStore store;
+    private final VectorSlabs store;
 
-    NeighborSelector(VectorStore store) {
+    NeighborSelector(VectorSlabs store) {
         this.store = store;
     }
 

@@ -1,7 +1,7 @@
 package dev.quiver.internal.hnsw;
 
 import dev.quiver.internal.quant.Sq8Quantizer;
-import dev.quiver.internal.quant.Sq8Store;
+import dev.quiver.internal.quant.Sq8Codes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +30,15 @@ final class QuantizationLifecycle implements AutoCloseable {
     /** Codes with their reference count; {@link #CLOSED} once freed. */
     static final class Lease {
         private static final int CLOSED = -1;
-        private final Sq8Store codes;
+        private final Sq8Codes codes;
         private final AtomicInteger users = new AtomicInteger();
         private volatile boolean retired;
 
-        private Lease(Sq8Store codes) {
+        private Lease(Sq8Codes codes) {
             this.codes = codes;
         }
 
-        Sq8Store codes() {
+        Sq8Codes codes() {
             return codes;
         }
 
@@ -83,20 +83,20 @@ final class QuantizationLifecycle implements AutoCloseable {
         }
     }
 
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final int dim;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile Lease current;
     /** Replaced codes not yet freed (a search still held them); guarded by itself. */
     private final List<Lease> retired = new ArrayList<>();
 
-    QuantizationLifecycle(VectorStore store) {
+    QuantizationLifecycle(VectorSlabs store) {
         this.store = store;
         this.dim = store.dim();
     }
 
     /** Starts with codes opened from a saved generation. */
-    void adopt(Sq8Store codes) {
+    void adopt(Sq8Codes codes) {
         current = new Lease(codes);
     }
 
@@ -166,7 +166,7 @@ final class QuantizationLifecycle implements AutoCloseable {
                 store.read(liveSlots[i], buffer);
                 return buffer;
             });
-            Sq8Store codes = new Sq8Store(quantizer);
+            Sq8Codes codes = new Sq8Codes(quantizer);
             codes.ensureCapacity(Math.max(totalSlots, 1));
             byte[] scratch = new byte[dim];
             // Every slot, written or not: a writer that finished write() before this lock holds its vector in the

@@ -27,7 +27,7 @@ import java.util.function.ObjIntConsumer;
  * <p>Ids are non-empty, valid Unicode (no unpaired surrogates, which UTF-8 cannot carry) and at most
  * {@value #MAX_ID_BYTES} bytes in UTF-8.
  *
- * <p>Two layers, like {@link MetadataStore}: a base read from a snapshot and served in place (offsets, UTF-8 heap and
+ * <p>Two layers, like {@link MetadataTable}: a base read from a snapshot and served in place (offsets, UTF-8 heap and
  * an open-addressing hash table of slots, all in the segment, so opening rebuilds nothing), plus an on-heap overlay of
  * ids added since (a hash map and a slot-indexed array) and a bitmap of base slots deleted since.
  *

@@ -78,7 +78,7 @@ class WriteProtocolTest {
             LinkedHashMap<String, Rec> model = new LinkedHashMap<>();
             for (int session = 0; session < 3; session++) {
                 String ctx = "seed " + seed + " dim " + dim + " session " + session;
-                InMemoryDbStore store = new InMemoryDbStore(log);
+                InMemoryDatabaseFiles store = new InMemoryDatabaseFiles(log);
                 DatabaseCore core = DatabaseCore.openOn(WHERE, store, config(dim));
                 assertMatches(core, model, ctx + " after replay");
                 for (int op = 0; op < 150; op++) {
@@ -170,7 +170,7 @@ class WriteProtocolTest {
         SplittableRandom r = new SplittableRandom(7);
         InMemoryRecordLog log = new InMemoryRecordLog();
         LinkedHashMap<String, Rec> model = new LinkedHashMap<>();
-        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDbStore(log), config(7));
+        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), config(7));
         for (int i = 0; i < 20; i++) {
             WalRecord.Put p = new WalRecord.Put(false, "a" + i, vector(r, 7), meta(r));
             core.write(live -> List.of(p));
@@ -189,7 +189,7 @@ class WriteProtocolTest {
         assertMatches(core, model, "after failed appends");
         log.failNextAppend = () -> false;
         core.close();
-        DatabaseCore reopened = DatabaseCore.openOn(WHERE, new InMemoryDbStore(log), null);
+        DatabaseCore reopened = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), null);
         assertMatches(reopened, model, "reopened");
         reopened.close();
     }
@@ -197,7 +197,8 @@ class WriteProtocolTest {
     @Test
     void aRefusedPlanLogsAndAppliesNothing() {
         InMemoryRecordLog log = new InMemoryRecordLog();
-        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDbStore(log), config(3).durability(Durability.SYNC));
+        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log),
+                config(3).durability(Durability.SYNC));
         core.write(live -> List.of(new WalRecord.Put(true, "x", new float[] {1, 2, 3}, null)));
         int records = log.recordCount();
         int syncs = log.syncs;
@@ -217,7 +218,8 @@ class WriteProtocolTest {
         AtomicReference<DatabaseCore> ref = new AtomicReference<>();
         List<Boolean> lockedAtSync = new ArrayList<>();
         log.onSync = () -> lockedAtSync.add(ref.get().writerLockHeldByCurrentThread());
-        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDbStore(log), config(3).durability(Durability.SYNC));
+        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log),
+                config(3).durability(Durability.SYNC));
         ref.set(core);
         int appends = log.appends;
         core.write(live -> List.of(new WalRecord.Put(false, "one", new float[] {1, 0, 0}, null)));
@@ -233,7 +235,7 @@ class WriteProtocolTest {
     @Test
     void aLogPastItsBoundIsCheckpointedAndCloseSavesTheRest() {
         InMemoryRecordLog log = new InMemoryRecordLog();
-        InMemoryDbStore store = new InMemoryDbStore(log);
+        InMemoryDatabaseFiles store = new InMemoryDatabaseFiles(log);
         DatabaseCore core = DatabaseCore.openOn(WHERE, store, config(16).walCheckpointBytes(2_000));
         SplittableRandom r = new SplittableRandom(3);
         int i = 0;
@@ -252,7 +254,7 @@ class WriteProtocolTest {
     @Test
     void closeSavesAChangedDatabaseOnceAndIsIdempotent() {
         InMemoryRecordLog log = new InMemoryRecordLog();
-        InMemoryDbStore store = new InMemoryDbStore(log);
+        InMemoryDatabaseFiles store = new InMemoryDatabaseFiles(log);
         DatabaseCore core = DatabaseCore.openOn(WHERE, store, config(3));
         core.write(live -> List.of(new WalRecord.Put(false, "x", new float[] {1, 2, 3}, null)));
         assertEquals(0, store.saves);
@@ -267,7 +269,7 @@ class WriteProtocolTest {
     @Test
     void corruptionFoundAfterOpenIsNeverServedNorSaved() {
         InMemoryRecordLog log = new InMemoryRecordLog();
-        InMemoryDbStore store = new InMemoryDbStore(log);
+        InMemoryDatabaseFiles store = new InMemoryDatabaseFiles(log);
         DatabaseCore core = DatabaseCore.openOn(WHERE, store, config(3));
         core.write(live -> List.of(new WalRecord.Put(false, "x", new float[] {1, 2, 3}, null)));
         store.failure = new CorruptDataException("corrupt data: index-vectors: checksum mismatch");
@@ -285,12 +287,12 @@ class WriteProtocolTest {
 
     @Test
     void aStoreWithoutADatabaseIsNotFoundAndIsReleased() {
-        InMemoryDbStore store = new InMemoryDbStore(new InMemoryRecordLog());
+        InMemoryDatabaseFiles store = new InMemoryDatabaseFiles(new InMemoryRecordLog());
         assertThrows(dev.quiver.DatabaseNotFoundException.class, () -> DatabaseCore.openOn(WHERE, store, null));
         assertTrue(store.closed);
         InMemoryRecordLog log = new InMemoryRecordLog();
-        DatabaseCore.openOn(WHERE, new InMemoryDbStore(log), config(3)).close();
-        InMemoryDbStore other = new InMemoryDbStore(log);
+        DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), config(3)).close();
+        InMemoryDatabaseFiles other = new InMemoryDatabaseFiles(log);
         assertThrows(dev.quiver.DimensionMismatchException.class, () -> DatabaseCore.openOn(WHERE, other, config(4)));
         assertTrue(other.closed);
         assertEquals(3, log.create().dim());

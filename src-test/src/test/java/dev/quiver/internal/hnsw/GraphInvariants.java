@@ -32,7 +32,7 @@ final class GraphInvariants {
     static byte[] code(HnswIndex index, int slot) {
         QuantizationLifecycle.Lease lease = ((QuantizationLifecycle) field(index, "quant")).acquire();
         try {
-            dev.quiver.internal.quant.Sq8Store q = lease.codes();
+            dev.quiver.internal.quant.Sq8Codes q = lease.codes();
             byte[] out = new byte[index.config().dim()];
             java.lang.foreign.MemorySegment.copy(q.chunk(slot), java.lang.foreign.ValueLayout.JAVA_BYTE,
                     q.offset(slot), out, 0, out.length);

@@ -7,11 +7,12 @@ import dev.quiver.internal.hnsw.HnswIndex;
 import java.util.function.Consumer;
 
 /**
- * A {@link DbStore} without files, over an {@link InMemoryRecordLog}: the log is the whole durable state. A save is
+ * A {@link DatabaseFiles} without files, over an {@link InMemoryRecordLog}: the log is the whole durable state. A save
+ * is
  * recorded (and its reader switch run) but keeps no generation and trims nothing, so a reopen replays the log from the
  * start, which must rebuild the same database.
  */
-final class InMemoryDbStore implements DbStore {
+final class InMemoryDatabaseFiles implements DatabaseFiles {
 
     final InMemoryRecordLog log;
     int saves;
@@ -20,7 +21,7 @@ final class InMemoryDbStore implements DbStore {
     /** Corruption "found after open", as the background verification would report it. */
     CorruptDataException failure;
 
-    InMemoryDbStore(InMemoryRecordLog log) {
+    InMemoryDatabaseFiles(InMemoryRecordLog log) {
         this.log = log;
     }
 

@@ -6,12 +6,12 @@ import dev.quiver.internal.filter.InvertedIndex;
 import dev.quiver.internal.hnsw.HnswConfig;
 import dev.quiver.internal.hnsw.HnswIndex;
 import dev.quiver.internal.meta.IdMap;
-import dev.quiver.internal.meta.MetadataStore;
+import dev.quiver.internal.meta.MetadataTable;
 import dev.quiver.storage.CorruptFileException;
-import dev.quiver.storage.Store;
+import dev.quiver.storage.DatabaseDirectory;
 import dev.quiver.storage.gen.DataFile;
 import dev.quiver.storage.gen.Generation;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.gen.ReadableStream;
 import dev.quiver.storage.gen.WritableFile;
@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  *       copy-on-write at open, no rebuild);</li>
  *   <li>{@value #IDS_FILE}: the {@link IdMap} ({@link IdMap#writeTo} documents the bytes, format
  *       {@link IdMap#FORMAT_VERSION}): live ids by slot plus an on-disk hash table, served in place;</li>
- *   <li>{@value #METADATA_FILE}: the {@link MetadataStore} ({@link MetadataStore#writeTo}, format
- *       {@link MetadataStore#FORMAT_VERSION}): each slot's encoded metadata, served in place;</li>
+ *   <li>{@value #METADATA_FILE}: the {@link MetadataTable} ({@link MetadataTable#writeTo}, format
+ *       {@link MetadataTable#FORMAT_VERSION}): each slot's encoded metadata, served in place;</li>
  *   <li>{@value #FILTER_FILE}: the {@link InvertedIndex} ({@code IndexFileWriter} in the filter module, format
  *       {@link InvertedIndex#FORMAT_VERSION}): postings served from the file.</li>
  * </ul>
@@ -52,7 +52,7 @@ import java.util.function.Consumer;
  * checksummed at open; a background thread verifies them right after, and a mismatch marks the store failed
  * ({@link #failure()}), which the database turns into {@link CorruptDataException} on every later operation.
  */
-public final class StorageDbStore implements DbStore {
+public final class StorageDatabaseFiles implements DatabaseFiles {
 
     /** Prefix of the index's files inside a generation ({@code index-vectors}, {@code index-layer0}, ...). */
     static final String INDEX_PREFIX = "index-";
@@ -63,7 +63,7 @@ public final class StorageDbStore implements DbStore {
     public static final String VERIFY_PROPERTY = "quiver.verifyOnOpenBytes";
 
     private final Path directory;
-    private final Store files;
+    private final DatabaseDirectory files;
     private final RecordLog log;
     private final long verifyOnOpenBytes;
     /** The generation whose files the catalog and filter index are served from (closed when replaced). */
@@ -72,7 +72,7 @@ public final class StorageDbStore implements DbStore {
     private volatile Thread verifier;
     private volatile boolean closed;
 
-    private StorageDbStore(Path directory, Store files, RecordLog log, long verifyOnOpenBytes) {
+    private StorageDatabaseFiles(Path directory, DatabaseDirectory files, RecordLog log, long verifyOnOpenBytes) {
         this.directory = directory;
         this.files = files;
         this.log = log;
@@ -83,19 +83,19 @@ public final class StorageDbStore implements DbStore {
      * Locks and opens the directory. With {@code create} the directory is created when absent; without it, a missing
      * directory is {@link DatabaseNotFoundException}.
      */
-    public static StorageDbStore open(Path directory, boolean create) {
+    public static StorageDatabaseFiles open(Path directory, boolean create) {
         if (!create && !Files.isDirectory(directory)) {
             throw new DatabaseNotFoundException("database not found at '" + directory + "'");
         }
-        long threshold = Long.getLong(VERIFY_PROPERTY, GenerationStore.DEFAULT_VERIFY_ON_OPEN_BYTES);
-        // The storage module's Store creates the directory durably, locks it and opens its generations, in that order.
-        Store store = StorageErrors.call(() -> Store.open(directory, create, threshold));
-        return new StorageDbStore(directory, store, StorageRecordLog.of(store), threshold);
+        long threshold = Long.getLong(VERIFY_PROPERTY, Generations.DEFAULT_VERIFY_ON_OPEN_BYTES);
+        // The storage module opens the directory in its order: created durably, locked, then its generations.
+        DatabaseDirectory store = StorageErrors.call(() -> DatabaseDirectory.open(directory, create, threshold));
+        return new StorageDatabaseFiles(directory, store, StorageRecordLog.of(store), threshold);
     }
 
     /** Whether {@code directory} holds a database: a saved manifest or a write-ahead log (departure 6). */
     public static boolean holdsDatabase(Path directory) {
-        return GenerationStore.exists(directory) || StorageRecordLog.exists(directory);
+        return Generations.exists(directory) || StorageRecordLog.exists(directory);
     }
 
     @Override
@@ -146,12 +146,12 @@ public final class StorageDbStore implements DbStore {
     }
 
     /** The catalog and filter index of a generation, opened in place. */
-    private record Opened(IdMap ids, MetadataStore metadata, InvertedIndex filters) { }
+    private record Opened(IdMap ids, MetadataTable metadata, InvertedIndex filters) { }
 
     private static Opened openFiles(Generation g) {
         return StorageErrors.call(() -> new Opened(
                 IdMap.open(g.map(IDS_FILE), g.file(IDS_FILE).path().toString()),
-                MetadataStore.open(g.map(METADATA_FILE), g.file(METADATA_FILE).path().toString()),
+                MetadataTable.open(g.map(METADATA_FILE), g.file(METADATA_FILE).path().toString()),
                 InvertedIndex.readFrom(g.map(FILTER_FILE), g.file(FILTER_FILE).path().toString())));
     }
 
@@ -248,7 +248,7 @@ public final class StorageDbStore implements DbStore {
                     catalog.idMap().writeTo(out);
                 }
                 try (WritableFile out = writer.create(METADATA_FILE)) {
-                    catalog.metadataStore().writeTo(out);
+                    catalog.metadataTable().writeTo(out);
                 }
                 try (WritableFile out = writer.create(FILTER_FILE)) {
                     filters.index().writeTo(out);
