@@ -103,7 +103,7 @@ public final class Client implements AutoCloseable {
 
     /**
      * The collection {@code name}, created with {@code dim} and {@code metric} when absent. An existing one must have
-     * that dimension and metric (departure 7).
+     * that dimension and metric (DEPARTURES.md D7).
      */
     public synchronized Database getOrCreateCollection(String name, int dim, Metric metric) {
         ensureOpen();

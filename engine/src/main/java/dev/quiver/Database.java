@@ -60,7 +60,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens an existing database; its dimension, metric, m and efConstruction come from disk. A directory holding
-     * only a log (never saved) is an existing database too (departure 6).
+     * only a log (never saved) is an existing database too (DEPARTURES.md D6).
      *
      * @throws DatabaseNotFoundException {@code database not found at '<path>'}
      * @throws DatabaseLockedException   when another process has it open
@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the database at {@code path}, creating it (and the directory) when absent. An existing database must
-     * have the configured dimension and metric (departure 7); its m and efConstruction win over the config's.
+     * have the configured dimension and metric (DEPARTURES.md D7); its m and efConstruction win over the config's.
      *
      * @throws DimensionMismatchException when the stored dimension differs, naming both
      * @throws InvalidArgumentException   when the stored metric differs, naming both
@@ -126,7 +126,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * Adds new records, all or nothing: every id, vector and metadata is checked (including duplicates inside the
-     * batch, departure 5) before anything is written, then the batch is logged in one append and built in parallel.
+     * batch, DEPARTURES.md D5) before anything is written, then the batch is logged in one append and built in
+     * parallel.
      */
     public void addMany(List<String> ids, float[][] vectors, List<? extends Map<String, ?>> metadatas) {
         core.ensureOpen();
@@ -154,7 +155,10 @@ public final class Database implements AutoCloseable {
         upsertMany(ids, vectors, null);
     }
 
-    /** Upserts every record; when an id appears more than once in the batch, the last occurrence wins (departure 5). */
+    /**
+     * Upserts every record; when an id appears more than once in the batch, the last occurrence wins
+     * (DEPARTURES.md D5).
+     */
     public void upsertMany(List<String> ids, float[][] vectors, List<? extends Map<String, ?>> metadatas) {
         core.ensureOpen();
         List<WalRecord.Put> puts = lastOccurrenceWins(batch(ids, vectors, metadatas, false));
@@ -265,7 +269,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * The nearest live records, nearest first. With a filter it returns k results whenever at least k records
-     * match (departure 3); {@code maxDistance} drops farther results after the top k are chosen.
+     * match (DEPARTURES.md D3); {@code maxDistance} drops farther results after the top k are chosen.
      */
     public List<SearchResult> search(float[] query, SearchParams params) {
         core.ensureOpen();
@@ -338,7 +342,7 @@ public final class Database implements AutoCloseable {
         return size();
     }
 
-    /** Live records matching the filter, exactly (departure 2). */
+    /** Live records matching the filter, exactly (DEPARTURES.md D2). */
     public long count(Filter filter) {
         core.ensureOpen();
         if (filter == null) {
@@ -347,7 +351,7 @@ public final class Database implements AutoCloseable {
         return core.read((index, catalog, filters) -> filters.matchingSlots(filter, catalog).getLongCardinality());
     }
 
-    /** Live ids in insertion order (departure 10). */
+    /** Live ids in insertion order (DEPARTURES.md D10). */
     public List<String> ids() {
         return core.read((index, catalog, filters) -> catalog.ids());
     }

@@ -14,7 +14,7 @@ import java.util.function.IntConsumer;
  * on-heap layers for what was written since, or start empty.
  *
  * <p>Slots are handed out in insertion order and never reused until compaction, which renumbers live slots in
- * ascending order; so ascending live slots <em>are</em> insertion order (departure 10) and {@link #ids()} needs no
+ * ascending order; so ascending live slots <em>are</em> insertion order (DEPARTURES.md D10) and {@link #ids()} needs no
  * separate list. An upsert of an existing id keeps its slot and therefore its position.
  *
  * <p>Metadata is kept encoded ({@link MetadataCodec}) and decoded into a deeply unmodifiable map per read.

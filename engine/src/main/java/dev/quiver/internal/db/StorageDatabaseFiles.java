@@ -93,7 +93,7 @@ public final class StorageDatabaseFiles implements DatabaseFiles {
         return new StorageDatabaseFiles(directory, store, StorageRecordLog.of(store), threshold);
     }
 
-    /** Whether {@code directory} holds a database: a saved manifest or a write-ahead log (departure 6). */
+    /** Whether {@code directory} holds a database: a saved manifest or a write-ahead log (DEPARTURES.md D6). */
     public static boolean holdsDatabase(Path directory) {
         return Generations.exists(directory) || StorageRecordLog.exists(directory);
     }

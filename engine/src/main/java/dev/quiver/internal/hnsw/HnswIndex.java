@@ -39,12 +39,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
  * database's lifecycle lock sees to it).
  *
- * <h2>Departures from vctrs (vctrs-behaviour §11)</h2>
- * Diversity heuristic for neighbour selection and pruning (15); per-thread visited stamps, nothing O(n) per query
- * (16); tombstones never returned, lists around them repaired, entry point moved off them, updates remove in-links
- * and never self-loop (17); filters collect only accepted nodes with two-hop expansion, exact scan when few match (18);
- * measured exact-path cut-over (19); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live
- * slots only (21); seeded, capped levels (22); identical update is a no-op (23).
+ * <h2>Departures from vctrs (docs/DEPARTURES.md, engine)</h2>
+ * Diversity heuristic for neighbour selection and pruning (E1); nothing O(n) per query (E2); tombstones never
+ * returned, lists around them repaired, entry point moved off them, updates remove in-links and never self-loop (E3);
+ * filters collect only accepted nodes with two-hop expansion, exact scan when few match (E4); measured exact-path
+ * cut-over (E5); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live slots only (E6); seeded,
+ * capped levels (E7); identical update is a no-op (E8).
  */
 public final class HnswIndex implements AutoCloseable {
 
@@ -286,7 +286,7 @@ public final class HnswIndex implements AutoCloseable {
     /**
      * Level of a slot: {@code floor(-ln(U) / ln(M))} with U in (0, 1] from a hash of (seed, slot), capped at
      * {@link HnswConfig#MAX_LEVEL}. Hashing the slot (instead of drawing from a shared generator) gives the same
-     * levels however many threads build, and U is never 0 (vctrs-behaviour §11.22).
+     * levels however many threads build, and U is never 0 (docs/DEPARTURES.md E7).
      */
     int drawLevel(int slot) {
         long z = config.seed() + (slot + 1L) * 0x9E3779B97F4A7C15L;

@@ -22,7 +22,7 @@ import java.util.function.ObjIntConsumer;
  *
  * <p>Order: slots are handed out in ascending order as records are inserted (an upsert of an existing id keeps its
  * slot; {@code compact} renumbers in ascending old-slot order), so ascending slot order is insertion order, and
- * {@link #ids()} lists live ids that way (departure 10).
+ * {@link #ids()} lists live ids that way (DEPARTURES.md D10).
  *
  * <p>Ids are non-empty, valid Unicode (no unpaired surrogates, which UTF-8 cannot carry) and at most
  * {@value #MAX_ID_BYTES} bytes in UTF-8.
