@@ -9,11 +9,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 
 /**
- * Links a batch of stored vectors on several threads: the calling thread plus helpers from a pool kept for the
- * index's lifetime (so their scratch is allocated once, not once per batch). The first failure stops the others at
+ * Links a batch of stored vectors on several threads: the calling thread plus helpers from a pool of threads kept
+ * for the index's lifetime; each takes its scratch from the index's {@link SearchStatePool}. The first failure stops the others at
  * their next item and is rethrown to the caller.
  */
 final class BatchLinker implements AutoCloseable {
@@ -25,11 +24,11 @@ final class BatchLinker implements AutoCloseable {
 
     private final GraphLinker linker;
     private final int buildThreads;
-    private final Supplier<SearchState> states;
+    private final SearchStatePool states;
     private final IntSupplier totalSlots;
     private volatile ExecutorService pool;
 
-    BatchLinker(GraphLinker linker, int buildThreads, Supplier<SearchState> states, IntSupplier totalSlots) {
+    BatchLinker(GraphLinker linker, int buildThreads, SearchStatePool states, IntSupplier totalSlots) {
         this.linker = linker;
         this.buildThreads = buildThreads;
         this.states = states;
@@ -46,9 +45,13 @@ final class BatchLinker implements AutoCloseable {
         int prefix = 0;
         if (slotsBefore < SEQUENTIAL_PREFIX) {
             prefix = Math.min(n, SEQUENTIAL_PREFIX);
-            SearchState state = states.get();
-            for (int i = 0; i < prefix; i++) {
-                linker.link(start + i, vectors[i], -1, totalSlots.getAsInt(), state);
+            SearchState state = states.acquire();
+            try {
+                for (int i = 0; i < prefix; i++) {
+                    linker.link(start + i, vectors[i], -1, totalSlots.getAsInt(), state);
+                }
+            } finally {
+                states.release(state);
             }
         }
         linkParallel(vectors, start, prefix, n);
@@ -58,9 +61,13 @@ final class BatchLinker implements AutoCloseable {
         int threads = Math.min(buildThreads, Math.max(1, (to - from) / ITEMS_PER_THREAD));
         AtomicInteger cursor = new AtomicInteger(from);
         Runnable worker = () -> {
-            SearchState state = states.get();
-            for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
-                linker.link(start + i, vectors[i], -1, totalSlots.getAsInt(), state);
+            SearchState state = states.acquire();
+            try {
+                for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
+                    linker.link(start + i, vectors[i], -1, totalSlots.getAsInt(), state);
+                }
+            } finally {
+                states.release(state);
             }
         };
         if (threads <= 1) {

@@ -57,7 +57,7 @@ final class GraphLinker {
         state.candScores[0] = curScore;
         int entries = 1;
         for (int l = Math.min(level, top); l >= 0; l--) {
-            searcher.beam(scorer, entries, l, efConstruction, null, node, false, true, capacity, state);
+            searcher.beam(BeamRequest.linking(scorer, l, efConstruction, node, capacity), entries, state);
             int found = drainAscending(state);
             if (found == 0) {
                 continue; // every candidate is tombstoned; keep the previous entries

@@ -111,7 +111,7 @@ final class GraphRepair {
         }
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, efConstruction, null, exclude, false, true, total, state);
+        searcher.beam(BeamRequest.linking(scorer, 0, efConstruction, exclude, total), 1, state);
         state.ensureHits(state.results.size());
         return state.results.drainReversed(state.hitSlots, state.hitScores);
     }

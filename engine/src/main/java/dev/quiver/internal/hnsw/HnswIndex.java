@@ -72,7 +72,7 @@ public final class HnswIndex implements AutoCloseable {
     private final GraphRepair repair;
     private final QuantizationLifecycle quant;
     private final KnnSearch knn;
-    private final ThreadLocal<SearchState> states;
+    private final SearchStatePool states;
 
     private final Object allocationLock = new Object();
     private volatile int totalSlots;
@@ -98,8 +98,8 @@ public final class HnswIndex implements AutoCloseable {
         this.knn = new KnnSearch(config, store, entry, searcher, new ExactScanner(layers), quant, live, deleted,
                 () -> totalSlots);
         int m0 = config.maxDegree0();
-        this.states = ThreadLocal.withInitial(() -> new SearchState(dim, m0));
-        this.batchLinker = new BatchLinker(linker, config.effectiveBuildThreads(), states::get, () -> totalSlots);
+        this.states = SearchStatePool.forMachine(() -> new SearchState(dim, m0));
+        this.batchLinker = new BatchLinker(linker, config.effectiveBuildThreads(), states, () -> totalSlots);
         this.repair = new GraphRepair(store, layers, searcher, linker, entry, config.efConstruction(), quant,
                 () -> totalSlots);
     }
@@ -223,7 +223,12 @@ public final class HnswIndex implements AutoCloseable {
         int slot = allocate(1);
         store(slot, vector);
         live.incrementAndGet();
-        linker.link(slot, vector, -1, totalSlots, states.get());
+        SearchState state = states.acquire();
+        try {
+            linker.link(slot, vector, -1, totalSlots, state);
+        } finally {
+            states.release(state);
+        }
         if ((slot & 4095) == 4095) {
             maybeRetrainQuantizer();
         }
@@ -310,7 +315,12 @@ public final class HnswIndex implements AutoCloseable {
         checkVector(vector, "vector");
         updateLock.lock();
         try {
-            repair.relink(slot, vector, states.get());
+            SearchState state = states.acquire();
+            try {
+                repair.relink(slot, vector, state);
+            } finally {
+                states.release(state);
+            }
         } finally {
             updateLock.unlock();
         }
@@ -327,7 +337,12 @@ public final class HnswIndex implements AutoCloseable {
         }
         live.decrementAndGet();
         deleted.incrementAndGet();
-        repair.afterDelete(slot, states.get());
+        SearchState state = states.acquire();
+        try {
+            repair.afterDelete(slot, state);
+        } finally {
+            states.release(state);
+        }
         return true;
     }
 
@@ -338,7 +353,12 @@ public final class HnswIndex implements AutoCloseable {
      */
     public int repairTombstones() {
         checkOpen();
-        return repair.sweep(states.get());
+        SearchState state = states.acquire();
+        try {
+            return repair.sweep(state);
+        } finally {
+            states.release(state);
+        }
     }
 
     public boolean isDeleted(int slot) {
@@ -367,13 +387,12 @@ public final class HnswIndex implements AutoCloseable {
         if (mode == null) {
             throw new IllegalArgumentException("mode must not be null");
         }
-        return knn.search(q, k, efSearch, filter, mode, states.get());
-    }
-
-    /** The work of the last {@link #search} on the calling thread (for tests and benchmarks). */
-    public SearchWork lastSearchWork() {
-        SearchState state = states.get();
-        return new SearchWork(state.expanded, state.bridges, state.distances, state.exactFallback);
+        SearchState state = states.acquire();
+        try {
+            return knn.search(q, k, efSearch, filter, mode, state);
+        } finally {
+            states.release(state);
+        }
     }
 
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
@@ -467,6 +486,11 @@ public final class HnswIndex implements AutoCloseable {
     public void disableQuantization() {
         checkOpen();
         quant.switchOff();
+    }
+
+    /** The index's search scratch pool (tests). */
+    SearchStatePool searchStates() {
+        return states;
     }
 
     /** Code slabs replaced by a retrain or a switch-off and still held by a running search (tests). */

@@ -147,8 +147,9 @@ final class KnnSearch {
         // A filtered walk is bounded by the cost of the exact scan of its accepted slots: beyond that budget the
         // scan is the cheaper answer (and an exact one), so at worst a search costs about twice the scan.
         long budget = filter == null || accepted < 0 ? Long.MAX_VALUE : (long) accepted / GRAPH_DISTANCE_COST;
-        if (!searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots.getAsInt(), budget,
-                state)) {
+        BeamRequest request = new BeamRequest(scorer, 0, ef,
+                new BeamRequest.Acceptance(filter, -1, deleted.get() > 0), twoHop, totalSlots.getAsInt(), budget);
+        if (!searcher.beam(request, 1, state)) {
             return -1;
         }
         int found = state.results.size();
@@ -169,7 +170,8 @@ final class KnnSearch {
     }
 
     private static SearchHits hits(int count, SearchState state) {
-        return new SearchHits(Arrays.copyOf(state.hitSlots, count), Arrays.copyOf(state.hitScores, count), count);
+        return new SearchHits(Arrays.copyOf(state.hitSlots, count), Arrays.copyOf(state.hitScores, count), count,
+                new SearchWork(state.expanded, state.bridges, state.distances, state.exactFallback));
     }
 
 }
