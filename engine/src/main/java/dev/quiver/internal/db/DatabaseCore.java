@@ -3,6 +3,7 @@ package dev.quiver.internal.db;
 import dev.quiver.ClosedDatabaseException;
 import dev.quiver.Config;
 import dev.quiver.CorruptDataException;
+import dev.quiver.DatabaseFailedException;
 import dev.quiver.DatabaseNotFoundException;
 import dev.quiver.DimensionMismatchException;
 import dev.quiver.Durability;
@@ -77,6 +78,11 @@ public final class DatabaseCore {
     /** Replaced by compaction (under the exclusive state lock). */
     private volatile HnswIndex index;
     private volatile boolean closed;
+    /**
+     * The first failure the database cannot undo in memory (a log I/O error, an apply that failed after its record
+     * was logged); once set, every call but close fails with {@link DatabaseFailedException}.
+     */
+    private volatile RuntimeException failure;
     /** Sequence number of the last record applied; guarded by writeLock. */
     private long appliedLsn;
     /** Log position the last saved (or loaded) generation covers; guarded by writeLock. */
@@ -212,12 +218,29 @@ public final class DatabaseCore {
             if (records.isEmpty()) {
                 return 0;
             }
-            appendAndApply(records);
+            failHardOnError(() -> appendAndApply(records));
         } finally {
             writeLock.unlock();
         }
         afterWrite();
         return records.size();
+    }
+
+    /**
+     * Runs a step that the database cannot take back once it has started (a log append or force, an apply after
+     * its record was logged); if it fails, the database fails hard: the failure is rethrown here and every later
+     * call throws {@link DatabaseFailedException} naming it.
+     */
+    private void failHardOnError(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                failure = asRuntime(e);
+                LOG.log(System.Logger.Level.ERROR, "database at ''{0}'' failed and stops serving: {1}", path, e);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -249,7 +272,7 @@ public final class DatabaseCore {
     private void afterWrite() {
         if (config.durability() == Durability.SYNC) {
             try {
-                log.sync();
+                failHardOnError(log::sync);
             } catch (ClosedDatabaseException e) {
                 if (!closed) {
                     throw e;
@@ -344,7 +367,7 @@ public final class DatabaseCore {
             if (index.deletedCount() == 0) {
                 return;
             }
-            CompactionResult result = index.compact();
+            CompactionResult result = index.compact();  // closes its half-built index if it fails
             HnswIndex old;
             stateLock.writeLock().lock();
             try {
@@ -352,14 +375,25 @@ public final class DatabaseCore {
                 catalog.remap(result.oldToNew(), result.index().totalSlots());
                 filterIndex.rebuild(catalog);
                 index = result.index();
+            } catch (RuntimeException | Error e) {
+                // Nothing swapped yet is a consistent state only if the catalog was not remapped either: it may
+                // have been, so the database fails hard (the log still holds every write) and the new index goes.
+                failure = failure != null ? failure : asRuntime(e);
+                result.index().close();
+                throw e;
             } finally {
                 stateLock.writeLock().unlock();
             }
-            if (old.isQuantized() && !index.isQuantized()) {
-                index.enableQuantization();
+            // From here the new index serves (readers were kept out of the swap, none is on the old one): the old
+            // one is released even if the save below fails; the log still holds every write, so nothing is lost.
+            try {
+                if (old.isQuantized() && !index.isQuantized()) {
+                    index.enableQuantization();
+                }
+                saveLocked();
+            } finally {
+                old.close();
             }
-            saveLocked();
-            old.close();
         });
     }
 
@@ -383,7 +417,11 @@ public final class DatabaseCore {
         });
     }
 
-    /** Saves if anything changed, then releases the index, the log, the mappings and the directory lock. */
+    /**
+     * Saves if anything changed, then releases the index, the log, the mappings and the directory lock. A failed
+     * database (see {@link DatabaseFailedException}) is not saved, and its release never throws; a healthy one whose
+     * final save fails is released all the same, then the save's error is thrown (the log still holds the writes).
+     */
     public void close() {
         if (closed) {
             return;
@@ -393,33 +431,67 @@ public final class DatabaseCore {
             if (closed) {
                 return;
             }
+            boolean failed = failure != null;
+            RuntimeException saveError = null;
             try {
-                if (CheckpointPolicy.saveAtClose(appliedLsn, savedLsn, unsavedIndexChange, store.failure() != null)) {
+                if (!failed && CheckpointPolicy.saveAtClose(appliedLsn, savedLsn, unsavedIndexChange,
+                        store.failure() != null)) {
                     saveLocked();
                 }
+            } catch (RuntimeException e) {
+                saveError = e;
             } finally {
+                boolean quietly = failed || saveError != null;  // the first error is the one reported
                 stateLock.writeLock().lock();
                 try {
                     closed = true;
-                    index.close();
+                    releaseQuietlyIf(quietly, index::close);
                 } finally {
                     stateLock.writeLock().unlock();
-                    store.close();
+                    releaseQuietlyIf(quietly, store::close);
                 }
+            }
+            if (saveError != null) {
+                throw saveError;
             }
         } finally {
             writeLock.unlock();
         }
     }
 
+    /** Runs a release step; when the database has failed, an error there is logged, not thrown. */
+    private void releaseQuietlyIf(boolean quietly, Runnable release) {
+        if (!quietly) {
+            release.run();
+            return;
+        }
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "database at ''{0}'': releasing after a failure: {1}", path, e);
+        }
+    }
+
+    private static RuntimeException asRuntime(Throwable e) {
+        return e instanceof RuntimeException re ? re : new IllegalStateException(e.toString(), e);
+    }
+
     public boolean isClosed() {
         return closed;
     }
 
-    /** Throws when the database is closed, or when corruption was found after open (never served past that). */
+    /**
+     * Throws when the database is closed, failed (see {@link DatabaseFailedException}), or found corrupt after open
+     * (never served past that).
+     */
     public void ensureOpen() {
         if (closed) {
             throw new ClosedDatabaseException("database at '" + path + "' is closed");
+        }
+        RuntimeException failed = failure;
+        if (failed != null) {
+            throw new DatabaseFailedException("database at '" + path + "' failed and stopped serving after: "
+                    + failed.getMessage() + " (close it and open it again to recover from its log)", failed);
         }
         CorruptDataException failure = store.failure();
         if (failure != null) {

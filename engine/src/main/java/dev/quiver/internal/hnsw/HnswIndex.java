@@ -445,24 +445,29 @@ public final class HnswIndex implements AutoCloseable {
             oldToNew[s] = layers.isLive(s) ? n++ : -1;
         }
         HnswIndex fresh = HnswIndex.create(config);
-        // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
-        float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
-        int filled = 0;
-        for (int s = 0; s < total; s++) {
-            if (oldToNew[s] < 0) {
-                continue;
+        try {
+            // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
+            float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
+            int filled = 0;
+            for (int s = 0; s < total; s++) {
+                if (oldToNew[s] < 0) {
+                    continue;
+                }
+                batch[filled++] = vector(s);
+                if (filled == batch.length) {
+                    fresh.insertBatch(batch);
+                    filled = 0;
+                }
             }
-            batch[filled++] = vector(s);
-            if (filled == batch.length) {
-                fresh.insertBatch(batch);
-                filled = 0;
+            if (filled > 0) {
+                fresh.insertBatch(Arrays.copyOf(batch, filled));
             }
-        }
-        if (filled > 0) {
-            fresh.insertBatch(Arrays.copyOf(batch, filled));
-        }
-        if (quant.isOn()) {
-            fresh.enableQuantization();
+            if (quant.isOn()) {
+                fresh.enableQuantization();
+            }
+        } catch (RuntimeException | Error e) {
+            fresh.close(); // a build that fails half-way leaves no slabs behind
+            throw e;
         }
         return new CompactionResult(fresh, oldToNew);
     }

@@ -18,6 +18,8 @@ final class InMemoryDatabaseFiles implements DatabaseFiles {
     int saves;
     long lastSavedLsn = -1;
     boolean closed;
+    /** Thrown by the next saves while set (a save that fails half-way). */
+    RuntimeException failSave;
     /** Corruption "found after open", as the background verification would report it. */
     CorruptDataException failure;
 
@@ -49,6 +51,9 @@ final class InMemoryDatabaseFiles implements DatabaseFiles {
     @Override
     public long save(HnswIndex index, Catalog catalog, FilterIndex filters, long walLsn, DbShape shape,
                      Consumer<Runnable> exclusively) {
+        if (failSave != null) {
+            throw failSave;
+        }
         exclusively.accept(() -> { });
         lastSavedLsn = walLsn;
         return ++saves;

@@ -2,6 +2,7 @@ package dev.quiver.internal.db;
 
 import dev.quiver.Config;
 import dev.quiver.CorruptDataException;
+import dev.quiver.DatabaseFailedException;
 import dev.quiver.DuplicateIdException;
 import dev.quiver.Durability;
 import dev.quiver.Metric;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,31 +168,108 @@ class WriteProtocolTest {
     }
 
     @Test
-    void aFailedAppendChangesNothingAndLaterRecoveryAgrees() {
+    void aFailedAppendChangesNothingFailsTheDatabaseHardAndRecoveryAgrees() {
         SplittableRandom r = new SplittableRandom(7);
         InMemoryRecordLog log = new InMemoryRecordLog();
         LinkedHashMap<String, Rec> model = new LinkedHashMap<>();
-        DatabaseCore core = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), config(7));
+        DatabaseCore first = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), config(7));
         for (int i = 0; i < 20; i++) {
             WalRecord.Put p = new WalRecord.Put(false, "a" + i, vector(r, 7), meta(r));
+            first.write(live -> List.of(p));
+            put(model, p);
+        }
+        first.close();
+        List<List<? extends WalRecord.Write>> writes = List.of(
+                List.of(new WalRecord.Put(true, "new", vector(r, 7), null)),
+                List.of(new WalRecord.Put(false, "a3", vector(r, 7), null)),
+                List.of(new WalRecord.Put(false, "b1", vector(r, 7), null), new WalRecord.Put(false, "a4",
+                        vector(r, 7), null)),
+                List.of(new WalRecord.Delete("a5")));
+        for (List<? extends WalRecord.Write> w : writes) {
+            InMemoryDatabaseFiles files = new InMemoryDatabaseFiles(log);
+            DatabaseCore core = DatabaseCore.openOn(WHERE, files, null);
+            int records = log.recordCount();
+            log.failNextAppend = () -> true;
+            StorageException cause = assertThrows(StorageException.class, () -> core.write(live -> w));
+            log.failNextAppend = () -> false;
+            assertEquals(records, log.recordCount(), w.toString());
+            // The database fails hard: every later call names the first failure, writes and reads alike.
+            DatabaseFailedException later = assertThrows(DatabaseFailedException.class,
+                    () -> core.write(live -> List.of(new WalRecord.Delete("a1"))));
+            assertSame(cause, later.getCause());
+            assertTrue(later.getMessage().contains("injected append failure"), later.getMessage());
+            assertThrows(DatabaseFailedException.class, () -> core.read((index, catalog, filters) -> catalog.size()));
+            assertThrows(DatabaseFailedException.class, core::save);
+            core.close();  // releases without saving and without throwing
+            assertTrue(files.closed);
+            assertEquals(0, files.saves);
+            assertThrows(dev.quiver.ClosedDatabaseException.class, () -> core.read((i, c, f) -> c.size()));
+            DatabaseCore reopened = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), null);
+            assertMatches(reopened, model, "reopened after " + w);
+            reopened.close();
+        }
+    }
+
+    @Test
+    void aChangeThatFailsToApplyAfterItWasLoggedFailsTheDatabaseHard() {
+        InMemoryRecordLog log = new InMemoryRecordLog();
+        InMemoryDatabaseFiles files = new InMemoryDatabaseFiles(log);
+        DatabaseCore core = DatabaseCore.openOn(WHERE, files, config(3));
+        core.write(live -> List.of(new WalRecord.Put(false, "x", new float[] {1, 2, 3}, null)));
+        // Past the public boundary's checks: the index refuses this vector only once its record is logged.
+        WalRecord.Put bad = new WalRecord.Put(false, "y", new float[] {1, Float.NaN, 3}, null);
+        RuntimeException applyError = assertThrows(RuntimeException.class, () -> core.write(live -> List.of(bad)));
+        DatabaseFailedException later = assertThrows(DatabaseFailedException.class,
+                () -> core.read((index, catalog, filters) -> catalog.ids()));
+        assertSame(applyError, later.getCause());
+        core.close();
+        assertTrue(files.closed);
+        assertEquals(0, files.saves, "a state that does not match its log is not saved");
+    }
+
+    @Test
+    void aCompactionWhoseSaveFailsReleasesTheOldIndexAndKeepsServing() {
+        SplittableRandom r = new SplittableRandom(11);
+        InMemoryRecordLog log = new InMemoryRecordLog();
+        InMemoryDatabaseFiles files = new InMemoryDatabaseFiles(log);
+        DatabaseCore core = DatabaseCore.openOn(WHERE, files, config(5));
+        LinkedHashMap<String, Rec> model = new LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            WalRecord.Put p = new WalRecord.Put(false, "c" + i, vector(r, 5), meta(r));
             core.write(live -> List.of(p));
             put(model, p);
         }
-        int records = log.recordCount();
-        log.failNextAppend = () -> true;
-        WalRecord.Put fresh = new WalRecord.Put(true, "new", vector(r, 7), null);
-        WalRecord.Put overwrite = new WalRecord.Put(false, "a3", vector(r, 7), null);
-        List<WalRecord.Put> batch = List.of(new WalRecord.Put(false, "b1", vector(r, 7), null), overwrite);
-        assertThrows(StorageException.class, () -> core.write(live -> List.of(fresh)));
-        assertThrows(StorageException.class, () -> core.write(live -> List.of(overwrite)));
-        assertThrows(StorageException.class, () -> core.write(live -> batch));
-        assertThrows(StorageException.class, () -> core.write(live -> List.of(new WalRecord.Delete("a5"))));
-        assertEquals(records, log.recordCount());
-        assertMatches(core, model, "after failed appends");
-        log.failNextAppend = () -> false;
+        for (int i = 0; i < 200; i += 3) {
+            String id = "c" + i;
+            core.write(live -> List.of(new WalRecord.Delete(id)));
+            model.remove(id);
+        }
+        dev.quiver.internal.hnsw.HnswIndex before = core.read((index, catalog, filters) -> index);
+        files.failSave = new StorageException("io error: injected save failure");
+        assertThrows(StorageException.class, core::compact);
+        assertThrows(IllegalStateException.class, () -> before.vector(0), "the replaced index is released");
+        assertMatches(core, model, "after the failed save");
+        assertEquals(0, (int) core.read((index, catalog, filters) -> index.deletedCount()));
+        files.failSave = null;
+        core.save();
         core.close();
         DatabaseCore reopened = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), null);
         assertMatches(reopened, model, "reopened");
+        reopened.close();
+    }
+
+    @Test
+    void aHealthyDatabaseWhoseFinalSaveFailsIsReleasedAndReportsTheSaveError() {
+        InMemoryRecordLog log = new InMemoryRecordLog();
+        InMemoryDatabaseFiles files = new InMemoryDatabaseFiles(log);
+        DatabaseCore core = DatabaseCore.openOn(WHERE, files, config(3));
+        core.write(live -> List.of(new WalRecord.Put(false, "x", new float[] {1, 2, 3}, null)));
+        files.failSave = new StorageException("io error: injected save failure");
+        assertSame(files.failSave, assertThrows(StorageException.class, core::close));
+        assertTrue(core.isClosed());
+        assertTrue(files.closed, "the lock and mappings are released even so");
+        DatabaseCore reopened = DatabaseCore.openOn(WHERE, new InMemoryDatabaseFiles(log), null);
+        assertEquals(List.of("x"), reopened.read((index, catalog, filters) -> catalog.ids()), "the log kept it");
         reopened.close();
     }
 
