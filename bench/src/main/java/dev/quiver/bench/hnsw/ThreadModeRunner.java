@@ -154,7 +154,8 @@ public final class ThreadModeRunner {
         return s[s.length / 2];
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a scratch directory and everything in it. */
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
