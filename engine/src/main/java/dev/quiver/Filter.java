@@ -18,8 +18,8 @@ import java.util.Objects;
  *
  * <p>Values are JSON values as Java objects: {@code String}, {@code Number}, {@code Boolean}, {@code null},
  * {@code List} and {@code Map}. Numbers compare by value, so {@code 10} equals {@code 10.0} (a deliberate departure
- * from vctrs). A record without metadata matches only negative conditions ({@code $ne}, {@code $nin}, {@code $not},
- * {@code $exists: false}), and {@link #all()} matches every record.
+ * from vctrs, docs/DEPARTURES.md D4). A record without metadata matches only negative conditions ({@code $ne},
+ * {@code $nin}, {@code $not}, {@code $exists: false}; D11), and {@link #all()} matches every record (D1).
  *
  * <p>Values given to {@link Eq}, {@link Ne}, {@link In} and {@link Nin} are normalized like metadata (Integer to Long,
  * Float to Double through its decimal text, see {@code JsonValues}); a NaN, an infinity or a non-JSON type is rejected

@@ -1,6 +1,6 @@
 package dev.quiver;
 
-import dev.quiver.internal.db.StorageDbStore;
+import dev.quiver.internal.db.StorageDatabaseFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,15 +56,15 @@ class DatabaseFilesTest {
     }
 
     private static <T> T withVerifyThreshold(long bytes, Supplier<T> action) {
-        String old = System.getProperty(StorageDbStore.VERIFY_PROPERTY);
-        System.setProperty(StorageDbStore.VERIFY_PROPERTY, Long.toString(bytes));
+        String old = System.getProperty(StorageDatabaseFiles.VERIFY_PROPERTY);
+        System.setProperty(StorageDatabaseFiles.VERIFY_PROPERTY, Long.toString(bytes));
         try {
             return action.get();
         } finally {
             if (old == null) {
-                System.clearProperty(StorageDbStore.VERIFY_PROPERTY);
+                System.clearProperty(StorageDatabaseFiles.VERIFY_PROPERTY);
             } else {
-                System.setProperty(StorageDbStore.VERIFY_PROPERTY, old);
+                System.setProperty(StorageDatabaseFiles.VERIFY_PROPERTY, old);
             }
         }
     }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Filtered search on real embeddings with natural selectivities (wordnet-minilm-384: pos and lexfile metadata):
- * recall@10 against an exact scan of the matching records, and exactly k results every time (departure 3).
+ * recall@10 against an exact scan of the matching records, and exactly k results every time (DEPARTURES.md D3).
  */
 class FilteredSearchRecallTest {
 

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Filtered search on wordnet-minilm-384's natural metadata filters: per filter and ef, the work of a k=10 search
- * (nodes expanded, bridges crossed, distances computed, exact fallbacks, from {@link HnswIndex#lastSearchWork}), CPU
+ * (nodes expanded, bridges crossed, distances computed, exact fallbacks, from {@link SearchHits#work}), CPU
  * microseconds per query of GRAPH, AUTO and EXACT, and recall@10 against EXACT. Also times GRAPH with the filter
  * answered by a RoaringBitmap {@code contains} (the first round's adapter) against the dense bitset.
  *
@@ -109,7 +109,7 @@ public final class FilteredWorkRunner {
             SearchHits auto = index.search(q, K, ef, dense, SearchMode.AUTO);
             autoRecall += recall(exact, auto);
             SearchHits graph = index.search(q, K, ef, dense, SearchMode.GRAPH);
-            SearchWork w = index.lastSearchWork();
+            SearchWork w = graph.work();
             expanded += w.expanded();
             bridges += w.bridges();
             distances += w.distances();

@@ -2,19 +2,19 @@ package dev.quiver.internal.db;
 
 import dev.quiver.internal.meta.IdMap;
 import dev.quiver.internal.meta.MetadataCodec;
-import dev.quiver.internal.meta.MetadataStore;
+import dev.quiver.internal.meta.MetadataTable;
 
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * Which id lives in which slot, and each live slot's metadata: an {@link IdMap} and a {@link MetadataStore}. Both are
+ * Which id lives in which slot, and each live slot's metadata: an {@link IdMap} and a {@link MetadataTable}. Both are
  * opened in place from a saved generation's files (served from the mapped bytes, nothing decoded at open) with
  * on-heap layers for what was written since, or start empty.
  *
  * <p>Slots are handed out in insertion order and never reused until compaction, which renumbers live slots in
- * ascending order; so ascending live slots <em>are</em> insertion order (departure 10) and {@link #ids()} needs no
+ * ascending order; so ascending live slots <em>are</em> insertion order (DEPARTURES.md D10) and {@link #ids()} needs no
  * separate list. An upsert of an existing id keeps its slot and therefore its position.
  *
  * <p>Metadata is kept encoded ({@link MetadataCodec}) and decoded into a deeply unmodifiable map per read.
@@ -25,20 +25,20 @@ import java.util.function.IntConsumer;
 public final class Catalog {
 
     private volatile IdMap ids;
-    private volatile MetadataStore metadata;
+    private volatile MetadataTable metadata;
 
     /** An empty catalog. */
     public Catalog() {
-        this(new IdMap(), new MetadataStore());
+        this(new IdMap(), new MetadataTable());
     }
 
-    public Catalog(IdMap ids, MetadataStore metadata) {
+    public Catalog(IdMap ids, MetadataTable metadata) {
         this.ids = ids;
         this.metadata = metadata;
     }
 
     /** Serves from {@code ids} and {@code metadata} from now on (they must describe the same records). */
-    public void replaceWith(IdMap ids, MetadataStore metadata) {
+    public void replaceWith(IdMap ids, MetadataTable metadata) {
         this.ids = ids;
         this.metadata = metadata;
     }
@@ -47,7 +47,7 @@ public final class Catalog {
         return ids;
     }
 
-    public MetadataStore metadataStore() {
+    public MetadataTable metadataTable() {
         return metadata;
     }
 
@@ -127,8 +127,8 @@ public final class Catalog {
      */
     public void remap(int[] oldToNew, int newSlotCount) {
         IdMap newIds = new IdMap();
-        MetadataStore newMeta = new MetadataStore();
-        MetadataStore oldMeta = metadata;
+        MetadataTable newMeta = new MetadataTable();
+        MetadataTable oldMeta = metadata;
         ids.forEachLive((id, s) -> {
             int n = oldToNew[s];
             assert n >= 0 : "live slot " + s + " dropped by compaction";

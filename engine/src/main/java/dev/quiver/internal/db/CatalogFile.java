@@ -25,7 +25,8 @@ import java.util.Map;
  * </pre>
  *
  * Generation format 1 only: format 2 replaced it with the id map, metadata store and inverted index files that open in
- * place ({@link StorageDbStore}). It is still read, so format 1 databases open (decoding every record onto the heap and
+ * place ({@link StorageDatabaseFiles}). It is still read, so format 1 databases open (decoding every record onto the
+ * heap and
  * rebuilding the inverted index, O(live records)); {@link #write} stays for tests that build format 1 generations.
  */
 public final class CatalogFile {

@@ -17,7 +17,7 @@ public record DbShape(int dim, Metric metric, int m, int efConstruction, boolean
     /**
      * Format of a generation: its properties below and the set of files it holds; bump when either changes meaning.
      * 1: one {@code catalog} file (ids and metadata, decoded at open). 2: {@code ids}, {@code metadata} and
-     * {@code filter-index} files, opened in place (see {@link StorageDbStore}).
+     * {@code filter-index} files, opened in place (see {@link StorageDatabaseFiles}).
      */
     public static final int PROPERTIES_VERSION = 2;
     /** The oldest generation format that still opens. */

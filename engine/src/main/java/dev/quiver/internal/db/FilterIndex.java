@@ -53,7 +53,7 @@ public final class FilterIndex {
         index = InvertedIndex.rebuild(live, catalog::metadata);
     }
 
-    /** The exact set of live slots matching {@code filter} (departures 1, 2 and 4 live in the filter module). */
+    /** The exact set of live slots matching {@code filter} (DEPARTURES.md D1, D2 and D4 live in the filter module). */
     public RoaringBitmap matchingSlots(Filter filter, Catalog catalog) {
         return index.matchingEncoded(filter, catalog::metadataBytes);
     }

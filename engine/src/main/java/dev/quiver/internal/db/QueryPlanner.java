@@ -26,7 +26,7 @@ import java.util.Map;
  *       less than the expected filtered walk at this ef, else the walk (non-matching nodes are walked, only matching
  *       ones collected), which gives way to the exact scan once it has spent what the scan costs.</li>
  *   <li>Whenever the graph returns fewer than {@code min(k, matches)} results, the search is redone as an exact scan,
- *       so a search returns k results whenever k records match (departure 3).</li>
+ *       so a search returns k results whenever k records match (DEPARTURES.md D3).</li>
  * </ul>
  * {@code maxDistance} is applied last, to the chosen top k.
  *

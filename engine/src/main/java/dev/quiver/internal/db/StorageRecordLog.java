@@ -1,8 +1,11 @@
 package dev.quiver.internal.db;
 
 import dev.quiver.ClosedDatabaseException;
+import dev.quiver.storage.DatabaseDirectory;
+import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.wal.WalFormat;
 import dev.quiver.storage.wal.WalReader;
+import dev.quiver.storage.wal.WalRecordHandler;
 import dev.quiver.storage.wal.WalRecovery;
 import dev.quiver.storage.wal.WalWriter;
 
@@ -20,22 +23,49 @@ import java.util.List;
  */
 public final class StorageRecordLog implements RecordLog {
 
+    /** Opens the storage log, replaying the records after {@code afterLsn} into {@code handler}. */
+    @FunctionalInterface
+    interface WalOpener {
+        WalWriter open(long afterLsn, WalRecordHandler handler);
+    }
+
     private final Path directory;
+    private final WalOpener opener;
     private final long maxAppendBytes;
     private volatile WalWriter writer;
 
-    private StorageRecordLog(Path directory, long maxAppendBytes) {
+    private StorageRecordLog(Path directory, WalOpener opener, long maxAppendBytes) {
         this.directory = directory;
+        this.opener = opener;
         this.maxAppendBytes = maxAppendBytes;
     }
 
-    public static StorageRecordLog open(Path directory) {
-        return new StorageRecordLog(directory, MAX_APPEND_BYTES);
+    /**
+     * The log of an open {@link DatabaseDirectory}: the store opens it (after the lock and the generations, the order
+     * it
+     * guarantees) and replays from the LSN its current generation covers, which must be where the database asks.
+     */
+    public static StorageRecordLog of(DatabaseDirectory store) {
+        return new StorageRecordLog(store.directory(), (afterLsn, handler) -> {
+            Generation g = store.current();
+            long covered = g == null ? 0 : g.walLsn();
+            if (afterLsn != covered) {
+                throw new IllegalStateException("replay of '" + store.directory() + "' asked from LSN " + afterLsn
+                        + ", the current generation covers " + covered);
+            }
+            return store.openWal(handler);
+        }, MAX_APPEND_BYTES);
+    }
+
+    /** The log of a directory nobody else opens (tests of the log alone). */
+    static StorageRecordLog open(Path directory) {
+        return open(directory, MAX_APPEND_BYTES);
     }
 
     /** With a smaller split size, for tests of the split. */
     static StorageRecordLog open(Path directory, long maxAppendBytes) {
-        return new StorageRecordLog(directory, maxAppendBytes);
+        return new StorageRecordLog(directory, (afterLsn, handler) -> WalWriter.open(directory, afterLsn, handler),
+                maxAppendBytes);
     }
 
     /** Whether {@code directory} holds a write-ahead log segment. */
@@ -85,7 +115,7 @@ public final class StorageRecordLog implements RecordLog {
         if (writer != null) {
             throw new IllegalStateException("log of '" + directory + "' already replayed");
         }
-        WalWriter w = StorageErrors.call(() -> WalWriter.open(directory, afterLsn,
+        WalWriter w = StorageErrors.call(() -> opener.open(afterLsn,
                 (lsn, type, payload) -> sink.accept(lsn, decode(directory, lsn, type, payload))));
         writer = w;
         WalRecovery recovery = w.recovery();

@@ -20,7 +20,7 @@ public sealed interface WalRecord {
 
     /**
      * The creation of a database: its shape, logged first so that a database that was never saved can be reopened
-     * from its log alone (departure 6).
+     * from its log alone (DEPARTURES.md D6).
      */
     record Create(int dim, dev.quiver.Metric metric, int m, int efConstruction, boolean quantize, long seed)
             implements WalRecord {

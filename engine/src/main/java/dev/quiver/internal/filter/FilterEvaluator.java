@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Decides whether one record's metadata satisfies a filter.
  *
- * <p>Semantics (vctrs-behaviour.md §2.2 with departures 1 and 4):
+ * <p>Semantics (vctrs's predicate semantics with DEPARTURES.md D1, D4 and D11):
  * <ul>
  *   <li>Only top-level fields are addressed. A record without metadata behaves as an empty object: it matches
  *       only negative conditions ({@code $ne}, {@code $nin}, {@code $exists: false}, {@code $not} of a positive one).</li>

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The vctrs / Chroma filter dialect, from JSON text or from the same structure as Java maps and lists.
  *
- * <p>Departures from vctrs's parser (each fixes a defect listed in vctrs-behaviour.md §11 item 29): {@code $and},
+ * <p>Departures from vctrs's parser (docs/DEPARTURES.md D1 and E9): {@code $and},
  * {@code $or}, {@code $not}, {@code $nin} and {@code $exists} are understood; an empty object matches everything; a
  * top-level key starting with {@code $} that is not a logical operator is rejected instead of silently being a field.
  * Error texts are vctrs's where vctrs has one.

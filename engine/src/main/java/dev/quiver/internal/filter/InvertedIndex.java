@@ -22,9 +22,9 @@ import java.util.function.IntFunction;
  * numbers in value order (for ranges), the slots where the field is present, and the slots where it holds an array or
  * object. Plus the set of live slots, against which negations are taken.
  *
- * <p>Unlike vctrs's index (§2.5), {@code null} is indexed, numbers are keyed by value ({@code 10} and {@code 10.0}
+ * <p>Unlike vctrs's index, {@code null} is indexed, numbers are keyed by value ({@code 10} and {@code 10.0}
  * share a key), ranges, negations and OR resolve too, and a part it cannot answer (equality with an array or object)
- * widens to a superset instead of to the empty set; {@link #count} is exact for every filter (departure 2).
+ * widens to a superset instead of to the empty set; {@link #count} is exact for every filter (DEPARTURES.md D2).
  *
  * <p>Two layers, like the metadata store: an optional read-only <em>base</em> served from the index file
  * ({@link MappedPostings}; opening reads the field directory only), and an on-heap index of the slots written since.
@@ -227,7 +227,7 @@ public final class InvertedIndex {
         return out;
     }
 
-    /** The exact number of live slots matching the filter (departure 2: never an over-count). */
+    /** The exact number of live slots matching the filter (DEPARTURES.md D2: never an over-count). */
     public long count(Filter filter, IntFunction<Map<String, Object>> metadata) {
         Resolution r = resolve(filter);
         if (r.exact()) {

@@ -6,8 +6,9 @@
  * answers filters as bitmaps of slots ({@link dev.quiver.internal.filter.Resolution}: exact, or a superset to check),
  * with {@code matching}/{@code count} exact for every filter.
  *
- * <p>Semantics and the departures from vctrs they implement (1: {@code {}} matches all, null/array/object equality
- * is evaluated; 2: exact counts; 4: numbers equal by value) are described on the evaluator and the index.
+ * <p>Semantics and the departures from vctrs they implement (docs/DEPARTURES.md D1: {@code {}} matches all,
+ * null/array/object equality is evaluated; D2: exact counts; D4: numbers equal by value; D11: no metadata is an empty
+ * object) are described on the evaluator and the index.
  *
  * <p>Internal: not part of Quiver's API (that is {@code dev.quiver}); no compatibility promise, may change in any
  * release.

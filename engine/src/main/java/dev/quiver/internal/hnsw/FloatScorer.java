@@ -3,17 +3,17 @@ package dev.quiver.internal.hnsw;
 /** Exact float32 distances of a query to stored vectors. */
 final class FloatScorer implements QueryScorer {
 
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final float[] query;
     private final float queryNorm;
 
-    FloatScorer(VectorStore store, float[] query) {
+    FloatScorer(VectorSlabs store, float[] query) {
         this.store = store;
         this.query = query;
         this.queryNorm = (float) Math.sqrt(dev.quiver.simd.VectorOps.normSquared(query));
     }
 
-    FloatScorer(VectorStore store, float[] query, float queryNorm) {
+    FloatScorer(VectorSlabs store, float[] query, float queryNorm) {
         this.store = store;
         this.query = query;
         this.queryNorm = queryNorm;

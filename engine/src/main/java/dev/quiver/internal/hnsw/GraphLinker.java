@@ -9,14 +9,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GraphLinker {
 
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final GraphLayers layers;
     private final GraphSearcher searcher;
     private final NeighborSelector selector;
     private final EntryPoint entry;
     private final int efConstruction;
 
-    GraphLinker(VectorStore store, GraphLayers layers, GraphSearcher searcher, EntryPoint entry, int efConstruction) {
+    GraphLinker(VectorSlabs store, GraphLayers layers, GraphSearcher searcher, EntryPoint entry, int efConstruction) {
         this.store = store;
         this.layers = layers;
         this.searcher = searcher;
@@ -57,7 +57,7 @@ final class GraphLinker {
         state.candScores[0] = curScore;
         int entries = 1;
         for (int l = Math.min(level, top); l >= 0; l--) {
-            searcher.beam(scorer, entries, l, efConstruction, null, node, false, true, capacity, state);
+            searcher.beam(BeamRequest.linking(scorer, l, efConstruction, node, capacity), entries, state);
             int found = drainAscending(state);
             if (found == 0) {
                 continue; // every candidate is tombstoned; keep the previous entries

@@ -4,8 +4,8 @@ package dev.quiver.internal.hnsw;
  * Walks the layers of a {@link GraphLayers}: greedy descent on the upper layers and the ef-bounded beam search of
  * one layer. Used by searches and by linking; all scratch lives in the caller's {@link SearchState}.
  *
- * <p>Acceptance: a slot enters the results only if it is live (written, not tombstoned), not {@code exclude}, and
- * accepted by the filter. Rejected slots are still expanded (they keep the graph connected), so deletions and
+ * <p>Acceptance ({@link BeamRequest.Acceptance}): a slot enters the results only if it is live (written, not
+ * tombstoned), not the excluded node, and accepted by the filter. Rejected slots are still expanded (they keep the graph connected), so deletions and
  * filters never cut off a region. With {@code twoHop}, a rejected neighbour's own neighbours are gathered at once
  * (ACORN-style), which lets a selective filter reach accepted nodes two hops away without first having to beat the
  * beam's worst distance with the rejected node in between.
@@ -23,7 +23,7 @@ final class GraphSearcher {
         this.layers = layers;
     }
 
-    /** Filter value meaning: accept every slot that exists and is not tombstoned. */
+    /** Filter value meaning: accept every slot that exists (and is not tombstoned, when that is checked). */
     static final SlotFilter ALL_LIVE = slot -> true;
 
     /**
@@ -63,15 +63,6 @@ final class GraphSearcher {
     }
 
     /**
-     * Beam search of {@code level} from the {@code entryCount} entries in {@code state.candSlots/candScores}; on
-     * return {@code state.results} holds up to {@code ef} accepted slots (a max-heap: the worst on top).
-     */
-    void beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude, boolean twoHop,
-              boolean checkDeleted, int capacity, SearchState state) {
-        beam(scorer, entryCount, level, ef, filter, exclude, twoHop, checkDeleted, capacity, Long.MAX_VALUE, state);
-    }
-
-    /**
      * A rejected node crossed as a two-hop bridge costs about this fraction of a distance: it reads one neighbour
      * list and tests each entry against the visited stamps and the filter, but computes no distance.
      */
@@ -83,15 +74,23 @@ final class GraphSearcher {
     }
 
     /**
-     * As above, giving up once {@link #work} exceeds {@code workBudget}: returns false then, with {@code
-     * state.results} incomplete (the caller answers some other way, e.g. with an exact scan whose cost the budget
-     * was sized from). Returns true when the beam converged.
+     * Beam search of {@code request.level()} from the {@code entryCount} entries in {@code state.candSlots/candScores};
+     * on return {@code state.results} holds up to {@code ef} accepted slots (a max-heap: the worst on top). Gives up
+     * once {@link #work} exceeds the request's budget: returns false then, with {@code state.results} incomplete (the
+     * caller answers some other way, e.g. with an exact scan whose cost the budget was sized from). Returns true when
+     * the beam converged.
      */
-    boolean beam(QueryScorer scorer, int entryCount, int level, int ef, SlotFilter filter, int exclude,
-                 boolean twoHop, boolean checkDeleted, int capacity, long workBudget, SearchState state) {
-        if (filter == null) {
-            filter = ALL_LIVE;
-        }
+    boolean beam(BeamRequest request, int entryCount, SearchState state) {
+        // The request's fields in locals: this is the hottest loop of every search and every insert.
+        QueryScorer scorer = request.scorer();
+        int level = request.level();
+        int ef = request.ef();
+        SlotFilter filter = request.accept().filter();
+        int exclude = request.accept().exclude();
+        boolean checkDeleted = request.accept().checkDeleted();
+        boolean twoHop = request.twoHop();
+        int capacity = request.capacity();
+        long workBudget = request.workBudget();
         VisitedSet visited = state.visited;
         ScoreHeap candidates = state.candidates;
         ScoreHeap results = state.results;

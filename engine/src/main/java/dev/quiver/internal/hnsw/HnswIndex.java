@@ -1,7 +1,7 @@
 package dev.quiver.internal.hnsw;
 
 import dev.quiver.internal.quant.Sq8Quantizer;
-import dev.quiver.internal.quant.Sq8Store;
+import dev.quiver.internal.quant.Sq8Codes;
 import dev.quiver.storage.ByteRecordSlab;
 import dev.quiver.storage.FloatSlab;
 import dev.quiver.storage.IntRecordSlab;
@@ -13,18 +13,16 @@ import dev.quiver.storage.gen.WritableFile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * An HNSW index over off-heap slabs: vectors and norms in a {@link VectorStore}, the layers in
- * {@link GraphLayers}, optional SQ8 codes in an {@link Sq8Store}.
+ * An HNSW index over off-heap slabs, as a facade over the parts that do the work: vectors and norms in a
+ * {@link VectorSlabs}, the layers in {@link GraphLayers}, linking in {@link GraphLinker} (batches on several threads
+ * through {@link BatchLinker}), searches in {@link GraphSearcher} and {@link ExactScanner}, keeping the graph
+ * navigable across updates and deletes in {@link GraphRepair}, and the SQ8 codes' training, retraining and reclaiming
+ * in {@link QuantizationLifecycle}. This class owns slots, validation, persistence and the search plan.
  *
  * <h2>Slots</h2>
  * Every insert takes the next slot; slots are never reused. A deleted slot is a tombstone: never returned, still
@@ -34,18 +32,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * All methods are thread-safe. Searches take no lock: they read neighbour lists through the seqlock of
  * {@link GraphLayers} and per-thread scratch ({@link SearchState}), so they never wait for a batch insert and never
  * see a torn list. Inserts run concurrently (a batch links on {@code buildThreads} threads). Locks, in the only order
- * they may nest: {@code updateLock} (serialises {@link #update} re-links) → {@code quantLock} (read by writers encoding
- * a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint} monitor. A thread never
+ * they may nest: {@code updateLock} (serialises {@link #update} re-links) → the {@link QuantizationLifecycle}'s lock
+ * (read by writers encoding a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint}
+ * monitor. A thread never
  * holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
  * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
  * database's lifecycle lock sees to it).
  *
- * <h2>Departures from vctrs (vctrs-behaviour §11)</h2>
- * Diversity heuristic for neighbour selection and pruning (15); per-thread visited stamps, nothing O(n) per query
- * (16); tombstones never returned, lists around them repaired, entry point moved off them, updates remove in-links
- * and never self-loop (17); filters collect only accepted nodes with two-hop expansion, exact scan when few match (18);
- * measured exact-path cut-over (19); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live
- * slots only (21); seeded, capped levels (22); identical update is a no-op (23).
+ * <h2>Departures from vctrs (docs/DEPARTURES.md, engine)</h2>
+ * Diversity heuristic for neighbour selection and pruning (E1); nothing O(n) per query (E2); tombstones never
+ * returned, lists around them repaired, entry point moved off them, updates remove in-links and never self-loop (E3);
+ * filters collect only accepted nodes with two-hop expansion, exact scan when few match (E4); measured exact-path
+ * cut-over (E5); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live slots only (E6); seeded,
+ * capped levels (E7); identical update is a no-op (E8).
  */
 public final class HnswIndex implements AutoCloseable {
 
@@ -58,60 +57,36 @@ public final class HnswIndex implements AutoCloseable {
         return Math.max(200, k + (int) Math.floor(10 * Math.sqrt(k)));
     }
 
-    /**
-     * A filtered search's expected graph work, in distances per beam entry per layer-0 degree: {@code
-     * (ef + 10) * m0 * FILTERED_WORK_PER_DEGREE}. Measured on wordnet-minilm-384 (M 16): an unfiltered k=10 walk
-     * computes 365 / 917 / 1,899 / 3,342 distances at ef 10 / 40 / 100 / 200, i.e. (ef + 10) * m0 * 0.55; filtered at
-     * 39% and 10% (two-hop) the work (distances + bridges / 3) is 1.3-1.7 times that (bench/results/filtered.md).
-     */
-    static final double FILTERED_WORK_PER_DEGREE = 0.55 * 1.6;
-    /**
-     * A distance computed in the graph walk costs about this many distances of the exact scan (random access to
-     * vectors and lists, heap upkeep, filter checks, against one sequential pass). Measured on wordnet-minilm-384:
-     * 117-190 ns per graph distance against 31-48 ns per scanned one (bench/results/filtered.md). Sizes the filtered
-     * walk's work budget ({@code accepted / GRAPH_DISTANCE_COST}) and the AUTO cut-over.
-     */
-    static final int GRAPH_DISTANCE_COST = 3;
-    /** Below this acceptance ratio an AUTO filtered search scans the accepted slots exactly. */
-    static final double EXACT_FILTER_RATIO = 0.02;
-    /** Below this acceptance ratio the traversal expands rejected neighbours two hops at once. */
-    static final double TWO_HOP_RATIO = 0.6;
-    /** A node whose list has at least this fraction of tombstones is repaired on the next delete nearby. */
-    static final double REPAIR_TOMBSTONE_RATIO = 0.25;
     /** Vectors copied to the heap at a time while compacting. */
     static final int COMPACTION_BATCH = 16_384;
-    /** Items of a batch linked one by one before the parallel phase when the graph is still tiny. */
-    static final int SEQUENTIAL_PREFIX = 64;
 
     private final HnswConfig config;
     private final int dim;
     private final double levelMultiplier;
-    private final VectorStore store;
+    private final VectorSlabs store;
     private final GraphLayers layers;
     private final EntryPoint entry = new EntryPoint();
     private final GraphSearcher searcher;
     private final GraphLinker linker;
-    private final ExactScanner scanner;
-    private final ThreadLocal<SearchState> states;
+    private final BatchLinker batchLinker;
+    private final GraphRepair repair;
+    private final QuantizationLifecycle quant;
+    private final KnnSearch knn;
+    private final SearchStatePool states;
 
     private final Object allocationLock = new Object();
-    private volatile ExecutorService buildPool;
     private volatile int totalSlots;
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
 
     private final ReentrantLock updateLock = new ReentrantLock();
-    private final ReentrantReadWriteLock quantLock = new ReentrantReadWriteLock();
-    private volatile Sq8Store quant;
-    /** Codes replaced by a retrain; searches may still be reading them, so they are closed with the index. */
-    private final List<Sq8Store> retiredQuant = new ArrayList<>();
     private final AtomicReference<Boolean> closed = new AtomicReference<>(false);
 
     private HnswIndex(HnswConfig config) {
-        this(config, new VectorStore(config.dim(), config.metric()), new GraphLayers(config.m()));
+        this(config, new VectorSlabs(config.dim(), config.metric()), new GraphLayers(config.m()));
     }
 
-    private HnswIndex(HnswConfig config, VectorStore store, GraphLayers layers) {
+    private HnswIndex(HnswConfig config, VectorSlabs store, GraphLayers layers) {
         this.config = config;
         this.dim = config.dim();
         this.levelMultiplier = 1.0 / Math.log(config.m());
@@ -119,9 +94,14 @@ public final class HnswIndex implements AutoCloseable {
         this.layers = layers;
         this.searcher = new GraphSearcher(layers);
         this.linker = new GraphLinker(store, layers, searcher, entry, config.efConstruction());
-        this.scanner = new ExactScanner(layers);
+        this.quant = new QuantizationLifecycle(store);
+        this.knn = new KnnSearch(config, store, entry, searcher, new ExactScanner(layers), quant, live, deleted,
+                () -> totalSlots);
         int m0 = config.maxDegree0();
-        this.states = ThreadLocal.withInitial(() -> new SearchState(dim, m0));
+        this.states = SearchStatePool.forMachine(() -> new SearchState(dim, m0));
+        this.batchLinker = new BatchLinker(linker, config.effectiveBuildThreads(), states, () -> totalSlots);
+        this.repair = new GraphRepair(store, layers, searcher, linker, entry, config.efConstruction(), quant,
+                () -> totalSlots);
     }
 
     /** A new, empty index. */
@@ -156,16 +136,23 @@ public final class HnswIndex implements AutoCloseable {
         w.writeSlab(prefix + IndexFiles.NODES, layers.nodesSlab().slab(), total);
         w.writeSlab(prefix + IndexFiles.LAYER0, layers.layer0Slab().slab(), total);
         w.writeSlab(prefix + IndexFiles.UPPER, layers.upperSlab().slab(), layers.upperRecordCount());
-        Sq8Store q = quant;
-        if (q != null) {
-            w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.codes().slab(), total);
-            w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, q.corrections().slab(), total);
-        }
-        IndexFiles.Meta meta = new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(),
-                config.seed(), total, live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
-                q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets());
-        try (WritableFile out = w.create(prefix + IndexFiles.META)) {
-            IndexFiles.write(out, meta);
+        QuantizationLifecycle.Lease lease = quant.acquire();
+        try {
+            Sq8Codes q = lease == null ? null : lease.codes();
+            if (q != null) {
+                w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.codes().slab(), total);
+                w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, q.corrections().slab(), total);
+            }
+            IndexFiles.Meta meta = new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(),
+                    config.seed(), total, live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
+                    q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets());
+            try (WritableFile out = w.create(prefix + IndexFiles.META)) {
+                IndexFiles.write(out, meta);
+            }
+        } finally {
+            if (lease != null) {
+                lease.release();
+            }
         }
     }
 
@@ -198,12 +185,12 @@ public final class HnswIndex implements AutoCloseable {
                     (2L + 2 * m) * 4), 2 + 2 * m));
             IntRecordSlab upper = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.UPPER,
                     (2L + m) * 4), 2 + m));
-            HnswIndex index = new HnswIndex(cfg, new VectorStore(d, cfg.metric(), vectors, norms),
+            HnswIndex index = new HnswIndex(cfg, new VectorSlabs(d, cfg.metric(), vectors, norms),
                     new GraphLayers(m, nodes, layer0, upper, meta.upperRecords()));
             if (meta.quantized()) {
                 ByteRecordSlab codes = track(opened, new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, d), d));
                 FloatSlab corr = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.SQ8_CORRECTIONS, 4)));
-                index.quant = new Sq8Store(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr);
+                index.quant.adopt(new Sq8Codes(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr));
             }
             index.totalSlots = meta.totalSlots();
             index.live.set(meta.live());
@@ -236,7 +223,12 @@ public final class HnswIndex implements AutoCloseable {
         int slot = allocate(1);
         store(slot, vector);
         live.incrementAndGet();
-        linker.link(slot, vector, -1, totalSlots, states.get());
+        SearchState state = states.acquire();
+        try {
+            linker.link(slot, vector, -1, totalSlots, state);
+        } finally {
+            states.release(state);
+        }
         if ((slot & 4095) == 4095) {
             maybeRetrainQuantizer();
         }
@@ -266,96 +258,9 @@ public final class HnswIndex implements AutoCloseable {
             store(start + i, vectors[i]);
         }
         live.addAndGet(n);
-        int prefix = 0;
-        if (totalSlots - n < SEQUENTIAL_PREFIX) {
-            // A tiny graph: link the first few one by one so the parallel phase starts from a connected core.
-            prefix = Math.min(n, SEQUENTIAL_PREFIX);
-            SearchState state = states.get();
-            for (int i = 0; i < prefix; i++) {
-                linker.link(start + i, vectors[i], -1, totalSlots, state);
-            }
-        }
-        linkParallel(vectors, start, prefix, n);
+        batchLinker.link(vectors, start, totalSlots - n);
         maybeRetrainQuantizer();
         return slots;
-    }
-
-    private void linkParallel(float[][] vectors, int start, int from, int to) {
-        int threads = Math.min(config.effectiveBuildThreads(), Math.max(1, (to - from) / 32));
-        AtomicInteger cursor = new AtomicInteger(from);
-        Runnable worker = () -> {
-            SearchState state = states.get();
-            for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
-                linker.link(start + i, vectors[i], -1, totalSlots, state);
-            }
-        };
-        if (threads <= 1) {
-            worker.run();
-            return;
-        }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable guarded = () -> {
-            try {
-                worker.run();
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-                cursor.set(to); // the others stop at their next item
-            }
-        };
-        ExecutorService pool = buildPool();
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int t = 1; t < threads; t++) {
-            helpers.add(pool.submit(guarded));
-        }
-        guarded.run();
-        boolean interrupted = false;
-        for (Future<?> f : helpers) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    failure.compareAndSet(null, e.getCause());
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable f = failure.get();
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error err) {
-            throw err;
-        }
-        if (f != null) {
-            throw new IllegalStateException("batch build failed", f);
-        }
-    }
-
-    /**
-     * Helper threads of batch builds, kept for the index's lifetime so their per-thread search state (visited
-     * stamps sized to the index) is allocated once, not once per batch.
-     */
-    private ExecutorService buildPool() {
-        ExecutorService pool = buildPool;
-        if (pool == null) {
-            synchronized (allocationLock) {
-                pool = buildPool;
-                if (pool == null) {
-                    int helpers = Math.max(1, config.effectiveBuildThreads() - 1);
-                    AtomicInteger names = new AtomicInteger();
-                    pool = Executors.newFixedThreadPool(helpers, r -> Thread.ofPlatform()
-                            .name("quiver-hnsw-build-" + names.getAndIncrement()).daemon().unstarted(r));
-                    buildPool = pool;
-                }
-            }
-        }
-        return pool;
     }
 
     /** Reserves {@code n} consecutive slots with capacity in every slab; published once capacity exists. */
@@ -368,10 +273,7 @@ public final class HnswIndex implements AutoCloseable {
             }
             store.ensureCapacity((int) end);
             layers.ensureCapacity((int) end);
-            Sq8Store q = quant;
-            if (q != null) {
-                q.ensureCapacity((int) end);
-            }
+            quant.ensureCapacity((int) end);
             for (int i = 0; i < n; i++) {
                 layers.initNode(start + i, drawLevel(start + i));
             }
@@ -382,33 +284,14 @@ public final class HnswIndex implements AutoCloseable {
 
     /** Writes the vector, norm and code of a fresh slot and makes it visible to exact scans. */
     private void store(int slot, float[] vector) {
-        writeVector(slot, vector);
+        quant.write(slot, vector);
         layers.markPresent(slot);
-    }
-
-    /**
-     * Writes vector, norm and (when quantized) code under the read side of {@code quantLock}, so a concurrent
-     * (re)training, which encodes every slot under the write side, sees either the new vector or none: no slot can
-     * end up with a code of a vector it does not hold.
-     */
-    private void writeVector(int slot, float[] vector) {
-        quantLock.readLock().lock();
-        try {
-            store.write(slot, vector);
-            Sq8Store q = quant;
-            if (q != null) {
-                q.ensureCapacity(slot + 1);
-                q.encode(slot, vector, new byte[dim], true);
-            }
-        } finally {
-            quantLock.readLock().unlock();
-        }
     }
 
     /**
      * Level of a slot: {@code floor(-ln(U) / ln(M))} with U in (0, 1] from a hash of (seed, slot), capped at
      * {@link HnswConfig#MAX_LEVEL}. Hashing the slot (instead of drawing from a shared generator) gives the same
-     * levels however many threads build, and U is never 0 (vctrs-behaviour §11.22).
+     * levels however many threads build, and U is never 0 (docs/DEPARTURES.md E7).
      */
     int drawLevel(int slot) {
         long z = config.seed() + (slot + 1L) * 0x9E3779B97F4A7C15L;
@@ -432,103 +315,15 @@ public final class HnswIndex implements AutoCloseable {
         checkVector(vector, "vector");
         updateLock.lock();
         try {
-            if (store.sameAs(slot, vector)) {
-                return;
+            SearchState state = states.acquire();
+            try {
+                repair.relink(slot, vector, state);
+            } finally {
+                states.release(state);
             }
-            if (layers.isDeleted(slot)) {
-                writeVector(slot, vector);
-                return;
-            }
-            SearchState state = states.get();
-            int level = layers.level(slot);
-            float[] old = new float[dim];
-            store.read(slot, old);
-            removeInLinks(slot, level, old, state);
-            int start = -1;
-            long ep = entry.get();
-            if (EntryPoint.slot(ep) == slot) {
-                start = otherEntryCandidate(slot, level, state);
-            }
-            linker.clearLists(slot);
-            writeVector(slot, vector);
-            if (EntryPoint.slot(ep) == slot && start < 0) {
-                return; // the only live node: nothing to link to
-            }
-            linker.link(slot, vector, start, totalSlots, state);
         } finally {
             updateLock.unlock();
         }
-    }
-
-    private void removeInLinks(int slot, int level, float[] oldVector, SearchState state) {
-        int total = totalSlots;
-        for (int l = level; l >= 0; l--) {
-            // Holders: the node's own neighbours (links are mostly symmetric) and what a search for it finds.
-            int n = layers.readNeighbors(slot, l, state.neighbors);
-            int[] holders = Arrays.copyOf(state.neighbors, n);
-            for (int s : holders) {
-                linker.unlink(s, l, slot, state);
-            }
-            if (l == 0) {
-                int found = searchAround(oldVector, slot, state, total);
-                int[] more = Arrays.copyOf(state.hitSlots, found);
-                for (int s : more) {
-                    if (contains(s, 0, slot, state)) {
-                        linker.unlink(s, 0, slot, state);
-                    }
-                }
-            }
-        }
-    }
-
-    private boolean contains(int node, int level, int target, SearchState state) {
-        int n = layers.readNeighbors(node, level, state.neighbors2);
-        for (int i = 0; i < n; i++) {
-            if (state.neighbors2[i] == target) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Beam search (ef = efConstruction) for {@code q} excluding {@code exclude}; hits in state.hitSlots. */
-    private int searchAround(float[] q, int exclude, SearchState state, int total) {
-        long ep = entry.get();
-        if (ep == EntryPoint.NONE) {
-            return 0;
-        }
-        QueryScorer scorer = new FloatScorer(store, q);
-        int cur = EntryPoint.slot(ep);
-        float curScore = scorer.score(cur);
-        for (int l = EntryPoint.level(ep); l > 0; l--) {
-            cur = searcher.greedy(scorer, cur, curScore, l, state);
-            curScore = state.hitScores[0];
-        }
-        state.candSlots[0] = cur;
-        state.candScores[0] = curScore;
-        searcher.beam(scorer, 1, 0, config.efConstruction(), null, exclude, false, true, total, state);
-        state.ensureHits(state.results.size());
-        return state.results.drainReversed(state.hitSlots, state.hitScores);
-    }
-
-    /** A live node other than {@code slot} to start from when {@code slot} is the entry point. */
-    private int otherEntryCandidate(int slot, int level, SearchState state) {
-        for (int l = level; l >= 0; l--) {
-            int n = layers.readNeighbors(slot, l, state.neighbors);
-            for (int i = 0; i < n; i++) {
-                if (layers.isLive(state.neighbors[i]) && state.neighbors[i] != slot) {
-                    return state.neighbors[i];
-                }
-            }
-        }
-        int best = -1;
-        int total = totalSlots;
-        for (int s = 0; s < total; s++) {
-            if (s != slot && layers.isLive(s) && (best < 0 || layers.level(s) > layers.level(best))) {
-                best = s;
-            }
-        }
-        return best;
     }
 
     /**
@@ -542,59 +337,13 @@ public final class HnswIndex implements AutoCloseable {
         }
         live.decrementAndGet();
         deleted.incrementAndGet();
-        SearchState state = states.get();
-        if (EntryPoint.slot(entry.get()) == slot) {
-            moveEntryOff(slot, state);
-        }
-        int level = layers.level(slot);
-        for (int l = 0; l <= level; l++) {
-            int n = layers.readNeighbors(slot, l, state.neighbors);
-            int[] around = Arrays.copyOf(state.neighbors, n);
-            for (int s : around) {
-                if (layers.isLive(s) && tombstoneRatio(s, l, state) >= REPAIR_TOMBSTONE_RATIO) {
-                    linker.repair(s, l, -1, state);
-                }
-            }
+        SearchState state = states.acquire();
+        try {
+            repair.afterDelete(slot, state);
+        } finally {
+            states.release(state);
         }
         return true;
-    }
-
-    private double tombstoneRatio(int node, int level, SearchState state) {
-        int n = layers.readNeighbors(node, level, state.neighbors2);
-        if (n == 0) {
-            return 0;
-        }
-        int dead = 0;
-        for (int i = 0; i < n; i++) {
-            if (!layers.isLive(state.neighbors2[i])) {
-                dead++;
-            }
-        }
-        return (double) dead / n;
-    }
-
-    private void moveEntryOff(int slot, SearchState state) {
-        long before = entry.get();
-        if (EntryPoint.slot(before) != slot) {
-            return;
-        }
-        int replacement = otherEntryCandidate(slot, EntryPoint.level(before), state);
-        long next = replacement < 0 ? EntryPoint.NONE : EntryPoint.pack(replacement, layers.level(replacement));
-        // A concurrent insert may have raised the entry meanwhile; then it is not on the deleted node any more.
-        entry.compareAndSet(before, next);
-        if (replacement >= 0 && next != EntryPoint.NONE) {
-            // The replacement may sit below the old top: keep the highest live node reachable as entry.
-            int best = replacement;
-            int total = totalSlots;
-            for (int s = 0; s < total; s++) {
-                if (layers.isLive(s) && layers.level(s) > layers.level(best)) {
-                    best = s;
-                }
-            }
-            if (best != replacement) {
-                entry.compareAndSet(next, EntryPoint.pack(best, layers.level(best)));
-            }
-        }
     }
 
     /**
@@ -604,21 +353,12 @@ public final class HnswIndex implements AutoCloseable {
      */
     public int repairTombstones() {
         checkOpen();
-        SearchState state = states.get();
-        int total = totalSlots;
-        int repaired = 0;
-        for (int s = 0; s < total; s++) {
-            if (!layers.isLive(s)) {
-                continue;
-            }
-            int level = layers.level(s);
-            for (int l = 0; l <= level; l++) {
-                if (tombstoneRatio(s, l, state) > 0 && linker.repair(s, l, -1, state)) {
-                    repaired++;
-                }
-            }
+        SearchState state = states.acquire();
+        try {
+            return repair.sweep(state);
+        } finally {
+            states.release(state);
         }
-        return repaired;
     }
 
     public boolean isDeleted(int slot) {
@@ -647,111 +387,17 @@ public final class HnswIndex implements AutoCloseable {
         if (mode == null) {
             throw new IllegalArgumentException("mode must not be null");
         }
-        int liveNow = live.get();
-        if (liveNow == 0 || totalSlots == 0) {
-            return SearchHits.empty();
+        SearchState state = states.acquire();
+        try {
+            return knn.search(q, k, efSearch, filter, mode, state);
+        } finally {
+            states.release(state);
         }
-        SearchState state = states.get();
-        state.resetWork();
-        int accepted = filter == null ? liveNow : filter.estimatedCount();
-        boolean exact = switch (mode) {
-            case EXACT -> true;
-            case GRAPH -> false;
-            case AUTO -> useExact(liveNow, filter != null, accepted, Math.max(efSearch, k));
-        };
-        if (!exact) {
-            int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
-            // found < 0: the filtered walk used up the work an exact scan of the accepted slots would cost.
-            boolean shortOfK = found < 0 || found < k && (accepted < 0 || found < Math.min(k, accepted));
-            if (!shortOfK) {
-                return hits(found, state);
-            }
-            // The graph could not reach k accepted nodes (a very selective filter, or many tombstones):
-            // the exact scan guarantees k whenever k exist.
-            state.exactFallback = true;
-        }
-        scanner.scan(new FloatScorer(store, q), k, filter, totalSlots, state);
-        state.ensureHits(state.results.size());
-        return hits(state.results.drainReversed(state.hitSlots, state.hitScores), state);
-    }
-
-    /**
-     * The AUTO choice. Unfiltered: scan exactly while the live count is below {@code exactScanFactor * ef} (where the
-     * scan costs no more than the graph, see {@link HnswConfig#DEFAULT_EXACT_SCAN_FACTOR}). Filtered, with a known
-     * accepted count: scan the accepted slots exactly while that costs less than the expected walk ({@link
-     * #estimatedFilteredWork} graph distances at {@link #GRAPH_DISTANCE_COST} scanned distances each), or while they
-     * are fewer than {@link #EXACT_FILTER_RATIO} of the live slots (below it a walk must cross ~1/ratio rejected
-     * nodes per accepted one, whatever the collection's size).
-     */
-    private boolean useExact(int liveNow, boolean filtered, int accepted, int ef) {
-        if (liveNow < (long) config.exactScanFactor() * ef) {
-            return true;
-        }
-        if (!filtered || accepted < 0) {
-            return false;
-        }
-        return accepted < GRAPH_DISTANCE_COST * estimatedFilteredWork(ef) || accepted < EXACT_FILTER_RATIO * liveNow;
-    }
-
-    /** Expected distances of a filtered walk with beam {@code ef} (see {@link #FILTERED_WORK_PER_DEGREE}). */
-    double estimatedFilteredWork(int ef) {
-        return (ef + 10.0) * config.maxDegree0() * FILTERED_WORK_PER_DEGREE;
-    }
-
-    /** The work of the last {@link #search} on the calling thread (for tests and benchmarks). */
-    public SearchWork lastSearchWork() {
-        SearchState state = states.get();
-        return new SearchWork(state.expanded, state.bridges, state.distances, state.exactFallback);
     }
 
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
     public boolean usesExactPath(int ef) {
-        return useExact(live.get(), false, -1, ef);
-    }
-
-    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
-                            SearchState state) {
-        long ep = entry.get();
-        if (ep == EntryPoint.NONE) {
-            return 0;
-        }
-        Sq8Store codes = quant;
-        QueryScorer scorer = codes == null ? new FloatScorer(store, q)
-                : new Sq8Scorer(codes, store, q, state.queryCode(dim));
-        int cur = EntryPoint.slot(ep);
-        float curScore = scorer.score(cur);
-        for (int l = EntryPoint.level(ep); l > 0; l--) {
-            cur = searcher.greedy(scorer, cur, curScore, l, state);
-            curScore = state.hitScores[0];
-        }
-        boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
-        state.candSlots[0] = cur;
-        state.candScores[0] = curScore;
-        // A filtered walk is bounded by the cost of the exact scan of its accepted slots: beyond that budget the
-        // scan is the cheaper answer (and an exact one), so at worst a search costs about twice the scan.
-        long budget = filter == null || accepted < 0 ? Long.MAX_VALUE : (long) accepted / GRAPH_DISTANCE_COST;
-        if (!searcher.beam(scorer, 1, 0, ef, filter, -1, twoHop, deleted.get() > 0, totalSlots, budget, state)) {
-            return -1;
-        }
-        int found = state.results.size();
-        state.ensureHits(found);
-        state.results.drainReversed(state.hitSlots, state.hitScores);
-        if (codes != null) {
-            // Re-rank every beam survivor with exact float32 distances (the re-rank factor is ef / k).
-            FloatScorer exact = new FloatScorer(store, q);
-            state.ensureGather(found);
-            exact.score(state.hitSlots, found, state.hitScores, state);
-            ScoreHeap best = state.results; // empty again after the drain above
-            for (int i = 0; i < found; i++) {
-                best.offerBounded(state.hitScores[i], state.hitSlots[i], k);
-            }
-            found = best.drainReversed(state.hitSlots, state.hitScores);
-        }
-        return Math.min(found, k);
-    }
-
-    private static SearchHits hits(int count, SearchState state) {
-        return new SearchHits(Arrays.copyOf(state.hitSlots, count), Arrays.copyOf(state.hitScores, count), count);
+        return knn.usesExactPath(ef);
     }
 
     // ---------------------------------------------------------------- reads
@@ -799,24 +445,29 @@ public final class HnswIndex implements AutoCloseable {
             oldToNew[s] = layers.isLive(s) ? n++ : -1;
         }
         HnswIndex fresh = HnswIndex.create(config);
-        // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
-        float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
-        int filled = 0;
-        for (int s = 0; s < total; s++) {
-            if (oldToNew[s] < 0) {
-                continue;
+        try {
+            // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
+            float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
+            int filled = 0;
+            for (int s = 0; s < total; s++) {
+                if (oldToNew[s] < 0) {
+                    continue;
+                }
+                batch[filled++] = vector(s);
+                if (filled == batch.length) {
+                    fresh.insertBatch(batch);
+                    filled = 0;
+                }
             }
-            batch[filled++] = vector(s);
-            if (filled == batch.length) {
-                fresh.insertBatch(batch);
-                filled = 0;
+            if (filled > 0) {
+                fresh.insertBatch(Arrays.copyOf(batch, filled));
             }
-        }
-        if (filled > 0) {
-            fresh.insertBatch(Arrays.copyOf(batch, filled));
-        }
-        if (quant != null) {
-            fresh.enableQuantization();
+            if (quant.isOn()) {
+                fresh.enableQuantization();
+            }
+        } catch (RuntimeException | Error e) {
+            fresh.close(); // a build that fails half-way leaves no slabs behind
+            throw e;
         }
         return new CompactionResult(fresh, oldToNew);
     }
@@ -828,75 +479,37 @@ public final class HnswIndex implements AutoCloseable {
     }
 
     private void retrainQuantizer() {
-        quantLock.writeLock().lock();
-        try {
-            int total = totalSlots;
-            int[] liveSlots = new int[total];
-            int n = 0;
-            for (int s = 0; s < total; s++) {
-                if (layers.isLive(s)) {
-                    liveSlots[n++] = s;
-                }
-            }
-            int count = n;
-            float[] buffer = new float[dim];
-            Sq8Quantizer quantizer = Sq8Quantizer.train(dim, count, i -> {
-                store.read(liveSlots[i], buffer);
-                return buffer;
-            });
-            Sq8Store codes = new Sq8Store(quantizer);
-            codes.ensureCapacity(Math.max(total, 1));
-            byte[] scratch = new byte[dim];
-            // Every slot, written or not: a writer that finished writeVector before this lock holds its vector in
-            // the store; one that has not started will encode into the new codes once they are published.
-            for (int s = 0; s < total; s++) {
-                store.read(s, buffer);
-                codes.encode(s, buffer, scratch, false);
-            }
-            Sq8Store previous = quant;
-            quant = codes;
-            if (previous != null) {
-                synchronized (retiredQuant) {
-                    retiredQuant.add(previous);
-                }
-            }
-        } finally {
-            quantLock.writeLock().unlock();
-        }
+        quant.retrain(totalSlots, layers::isLive);
     }
 
     /** Retrains when the values inserted since training fall outside its range too often. */
     private void maybeRetrainQuantizer() {
-        Sq8Store q = quant;
-        if (q != null && q.drifted()) {
-            retrainQuantizer();
-        }
+        quant.retrainIfDrifted(totalSlots, layers::isLive);
     }
 
+    /** Traverses on float32 from now on; the codes are freed once no running search holds them. */
     public void disableQuantization() {
         checkOpen();
-        quantLock.writeLock().lock();
-        try {
-            Sq8Store previous = quant;
-            quant = null;
-            if (previous != null) {
-                synchronized (retiredQuant) {
-                    retiredQuant.add(previous);
-                }
-            }
-        } finally {
-            quantLock.writeLock().unlock();
-        }
+        quant.switchOff();
+    }
+
+    /** The index's search scratch pool (tests). */
+    SearchStatePool searchStates() {
+        return states;
+    }
+
+    /** Code slabs replaced by a retrain or a switch-off and still held by a running search (tests). */
+    int retiredCodesInUse() {
+        return quant.retiredInUse();
     }
 
     public boolean isQuantized() {
-        return quant != null;
+        return quant.isOn();
     }
 
     /** The trained quantizer, or null when SQ8 is off. */
     public Sq8Quantizer quantizer() {
-        Sq8Store q = quant;
-        return q == null ? null : q.quantizer();
+        return quant.quantizer();
     }
 
     public IndexStats stats() {
@@ -917,9 +530,8 @@ public final class HnswIndex implements AutoCloseable {
                 count++;
             }
         }
-        Sq8Store q = quant;
         return new IndexStats(numLayers, count == 0 ? 0 : (double) sum / count, max, count == 0 ? 0 : min,
-                store.reservedBytes(), layers.reservedBytes(), q == null ? 0 : q.reservedBytes(),
+                store.reservedBytes(), layers.reservedBytes(), quant.reservedBytes(),
                 usesExactPath(defaultEfSearch(10)));
     }
 
@@ -928,22 +540,10 @@ public final class HnswIndex implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ExecutorService pool = buildPool;
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        batchLinker.close();
         store.close();
         layers.close();
-        Sq8Store q = quant;
-        if (q != null) {
-            q.close();
-        }
-        synchronized (retiredQuant) {
-            for (Sq8Store r : retiredQuant) {
-                r.close();
-            }
-            retiredQuant.clear();
-        }
+        quant.close();
     }
 
     // ---------------------------------------------------------------- validation

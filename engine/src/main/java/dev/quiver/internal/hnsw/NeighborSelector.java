@@ -4,13 +4,13 @@ package dev.quiver.internal.hnsw;
  * The HNSW neighbour-selection heuristic (Malkov and Yashunin, algorithm 4, as hnswlib and Lucene use it): walk the
  * candidates nearest-first and keep one only if it is nearer to the base node than to every neighbour kept so far.
  * On clustered data this keeps links pointing in different directions (including the long ones between clusters)
- * instead of M links into the same clump, which is what lifts recall over "closest M" (vctrs-behaviour §11.15).
+ * instead of M links into the same clump, which is what lifts recall over "closest M" (docs/DEPARTURES.md E1).
  */
 final class NeighborSelector {
 
-    private final VectorStore store;
+    private final VectorSlabs store;
 
-    NeighborSelector(VectorStore store) {
+    NeighborSelector(VectorSlabs store) {
         this.store = store;
     }
 

@@ -2,7 +2,7 @@ package dev.quiver.internal.hnsw;
 
 import dev.quiver.Metric;
 import dev.quiver.internal.quant.Sq8Quantizer;
-import dev.quiver.internal.quant.Sq8Store;
+import dev.quiver.internal.quant.Sq8Codes;
 import dev.quiver.simd.VectorOps;
 
 /**
@@ -12,15 +12,15 @@ import dev.quiver.simd.VectorOps;
  */
 final class Sq8Scorer implements QueryScorer {
 
-    private final Sq8Store codes;
-    private final VectorStore store;
+    private final Sq8Codes codes;
+    private final VectorSlabs store;
     private final Metric metric;
     private final byte[] queryCode;
     private final float scaleSquared;
     private final float queryTerm;
     private final float queryNorm;
 
-    Sq8Scorer(Sq8Store codes, VectorStore store, float[] query, byte[] queryCodeScratch) {
+    Sq8Scorer(Sq8Codes codes, VectorSlabs store, float[] query, byte[] queryCodeScratch) {
         this.codes = codes;
         this.store = store;
         this.metric = store.metric();

@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code 1.0E-5} where vctrs writes {@code 1e-5}: the same JSON number). Pretty output indents by two spaces, one
  * value per line, with {@code ": "} after keys, as serde_json's pretty printer does.
  *
- * <p>Non-finite components cannot occur (they are rejected on the way in, departure 8); should one reach the
+ * <p>Non-finite components cannot occur (they are rejected on the way in, DEPARTURES.md D8); should one reach the
  * exporter it refuses the record rather than write vctrs's {@code null}, which made exports un-importable.
  */
 public final class JsonExporter implements Closeable {

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
  * <p>The document is an object with {@code version}, {@code dim}, {@code metric} and {@code vectors} (all required,
  * in any order; unknown fields are skipped). Each element of {@code vectors} needs {@code id} (a string) and
  * {@code vector} (numbers, each within float32 range), and may have {@code metadata} (an object, or null for none).
- * Departures from vctrs: {@code version} must be 1 (vctrs does not look); {@code metric} must be a string but is not
- * checked against the database (as in vctrs; {@link Summary#metric} reports it).
+ * Departures from vctrs (docs/DEPARTURES.md E10): {@code version} must be 1 (vctrs does not look); {@code metric}
+ * must be a string but is not checked against the database (as in vctrs; {@link Summary#metric} reports it).
  *
  * <p>Errors, in vctrs's order of precedence: anything malformed is {@code corrupt data: invalid JSON: <what> at line
  * L column C} ({@link CorruptDataException}); then a file {@code dim} different from the database's is

@@ -22,12 +22,12 @@ import java.util.function.ObjIntConsumer;
  *
  * <p>Order: slots are handed out in ascending order as records are inserted (an upsert of an existing id keeps its
  * slot; {@code compact} renumbers in ascending old-slot order), so ascending slot order is insertion order, and
- * {@link #ids()} lists live ids that way (departure 10).
+ * {@link #ids()} lists live ids that way (DEPARTURES.md D10).
  *
  * <p>Ids are non-empty, valid Unicode (no unpaired surrogates, which UTF-8 cannot carry) and at most
  * {@value #MAX_ID_BYTES} bytes in UTF-8.
  *
- * <p>Two layers, like {@link MetadataStore}: a base read from a snapshot and served in place (offsets, UTF-8 heap and
+ * <p>Two layers, like {@link MetadataTable}: a base read from a snapshot and served in place (offsets, UTF-8 heap and
  * an open-addressing hash table of slots, all in the segment, so opening rebuilds nothing), plus an on-heap overlay of
  * ids added since (a hash map and a slot-indexed array) and a bitmap of base slots deleted since.
  *

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * decimal text, not its binary expansion), a {@code BigDecimal} that a double represents as {@code Double}.
  *
  * <p>Equality ({@link #jsonEquals}) is structural and compares numbers by value: {@code 10} equals {@code 10.0}
- * (departure 4 from vctrs, which never lets an integer equal a float).
+ * (DEPARTURES.md D4; vctrs never lets an integer equal a float).
  */
 public final class JsonValues {
 

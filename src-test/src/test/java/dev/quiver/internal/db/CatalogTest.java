@@ -5,7 +5,7 @@ import dev.quiver.CorruptDataException;
 import dev.quiver.InvalidCollectionNameException;
 import dev.quiver.Metric;
 import dev.quiver.internal.meta.IdMap;
-import dev.quiver.internal.meta.MetadataStore;
+import dev.quiver.internal.meta.MetadataTable;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -88,10 +88,10 @@ class CatalogTest {
             var ids = new ByteArrayOutputStream();
             var metas = new ByteArrayOutputStream();
             c.idMap().writeTo(ids);
-            c.metadataStore().writeTo(metas);
+            c.metadataTable().writeTo(metas);
             c.replaceWith(IdMap.open(
                             MemorySegment.ofArray(ids.toByteArray()), "ids"),
-                    MetadataStore.open(
+                    MetadataTable.open(
                             MemorySegment.ofArray(metas.toByteArray()), "metadata"));
             assertEquals(List.copyOf(model.keySet()), c.ids(), "seed " + seed + " round " + round);
             assertEquals(model.size(), c.size());

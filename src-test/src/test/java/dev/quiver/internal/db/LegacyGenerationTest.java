@@ -4,7 +4,7 @@ import dev.quiver.Config;
 import dev.quiver.Database;
 import dev.quiver.Filter;
 import dev.quiver.internal.hnsw.HnswIndex;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.gen.WritableFile;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class LegacyGenerationTest {
         Catalog catalog = new Catalog();
         List<String> want = new ArrayList<>();
         HnswIndex index = HnswIndex.create(shape.hnswConfig(1));
-        try (GenerationStore store = GenerationStore.open(p)) {
+        try (Generations store = Generations.open(p)) {
             for (int i = 0; i < 30; i++) {
                 int slot = index.insert(new float[] {i, 1, -i});
                 catalog.put(slot, "r" + i, i == 7 ? null : Map.of("g", (long) (i % 3)));
@@ -47,7 +47,7 @@ class LegacyGenerationTest {
                 }
             }
             try (GenerationWriter w = store.beginGeneration()) {
-                index.writeTo(w, StorageDbStore.INDEX_PREFIX);
+                index.writeTo(w, StorageDatabaseFiles.INDEX_PREFIX);
                 try (WritableFile out = w.create(CatalogFile.NAME)) {
                     CatalogFile.write(out, catalog);
                 }

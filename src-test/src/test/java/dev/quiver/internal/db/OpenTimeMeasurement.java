@@ -6,9 +6,9 @@ import dev.quiver.Filter;
 import dev.quiver.SearchParams;
 import dev.quiver.internal.hnsw.HnswIndex;
 import dev.quiver.internal.meta.IdMap;
-import dev.quiver.internal.meta.MetadataStore;
+import dev.quiver.internal.meta.MetadataTable;
 import dev.quiver.storage.gen.Generation;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.gen.WritableFile;
 import org.junit.jupiter.api.Assumptions;
@@ -122,14 +122,14 @@ class OpenTimeMeasurement {
                 }
             }
         }
-        try (GenerationStore store = GenerationStore.open(to)) {
+        try (Generations store = Generations.open(to)) {
             Generation g = store.current();
             DbShape shape = DbShape.fromProperties(g.properties(), to.toString());
-            HnswIndex index = HnswIndex.open(g, StorageDbStore.INDEX_PREFIX, shape.hnswConfig(1));
+            HnswIndex index = HnswIndex.open(g, StorageDatabaseFiles.INDEX_PREFIX, shape.hnswConfig(1));
             try (GenerationWriter w = store.beginGeneration()) {
-                Catalog catalog = new Catalog(IdMap.open(g.map(StorageDbStore.IDS_FILE), "ids"),
-                        MetadataStore.open(g.map(StorageDbStore.METADATA_FILE), "metadata"));
-                index.writeTo(w, StorageDbStore.INDEX_PREFIX);
+                Catalog catalog = new Catalog(IdMap.open(g.map(StorageDatabaseFiles.IDS_FILE), "ids"),
+                        MetadataTable.open(g.map(StorageDatabaseFiles.METADATA_FILE), "metadata"));
+                index.writeTo(w, StorageDatabaseFiles.INDEX_PREFIX);
                 try (WritableFile out = w.create(CatalogFile.NAME)) {
                     CatalogFile.write(out, catalog);
                 }

@@ -88,7 +88,7 @@ class InvertedIndexTest {
 
     @Test
     void countIsExactForMixedAnd() {
-        // vctrs over-counts {"cat": "x", "score": {"$gt": 5}} by ignoring the range (§2.7).
+        // vctrs over-counts {"cat": "x", "score": {"$gt": 5}} by ignoring the range (DEPARTURES.md D2).
         Fixture fx = new Fixture();
         fx.add(md("cat", "x", "score", 1L));
         fx.add(md("cat", "x", "score", 7L));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Filtered GRAPH searches at about 40%, 10%, 1% and 0.2% acceptance, with filters drawn at random and filters that
  * follow the data's clusters (the natural case: a metadata value shared by similar records): recall@10 against brute
- * force, exactly k results, and the work of each search counted ({@link HnswIndex#lastSearchWork}), so a filtered walk
+ * force, exactly k results, and the work of each search counted ({@link SearchHits#work}), so a filtered walk
  * that wanders over the whole graph (the first round's bug: 30,000 distances for 331 accepted records) fails here as a
  * count, not a timing.
  */
@@ -51,8 +51,7 @@ class FilteredSearchWorkTest {
         index.insertBatch(data);
         long work = 0;
         for (float[] q : queries) {
-            index.search(q, K, EF, null, SearchMode.GRAPH);
-            work += work(index.lastSearchWork());
+            work += work(index.search(q, K, EF, null, SearchMode.GRAPH).work());
         }
         unfilteredWork = (double) work / QUERIES;
     }
@@ -124,7 +123,7 @@ class FilteredSearchWorkTest {
         for (int qi = 0; qi < QUERIES; qi++) {
             float[] q = queries[qi];
             SearchHits hits = index.search(q, K, EF, filter, SearchMode.GRAPH);
-            SearchWork w = index.lastSearchWork();
+            SearchWork w = hits.work();
             String where = kind + " " + ratio + " query " + qi + " seed " + seed + " work " + w;
             assertEquals(K, hits.size(), "exactly k results: " + where);
             for (int i = 0; i < hits.size(); i++) {
@@ -134,7 +133,7 @@ class FilteredSearchWorkTest {
             // The walk stops once it has spent what the exact scan of the accepted slots would cost, give or take
             // the expansion in progress (at most m0 distances and m0 bridges) and the greedy descent of the upper
             // layers before it (a few lists of M; 2 * m0 covers it here); the scan then costs `accepted` more.
-            long bound = accepted / HnswIndex.GRAPH_DISTANCE_COST + 4L * m0 + (w.exactFallback() ? accepted : 0);
+            long bound = accepted / KnnSearch.GRAPH_DISTANCE_COST + 4L * m0 + (w.exactFallback() ? accepted : 0);
             assertTrue(work(w) <= bound, "work " + work(w) + " > bound " + bound + ": " + where);
             totalWork += work(w);
         }
@@ -154,8 +153,7 @@ class FilteredSearchWorkTest {
         DenseSlotFilter filter = dense(accept);
         int fallbacks = 0;
         for (float[] q : queries) {
-            index.search(q, K, 40, filter, SearchMode.GRAPH);
-            fallbacks += index.lastSearchWork().exactFallback() ? 1 : 0;
+            fallbacks += index.search(q, K, 40, filter, SearchMode.GRAPH).work().exactFallback() ? 1 : 0;
         }
         // The budget is the exact scan's cost; a broad filter's walk costs far less, so it must converge.
         assertTrue(fallbacks <= QUERIES / 10, fallbacks + " of " + QUERIES + " fell back to the exact scan (" + kind

@@ -30,11 +30,16 @@ final class GraphInvariants {
     }
 
     static byte[] code(HnswIndex index, int slot) {
-        dev.quiver.internal.quant.Sq8Store q = (dev.quiver.internal.quant.Sq8Store) field(index, "quant");
-        byte[] out = new byte[index.config().dim()];
-        java.lang.foreign.MemorySegment.copy(q.chunk(slot), java.lang.foreign.ValueLayout.JAVA_BYTE, q.offset(slot),
-                out, 0, out.length);
-        return out;
+        QuantizationLifecycle.Lease lease = ((QuantizationLifecycle) field(index, "quant")).acquire();
+        try {
+            dev.quiver.internal.quant.Sq8Codes q = lease.codes();
+            byte[] out = new byte[index.config().dim()];
+            java.lang.foreign.MemorySegment.copy(q.chunk(slot), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                    q.offset(slot), out, 0, out.length);
+            return out;
+        } finally {
+            lease.release();
+        }
     }
 
     static int[] layer0(HnswIndex index, int slot) {

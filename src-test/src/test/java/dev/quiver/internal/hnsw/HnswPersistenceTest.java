@@ -2,7 +2,7 @@ package dev.quiver.internal.hnsw;
 
 import dev.quiver.Metric;
 import dev.quiver.storage.gen.Generation;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +43,13 @@ class HnswPersistenceTest {
             for (int i = 0; i < queries.length; i++) {
                 beforeSq8[i] = index.search(queries[i], 10, 50, null, SearchMode.GRAPH);
             }
-            try (GenerationStore store = GenerationStore.open(dir);
+            try (Generations store = Generations.open(dir);
                  GenerationWriter w = store.beginGeneration()) {
                 index.writeTo(w, "c0-");
                 w.commit(0, Map.of());
             }
         }
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             Generation g = store.current();
             try (HnswIndex reopened = HnswIndex.open(g, "c0-", cfg)) {
                 assertEquals(1200, reopened.totalSlots());
@@ -86,12 +86,12 @@ class HnswPersistenceTest {
     void emptyIndexRoundTrips() {
         HnswConfig cfg = HnswConfig.of(5, Metric.EUCLIDEAN);
         try (HnswIndex index = HnswIndex.create(cfg);
-             GenerationStore store = GenerationStore.open(dir);
+             Generations store = Generations.open(dir);
              GenerationWriter w = store.beginGeneration()) {
             index.writeTo(w);
             w.commit(0, Map.of());
         }
-        try (GenerationStore store = GenerationStore.open(dir);
+        try (Generations store = Generations.open(dir);
              HnswIndex reopened = HnswIndex.open(store.current(), cfg)) {
             assertEquals(0, reopened.totalSlots());
             assertEquals(0, reopened.search(new float[5], 3, 10, null, SearchMode.AUTO).size());

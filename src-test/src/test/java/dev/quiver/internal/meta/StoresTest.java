@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** MetadataStore and IdMap against plain maps, across write/open cycles. */
+/** MetadataTable and IdMap against plain maps, across write/open cycles. */
 class StoresTest {
 
     private interface Writer {
@@ -50,7 +50,7 @@ class StoresTest {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
         Map<Integer, Map<String, Object>> model = new HashMap<>();
-        MetadataStore store = new MetadataStore();
+        MetadataTable store = new MetadataTable();
         int slots = 0;
         try (Arena arena = Arena.ofConfined()) {
             for (int cycle = 0; cycle < 6; cycle++) {
@@ -65,7 +65,7 @@ class StoresTest {
                     model.put(slot, md);
                 }
                 byte[] file = bytes(store::writeTo);
-                store = MetadataStore.open(offHeap(arena, file), "metadata.bin");
+                store = MetadataTable.open(offHeap(arena, file), "metadata.bin");
                 assertEquals(slots, store.slotCount(), "seed " + seed);
                 for (int s = 0; s < slots + 2; s++) {
                     assertEquals(model.get(s), store.get(s), "seed " + seed + " slot " + s);
@@ -73,7 +73,7 @@ class StoresTest {
                 assertArrayEquals(file, bytes(store::writeTo), "an unchanged store writes the same bytes, seed " + seed);
             }
         }
-        assertNull(new MetadataStore().get(5));
+        assertNull(new MetadataTable().get(5));
     }
 
     @Test
@@ -155,7 +155,7 @@ class StoresTest {
 
     @Test
     void damagedFilesAreRejectedNamingTheFile() throws IOException {
-        MetadataStore store = new MetadataStore();
+        MetadataTable store = new MetadataTable();
         store.putMetadata(0, MetadataCodec.validate(Map.of("a", 1)));
         store.putMetadata(2, MetadataCodec.validate(new LinkedHashMap<>()));
         IdMap ids = new IdMap();
@@ -182,7 +182,7 @@ class StoresTest {
 
     private static void open(int which, byte[] b, String name) {
         if (which == 0) {
-            MetadataStore.open(MemorySegment.ofArray(b), name);
+            MetadataTable.open(MemorySegment.ofArray(b), name);
         } else {
             IdMap.open(MemorySegment.ofArray(b), name);
         }

@@ -114,7 +114,7 @@ class Sq8QuantizerTest {
         int dim = 10;
         float[][] v = data(3, 1000, dim);
         Sq8Quantizer q = Sq8Quantizer.train(dim, v.length, i -> v[i]);
-        try (Sq8Store store = new Sq8Store(q)) {
+        try (Sq8Codes store = new Sq8Codes(q)) {
             store.ensureCapacity(20_000);
             byte[] scratch = new byte[dim];
             float[] far = new float[dim];

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * correction of each code in a parallel {@link FloatSlab}, and the counters that say when the data has drifted
  * away from the trained range.
  */
-public final class Sq8Store implements AutoCloseable {
+public final class Sq8Codes implements AutoCloseable {
 
     /** Retrain when more than this fraction of the dimensions encoded since training were clamped. */
     public static final double RETRAIN_CLAMP_RATE = 0.01;
@@ -25,7 +25,7 @@ public final class Sq8Store implements AutoCloseable {
     private final AtomicLong encodedDims = new AtomicLong();
     private final AtomicLong clampedDims = new AtomicLong();
 
-    public Sq8Store(Sq8Quantizer quantizer) {
+    public Sq8Codes(Sq8Quantizer quantizer) {
         this.quantizer = quantizer;
         int dim = quantizer.dim();
         this.codes = new ByteRecordSlab(Slab.allocate(dim, Slab.chunkShiftFor(dim, 1 << 20)), dim);
@@ -33,7 +33,7 @@ public final class Sq8Store implements AutoCloseable {
     }
 
     /** Codes opened from saved slabs (see the HNSW index files). */
-    public Sq8Store(Sq8Quantizer quantizer, ByteRecordSlab codes, FloatSlab corrections) {
+    public Sq8Codes(Sq8Quantizer quantizer, ByteRecordSlab codes, FloatSlab corrections) {
         this.quantizer = quantizer;
         this.codes = codes;
         this.corrections = corrections;

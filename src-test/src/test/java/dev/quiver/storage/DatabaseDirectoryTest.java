@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreTest {
+class DatabaseDirectoryTest {
     @TempDir
     Path dir;
 
     private static List<Long> reopen(Path dir, long[] covered) {
         List<Long> replayed = new ArrayList<>();
-        try (Store store = Store.open(dir, false)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir, false)) {
             Generation g = store.current();
             covered[0] = g == null ? 0 : g.walLsn();
             store.openWal((lsn, type, payload) -> replayed.add(lsn));
@@ -37,7 +37,7 @@ class StoreTest {
     @Test
     @Tag("scalar-path")
     void aDatabaseWithoutAGenerationIsRecoveredFromItsLogAlone() {
-        try (Store store = Store.open(dir.resolve("db"), true)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir.resolve("db"), true)) {
             assertNull(store.current());
             WalWriter wal = store.openWal((lsn, type, payload) -> { });
             for (int i = 0; i < 5; i++) {
@@ -51,7 +51,7 @@ class StoreTest {
 
     @Test
     void aSaveWithConcurrentWritesTrimsOnlyWhatTheGenerationCovers() throws Exception {
-        try (Store store = Store.open(dir, true)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir, true)) {
             WalWriter wal = store.openWal((lsn, type, payload) -> { });
             for (int i = 0; i < 10; i++) {
                 wal.append((byte) 1, new byte[8], false);
@@ -72,7 +72,7 @@ class StoreTest {
         long[] covered = new long[1];
         assertEquals(List.of(11L), reopen(dir, covered));
         assertEquals(10, covered[0]);
-        try (Store store = Store.open(dir, false)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir, false)) {
             try (ReadableStream in = store.current().openStream("state")) {
                 assertEquals(10, in.readLong());
             }
@@ -86,12 +86,12 @@ class StoreTest {
 
     @Test
     void aClosedStoreRefusesUseAndReleasesItsLock() {
-        Store store = Store.open(dir, true);
+        DatabaseDirectory store = DatabaseDirectory.open(dir, true);
         store.close();
         store.close();
         assertThrows(ClosedStoreException.class, store::current);
         assertThrows(ClosedStoreException.class, () -> store.openWal(null));
-        Store.open(dir, false).close();
+        DatabaseDirectory.open(dir, false).close();
     }
 
     @Test

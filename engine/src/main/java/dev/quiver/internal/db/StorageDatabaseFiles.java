@@ -2,18 +2,16 @@ package dev.quiver.internal.db;
 
 import dev.quiver.CorruptDataException;
 import dev.quiver.DatabaseNotFoundException;
-import dev.quiver.StorageException;
 import dev.quiver.internal.filter.InvertedIndex;
 import dev.quiver.internal.hnsw.HnswConfig;
 import dev.quiver.internal.hnsw.HnswIndex;
 import dev.quiver.internal.meta.IdMap;
-import dev.quiver.internal.meta.MetadataStore;
+import dev.quiver.internal.meta.MetadataTable;
 import dev.quiver.storage.CorruptFileException;
-import dev.quiver.storage.DirectoryLock;
-import dev.quiver.storage.FileIo;
+import dev.quiver.storage.DatabaseDirectory;
 import dev.quiver.storage.gen.DataFile;
 import dev.quiver.storage.gen.Generation;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.gen.ReadableStream;
 import dev.quiver.storage.gen.WritableFile;
@@ -37,8 +35,8 @@ import java.util.function.Consumer;
  *       copy-on-write at open, no rebuild);</li>
  *   <li>{@value #IDS_FILE}: the {@link IdMap} ({@link IdMap#writeTo} documents the bytes, format
  *       {@link IdMap#FORMAT_VERSION}): live ids by slot plus an on-disk hash table, served in place;</li>
- *   <li>{@value #METADATA_FILE}: the {@link MetadataStore} ({@link MetadataStore#writeTo}, format
- *       {@link MetadataStore#FORMAT_VERSION}): each slot's encoded metadata, served in place;</li>
+ *   <li>{@value #METADATA_FILE}: the {@link MetadataTable} ({@link MetadataTable#writeTo}, format
+ *       {@link MetadataTable#FORMAT_VERSION}): each slot's encoded metadata, served in place;</li>
  *   <li>{@value #FILTER_FILE}: the {@link InvertedIndex} ({@code IndexFileWriter} in the filter module, format
  *       {@link InvertedIndex#FORMAT_VERSION}): postings served from the file.</li>
  * </ul>
@@ -54,7 +52,7 @@ import java.util.function.Consumer;
  * checksummed at open; a background thread verifies them right after, and a mismatch marks the store failed
  * ({@link #failure()}), which the database turns into {@link CorruptDataException} on every later operation.
  */
-public final class StorageDbStore implements DbStore {
+public final class StorageDatabaseFiles implements DatabaseFiles {
 
     /** Prefix of the index's files inside a generation ({@code index-vectors}, {@code index-layer0}, ...). */
     static final String INDEX_PREFIX = "index-";
@@ -65,8 +63,7 @@ public final class StorageDbStore implements DbStore {
     public static final String VERIFY_PROPERTY = "quiver.verifyOnOpenBytes";
 
     private final Path directory;
-    private final DirectoryLock lock;
-    private final GenerationStore generations;
+    private final DatabaseDirectory files;
     private final RecordLog log;
     private final long verifyOnOpenBytes;
     /** The generation whose files the catalog and filter index are served from (closed when replaced). */
@@ -75,11 +72,9 @@ public final class StorageDbStore implements DbStore {
     private volatile Thread verifier;
     private volatile boolean closed;
 
-    private StorageDbStore(Path directory, DirectoryLock lock, GenerationStore generations, RecordLog log,
-                           long verifyOnOpenBytes) {
+    private StorageDatabaseFiles(Path directory, DatabaseDirectory files, RecordLog log, long verifyOnOpenBytes) {
         this.directory = directory;
-        this.lock = lock;
-        this.generations = generations;
+        this.files = files;
         this.log = log;
         this.verifyOnOpenBytes = verifyOnOpenBytes;
     }
@@ -88,45 +83,24 @@ public final class StorageDbStore implements DbStore {
      * Locks and opens the directory. With {@code create} the directory is created when absent; without it, a missing
      * directory is {@link DatabaseNotFoundException}.
      */
-    public static StorageDbStore open(Path directory, boolean create) {
-        if (create && !Files.isDirectory(directory)) {
-            try {
-                Files.createDirectories(directory);
-            } catch (IOException e) {
-                throw new StorageException("io error: cannot create directory '" + directory + "': " + e, e);
-            }
-            // The new directory's entry must survive a power loss too, or its log could vanish with it.
-            Path parent = directory.toAbsolutePath().getParent();
-            if (parent != null) {
-                StorageErrors.run(() -> FileIo.forceDirectory(parent));
-            }
-        } else if (!Files.isDirectory(directory)) {
+    public static StorageDatabaseFiles open(Path directory, boolean create) {
+        if (!create && !Files.isDirectory(directory)) {
             throw new DatabaseNotFoundException("database not found at '" + directory + "'");
         }
-        long threshold = Long.getLong(VERIFY_PROPERTY, GenerationStore.DEFAULT_VERIFY_ON_OPEN_BYTES);
-        DirectoryLock lock = StorageErrors.call(() -> DirectoryLock.acquire(directory));
-        GenerationStore generations = null;
-        try {
-            generations = StorageErrors.call(() -> GenerationStore.open(directory, threshold));
-            RecordLog log = StorageRecordLog.open(directory);
-            return new StorageDbStore(directory, lock, generations, log, threshold);
-        } catch (RuntimeException e) {
-            if (generations != null) {
-                closeQuietly(generations);
-            }
-            closeQuietly(lock);
-            throw e;
-        }
+        long threshold = Long.getLong(VERIFY_PROPERTY, Generations.DEFAULT_VERIFY_ON_OPEN_BYTES);
+        // The storage module opens the directory in its order: created durably, locked, then its generations.
+        DatabaseDirectory store = StorageErrors.call(() -> DatabaseDirectory.open(directory, create, threshold));
+        return new StorageDatabaseFiles(directory, store, StorageRecordLog.of(store), threshold);
     }
 
-    /** Whether {@code directory} holds a database: a saved manifest or a write-ahead log (departure 6). */
+    /** Whether {@code directory} holds a database: a saved manifest or a write-ahead log (DEPARTURES.md D6). */
     public static boolean holdsDatabase(Path directory) {
-        return GenerationStore.exists(directory) || StorageRecordLog.exists(directory);
+        return Generations.exists(directory) || StorageRecordLog.exists(directory);
     }
 
     @Override
     public Saved current() {
-        Generation g = StorageErrors.call(generations::current);
+        Generation g = StorageErrors.call(files::current);
         if (g == null) {
             return null;
         }
@@ -151,7 +125,7 @@ public final class StorageDbStore implements DbStore {
 
     @Override
     public HnswIndex load(HnswConfig config, Catalog catalog, FilterIndex filters) {
-        Generation g = StorageErrors.call(generations::current);
+        Generation g = StorageErrors.call(files::current);
         HnswIndex index = StorageErrors.call(() -> HnswIndex.open(g, INDEX_PREFIX, config));
         try {
             if (g.has(CatalogFile.NAME)) {
@@ -172,12 +146,12 @@ public final class StorageDbStore implements DbStore {
     }
 
     /** The catalog and filter index of a generation, opened in place. */
-    private record Opened(IdMap ids, MetadataStore metadata, InvertedIndex filters) { }
+    private record Opened(IdMap ids, MetadataTable metadata, InvertedIndex filters) { }
 
     private static Opened openFiles(Generation g) {
         return StorageErrors.call(() -> new Opened(
                 IdMap.open(g.map(IDS_FILE), g.file(IDS_FILE).path().toString()),
-                MetadataStore.open(g.map(METADATA_FILE), g.file(METADATA_FILE).path().toString()),
+                MetadataTable.open(g.map(METADATA_FILE), g.file(METADATA_FILE).path().toString()),
                 InvertedIndex.readFrom(g.map(FILTER_FILE), g.file(FILTER_FILE).path().toString())));
     }
 
@@ -268,13 +242,13 @@ public final class StorageDbStore implements DbStore {
         // Records appended from here on go to a new log segment, so the covered ones can be trimmed whole.
         long sealed = log.roll();
         Generation g = StorageErrors.call(() -> {
-            try (GenerationWriter writer = generations.beginGeneration()) {
+            try (GenerationWriter writer = files.beginGeneration()) {
                 index.writeTo(writer, INDEX_PREFIX);
                 try (WritableFile out = writer.create(IDS_FILE)) {
                     catalog.idMap().writeTo(out);
                 }
                 try (WritableFile out = writer.create(METADATA_FILE)) {
-                    catalog.metadataStore().writeTo(out);
+                    catalog.metadataTable().writeTo(out);
                 }
                 try (WritableFile out = writer.create(FILTER_FILE)) {
                     filters.index().writeTo(out);
@@ -305,11 +279,7 @@ public final class StorageDbStore implements DbStore {
         try {
             log.close();
         } finally {
-            try {
-                closeQuietly(generations);
-            } finally {
-                closeQuietly(lock);
-            }
+            closeQuietly(files); // the generations' mappings, then the lock
         }
     }
 

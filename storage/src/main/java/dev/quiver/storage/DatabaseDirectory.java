@@ -1,7 +1,7 @@
 package dev.quiver.storage;
 
 import dev.quiver.storage.gen.Generation;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.wal.WalRecordHandler;
 import dev.quiver.storage.wal.WalWriter;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * (lock, then the manifest and its files, then WAL replay from the LSN the current generation covers).
  *
  * <pre>{@code
- * try (Store store = Store.open(dir, true)) {
+ * try (DatabaseDirectory store = DatabaseDirectory.open(dir, true)) {
  *     Generation g = store.current();                 // null before the first save
  *     ... map g's files ...
  *     WalWriter wal = store.openWal(engine::apply);   // replays records after g.walLsn()
@@ -25,29 +25,29 @@ import java.nio.file.Path;
  * }
  * }</pre>
  */
-public final class Store implements AutoCloseable {
+public final class DatabaseDirectory implements AutoCloseable {
     private final Path directory;
     private final DirectoryLock lock;
-    private final GenerationStore generations;
+    private final Generations generations;
     private WalWriter wal;
     private boolean closed;
 
-    private Store(Path directory, DirectoryLock lock, GenerationStore generations) {
+    private DatabaseDirectory(Path directory, DirectoryLock lock, Generations generations) {
         this.directory = directory;
         this.lock = lock;
         this.generations = generations;
     }
 
-    /** Opens with the default verification threshold ({@link GenerationStore#DEFAULT_VERIFY_ON_OPEN_BYTES}). */
-    public static Store open(Path directory, boolean create) {
-        return open(directory, create, GenerationStore.DEFAULT_VERIFY_ON_OPEN_BYTES);
+    /** Opens with the default verification threshold ({@link Generations#DEFAULT_VERIFY_ON_OPEN_BYTES}). */
+    public static DatabaseDirectory open(Path directory, boolean create) {
+        return open(directory, create, Generations.DEFAULT_VERIFY_ON_OPEN_BYTES);
     }
 
     /**
      * Locks {@code directory} (creating it if {@code create}) and opens its generations; the WAL is opened
      * separately by {@link #openWal} so the engine can map the generation first.
      */
-    public static Store open(Path directory, boolean create, long verifyOnOpenBytes) {
+    public static DatabaseDirectory open(Path directory, boolean create, long verifyOnOpenBytes) {
         if (create && !Files.isDirectory(directory)) {
             try {
                 Files.createDirectories(directory);
@@ -64,7 +64,7 @@ public final class Store implements AutoCloseable {
         }
         DirectoryLock lock = DirectoryLock.acquire(directory);
         try {
-            return new Store(directory, lock, GenerationStore.open(directory, verifyOnOpenBytes));
+            return new DatabaseDirectory(directory, lock, Generations.open(directory, verifyOnOpenBytes));
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -80,7 +80,7 @@ public final class Store implements AutoCloseable {
         return generations.current();
     }
 
-    public GenerationStore generations() {
+    public Generations generations() {
         return generations;
     }
 

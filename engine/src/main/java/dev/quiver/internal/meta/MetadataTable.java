@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Thread-safety: concurrent readers, exclusive writers (a read-write lock inside). The base segment must stay
  * mapped while the store is in use (the caller owns its arena).
  */
-public final class MetadataStore {
+public final class MetadataTable {
 
     /** Marks an overlay slot whose metadata was cleared (distinct from "not in the overlay"). */
     private static final byte[] NONE = new byte[0];
@@ -40,11 +40,11 @@ public final class MetadataStore {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     /** An empty store. */
-    public MetadataStore() {
+    public MetadataTable() {
         this(null, null, 0);
     }
 
-    private MetadataStore(MemorySegment baseOffsets, MemorySegment baseHeap, int baseCount) {
+    private MetadataTable(MemorySegment baseOffsets, MemorySegment baseHeap, int baseCount) {
         this.baseOffsets = baseOffsets;
         this.baseHeap = baseHeap;
         this.baseCount = baseCount;
@@ -173,7 +173,7 @@ public final class MetadataStore {
      * @param source names the file in error messages
      * @throws dev.quiver.CorruptDataException when the bytes fail any check
      */
-    public static MetadataStore open(MemorySegment segment, String source) {
+    public static MetadataTable open(MemorySegment segment, String source) {
         BinaryReader.verifyChecksum(segment, source);
         BinaryReader r = new BinaryReader(segment.asSlice(0, segment.byteSize() - 4), source);
         r.expectMagic(MAGIC, FORMAT_VERSION);
@@ -199,6 +199,6 @@ public final class MetadataStore {
         if (prev != heapBytes) {
             throw r.corrupt("last offset " + prev + " is not the heap size " + heapBytes);
         }
-        return new MetadataStore(offsets, heap, n);
+        return new MetadataTable(offsets, heap, n);
     }
 }

@@ -7,10 +7,10 @@ import dev.quiver.internal.hnsw.HnswIndex;
 import java.util.function.Consumer;
 
 /**
- * One database directory on disk: its lock, its saved generations and its log. {@link StorageDbStore} implements
+ * One database directory on disk: its lock, its saved generations and its log. {@link StorageDatabaseFiles} implements
  * it on the storage module.
  */
-public interface DbStore extends AutoCloseable {
+public interface DatabaseFiles extends AutoCloseable {
 
     /** The last saved generation: its number, the log position it includes, and the database shape. */
     record Saved(long generation, long walLsn, DbShape shape) { }

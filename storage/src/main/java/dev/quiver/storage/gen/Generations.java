@@ -45,9 +45,10 @@ import java.util.regex.Pattern;
  * verification finishes, a bit flipped on the device after it was written could be served: that window is the price
  * of an open that does not read gigabytes.
  *
- * <p>The directory lock is not taken here ({@code Store} does it); this class assumes it is the only writer.
+ * <p>The directory lock is not taken here ({@code DatabaseDirectory} does it); this class assumes it is the only
+ * writer.
  */
-public final class GenerationStore implements AutoCloseable {
+public final class Generations implements AutoCloseable {
     public static final long DEFAULT_VERIFY_ON_OPEN_BYTES = 64L << 20;
     static final String TEMP_MANIFEST = Manifest.FILE_NAME + ".tmp";
     private static final Pattern DATA_FILE = Pattern.compile("gen-(\\d{1,19})\\.([a-z0-9_-]{1,64})");
@@ -65,13 +66,13 @@ public final class GenerationStore implements AutoCloseable {
     private GenerationWriter activeWriter;
     private boolean closed;
 
-    private GenerationStore(Path directory, long verifyOnOpenBytes) {
+    private Generations(Path directory, long verifyOnOpenBytes) {
         this.directory = directory;
         this.verifyOnOpenBytes = verifyOnOpenBytes;
     }
 
     /** Opens with the default verification threshold. */
-    public static GenerationStore open(Path directory) {
+    public static Generations open(Path directory) {
         return open(directory, DEFAULT_VERIFY_ON_OPEN_BYTES);
     }
 
@@ -81,8 +82,8 @@ public final class GenerationStore implements AutoCloseable {
      * no generation yet ({@link #current()} is null). Throws {@link CorruptFileException} without deleting anything
      * if the manifest or a file it lists cannot be trusted.
      */
-    public static GenerationStore open(Path directory, long verifyOnOpenBytes) {
-        GenerationStore store = new GenerationStore(directory, verifyOnOpenBytes);
+    public static Generations open(Path directory, long verifyOnOpenBytes) {
+        Generations store = new Generations(directory, verifyOnOpenBytes);
         Manifest manifest = readManifest(directory);
         if (manifest != null) {
             Generation g = store.load(manifest);

@@ -12,19 +12,19 @@ import java.lang.foreign.MemorySegment;
  * {@link FloatSlab} (so cosine never recomputes a stored vector's norm). Also the one place that knows how each
  * {@link Metric} turns a kernel result into a distance (ascending = nearer).
  */
-final class VectorStore implements AutoCloseable {
+final class VectorSlabs implements AutoCloseable {
 
     private final int dim;
     private final Metric metric;
     private final VectorSlab vectors;
     private final FloatSlab norms;
 
-    VectorStore(int dim, Metric metric) {
+    VectorSlabs(int dim, Metric metric) {
         this(dim, metric, new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim),
                 new FloatSlab(Slabs.allocate(Float.BYTES)));
     }
 
-    VectorStore(int dim, Metric metric, VectorSlab vectors, FloatSlab norms) {
+    VectorSlabs(int dim, Metric metric, VectorSlab vectors, FloatSlab norms) {
         this.dim = dim;
         this.metric = metric;
         this.vectors = vectors;
@@ -98,7 +98,8 @@ final class VectorStore implements AutoCloseable {
     }
 
     /**
-     * {@code out[i]} = distance of {@code q} to {@code slots[i]} for {@code i < count}, through the bulk kernels (several
+     * {@code out[i]} = distance of {@code q} to {@code slots[i]} for {@code i < count}, through the bulk kernels
+     * (several
      * candidates per pass, so their memory loads overlap). {@code segs}/{@code offs} are caller scratch of length
      * at least {@code count}.
      */
