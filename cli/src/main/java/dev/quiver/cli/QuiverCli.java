@@ -41,7 +41,15 @@ public final class QuiverCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
+    /** Held so the configured level survives (the logging framework keeps loggers weakly). */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("dev.quiver");
+
     public static void main(String[] args) {
+        // The engine's informational lines (kernel selection, log replay) would break the one-line-per-error
+        // contract of stderr; warnings still show. QUIVER_DEBUG restores everything.
+        if (System.getenv("QUIVER_DEBUG") == null) {
+            ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
         System.exit(execute(args, System.out, System.err));
     }
 
