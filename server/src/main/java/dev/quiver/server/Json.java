@@ -49,7 +49,7 @@ public final class Json {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw ApiException.malformed("malformed JSON: " + e.getOriginalMessage() + " at "
+            throw ApiException.malformed("malformed JSON: " + readable(e.getOriginalMessage()) + " at "
                     + (e.getLocation() == null ? "?" : "line " + e.getLocation().getLineNr() + " column "
                     + e.getLocation().getColumnNr()));
         } catch (IOException e) {
@@ -105,6 +105,11 @@ public final class Json {
             case VALUE_NULL -> null;
             default -> throw ApiException.malformed("malformed JSON: unexpected " + t + " at " + location(p));
         };
+    }
+
+    /** Jackson's message without its source description ({@code [Source: REDACTED (...); line: 1, column: 1]}). */
+    static String readable(String message) {
+        return message == null ? "syntax error" : message.replaceAll("\\[Source: [^\\]]*?; line", "[line");
     }
 
     private static String location(JsonParser p) {
