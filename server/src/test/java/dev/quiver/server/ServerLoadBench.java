@@ -125,6 +125,7 @@ class ServerLoadBench {
                     + HttpJson.toJson(HttpJson.list(base[i % base.length])) + "}")
                     : search.apply(i);
 
+            report.add(run("HTTP search", http, 1, seconds, search).row());
             report.add(run("HTTP search", http, clients, seconds, search).row());
             report.add(run("HTTP add (single)", http, clients, seconds, add).row());
             report.add(run("HTTP 90% search / 10% upsert", http, clients, seconds, mixed).row());
@@ -134,8 +135,8 @@ class ServerLoadBench {
         }
         // The same searches straight on the API, same clients and duration: the HTTP overhead ratio.
         try (Database db = Database.open(data.resolve("load"))) {
-            Phase direct = runDirect(db, queries, clients, seconds);
-            report.add(direct.row());
+            report.add(runDirect(db, queries, 1, seconds).row());
+            report.add(runDirect(db, queries, clients, seconds).row());
         }
         String text = String.join("\n", report) + "\n";
         System.out.println(text);
