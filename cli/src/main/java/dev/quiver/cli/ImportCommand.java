@@ -4,6 +4,7 @@ import dev.quiver.Client;
 import dev.quiver.Config;
 import dev.quiver.Database;
 import dev.quiver.DatabaseNotFoundException;
+import dev.quiver.Metric;
 import dev.quiver.cli.io.VctrsJsonSource;
 import dev.quiver.cli.io.VectorFormat;
 import dev.quiver.cli.io.VectorSource;
@@ -117,6 +118,11 @@ class ImportCommand extends CliCommand {
             if (db.dim() != dim) {
                 throw new CliException(ExitCodes.INVALID_INPUT, "dimension mismatch: collection '" + name
                         + "' has dim " + db.dim() + ", " + file + " has " + dim);
+            }
+            if (metric != null && Metric.parse(metric) != db.metric()) {
+                throw new CliException(ExitCodes.INVALID_INPUT, "metric mismatch: collection '" + name + "' uses "
+                        + db.metric().canonicalName() + ", --metric asks for " + Metric.parse(metric)
+                        .canonicalName());
             }
             return db;
         } catch (DatabaseNotFoundException e) {

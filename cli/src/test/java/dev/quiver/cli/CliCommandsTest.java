@@ -166,6 +166,10 @@ class CliCommandsTest {
         assertEquals("40", ok("count", "f", "-d", data()).out().strip());
         fails(ExitCodes.CONFLICT, "already exists", "import", "f", fvecs.toString(), "--mode", "add", "-q", "-d",
                 data());
+        fails(ExitCodes.INVALID_INPUT, "metric mismatch: collection 'f' uses euclidean, --metric asks for cosine",
+                "import", "f", fvecs.toString(), "--metric", "cosine", "-q", "-d", data());
+        fails(ExitCodes.INVALID_INPUT, "dimension mismatch: collection 'f' has dim 17, " + bvecs + " has 3",
+                "import", "f", bvecs.toString(), "-q", "-d", data());
         assertEquals("13", ok("count", "f", "--filter", "{\"even\": true}", "-d", data()).out().strip());
     }
 

@@ -37,6 +37,7 @@ final class ApiHandler implements HttpHandler {
         this.admin = new CollectionHandlers(collections, options.dataDir().resolve(".quiver-tmp"),
                 options.maxBodyBytes(), options.maxImportBytes());
         this.executing = new Semaphore(options.maxConcurrentRequests());
+        metrics.executing(() -> options.maxConcurrentRequests() - executing.availablePermits());
         this.apiKeyDigest = options.apiKey() == null ? null : sha256(options.apiKey());
     }
 

@@ -21,9 +21,7 @@ public final class ServerMain {
             }
             String value = args[++i];
             switch (flag) {
-                case "--data" -> options = new ServerOptions(Path.of(value), options.host(), options.port(),
-                        options.apiKey(), options.corsOrigin(), options.maxBodyBytes(), options.maxImportBytes(),
-                        options.maxConcurrentRequests(), options.maxQueuedRequests());
+                case "--data" -> options = options.dataDir(Path.of(value));
                 case "--port" -> options = options.port(parsePort(value));
                 case "--host" -> options = options.host(value);
                 case "--api-key" -> options = options.apiKey(value);

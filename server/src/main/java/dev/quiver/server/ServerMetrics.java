@@ -71,6 +71,13 @@ final class ServerMetrics {
         return queued;
     }
 
+    /** Requests holding an execution slot now (healthz and metrics never take one). */
+    private java.util.function.IntSupplier executing = () -> 0;
+
+    void executing(java.util.function.IntSupplier executing) {
+        this.executing = executing;
+    }
+
     String render(Map<String, Database> collections) {
         StringBuilder out = new StringBuilder(4096);
         out.append("# HELP quiver_http_requests_total HTTP requests answered, by route template, method and status.\n");
@@ -97,6 +104,7 @@ final class ServerMetrics {
         });
 
         gauge(out, "quiver_http_requests_in_flight", "Requests being executed now.", inFlight.get());
+        gauge(out, "quiver_http_requests_executing", "Requests holding an execution slot.", executing.getAsInt());
         gauge(out, "quiver_http_requests_queued", "Requests waiting for an execution slot.", queued.get());
         out.append("# HELP quiver_http_requests_rejected_total Requests refused before execution, by reason.\n");
         out.append("# TYPE quiver_http_requests_rejected_total counter\n");

@@ -59,6 +59,11 @@ public record ServerOptions(Path dataDir, String host, int port, String apiKey, 
                 DEFAULT_MAX_IMPORT_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_QUEUED);
     }
 
+    public ServerOptions dataDir(Path dataDir) {
+        return new ServerOptions(dataDir, host, port, apiKey, corsOrigin, maxBodyBytes, maxImportBytes,
+                maxConcurrentRequests, maxQueuedRequests);
+    }
+
     public ServerOptions host(String host) {
         return new ServerOptions(dataDir, host, port, apiKey, corsOrigin, maxBodyBytes, maxImportBytes,
                 maxConcurrentRequests, maxQueuedRequests);

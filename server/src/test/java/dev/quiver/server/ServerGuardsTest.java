@@ -104,11 +104,10 @@ class ServerGuardsTest {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (!http.get("/metrics").body().contains("quiver_http_requests_in_flight 2")) {
+                while (!http.get("/metrics").body().contains("quiver_http_requests_executing 1\n")) {
                     assertTrue(System.nanoTime() < deadline, "the slow request never reached the server");
                     Thread.sleep(20);
                 }
-                Thread.sleep(100); // from in flight to holding the slot takes no I/O; give it a moment anyway
                 assertError(http.post("/collections/q/add", Map.of("id", "fast", "vector", List.of(1, 2))), 503,
                         "overloaded", null);
                 assertTrue(http.get("/metrics").body()
@@ -118,6 +117,12 @@ class ServerGuardsTest {
                 String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(response.startsWith("HTTP/1.1 200"), response);
                 assertTrue(response.endsWith("{\"added\":\"slow\"}"), response);
+            }
+            // The slot is released just after the response is written: wait for it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!http.get("/metrics").body().contains("quiver_http_requests_executing 0\n")) {
+                assertTrue(System.nanoTime() < deadline, "the slow request never finished");
+                Thread.sleep(10);
             }
             assertEquals(200, http.post("/collections/q/add", Map.of("id", "fast", "vector", List.of(1, 2))).status());
             assertEquals(2L, http.get("/collections/q/count").object().get("count"));
