@@ -57,12 +57,14 @@ final class ApiHandler implements HttpHandler {
                     return;
                 }
             }
+            // The key is checked before routing, so a caller without it learns nothing about which paths exist.
+            boolean healthz = call.segments().equals(java.util.List.of("healthz"));
+            if (!healthz) {
+                authorize(call);
+            }
             Route.Match match = Route.match(call.method(), call.segments());
             label = match.route().template;
             Route route = match.route();
-            if (route != Route.HEALTHZ) {
-                authorize(call);
-            }
             if (route != Route.HEALTHZ && route != Route.METRICS) {
                 admit();
                 admitted = true;

@@ -46,12 +46,28 @@ class ServerGuardsTest {
     }
 
     @Test
+    void closingTheServerSavesEveryOpenCollection() {
+        try (QuiverServer server = QuiverServer.start(ServerOptions.defaults(data).port(0))) {
+            HttpJson http = new HttpJson(server.url());
+            http.post("/collections", Map.of("name", "kept", "dim", 3));
+            http.post("/collections/kept/add", Map.of("id", "a", "vector", List.of(1, 2, 3), "metadata",
+                    Map.of("x", 1)));
+            assertEquals(0L, http.get("/collections/kept/stats").object().get("generation"), "nothing saved yet");
+        }
+        try (dev.quiver.Database db = dev.quiver.Database.open(data.resolve("kept"))) {
+            assertTrue(db.stats().generation() >= 1, "close saved a generation");
+            assertEquals(Map.of("x", 1L), db.get("a").metadata());
+        }
+    }
+
+    @Test
     void apiKeyIsRequiredOnEveryRouteButHealthz() {
         try (QuiverServer server = QuiverServer.start(ServerOptions.defaults(data).port(0).apiKey("s3cret"))) {
             HttpJson anonymous = new HttpJson(server.url());
             assertError(anonymous.get("/collections"), 401, "unauthorized",
                     "missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
             assertError(anonymous.get("/metrics"), 401, "unauthorized", null);
+            assertError(anonymous.get("/no/such/route"), 401, "unauthorized", null);
             assertEquals(200, anonymous.get("/healthz").status());
             assertError(new HttpJson(server.url(), "s3cre").get("/collections"), 401, "unauthorized",
                     "invalid API key");
