@@ -21,6 +21,11 @@ final class ServerMetrics {
     static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
             0.5, 1, 2.5, 5, 10};
 
+    /** Bucket bounds as label text, plain decimals ({@code 0.0001}, not {@code 1.0E-4}). */
+    private static final String[] LE = java.util.Arrays.stream(BUCKETS)
+            .mapToObj(b -> java.math.BigDecimal.valueOf(b).stripTrailingZeros().toPlainString())
+            .toArray(String[]::new);
+
     private record RequestKey(String route, String method, int status) { }
 
     private static final class Histogram {
@@ -92,7 +97,7 @@ final class ServerMetrics {
             for (int i = 0; i < BUCKETS.length; i++) {
                 cumulative += h.counts[i].sum();
                 out.append("quiver_http_request_duration_seconds_bucket{route=\"").append(escape(route))
-                        .append("\",le=\"").append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
+                        .append("\",le=\"").append(LE[i]).append("\"} ").append(cumulative).append('\n');
             }
             long count = h.count.sum();
             out.append("quiver_http_request_duration_seconds_bucket{route=\"").append(escape(route))

@@ -393,6 +393,8 @@ class ServerRoutesTest {
         assertTrue(text.contains("quiver_http_request_duration_seconds_bucket{route=\"/collections/{name}/add\","
                 + "le=\"+Inf\"}"), text);
         assertTrue(text.contains("quiver_collection_records{collection=\"met\"} 1"), text);
+        assertTrue(text.contains("quiver_http_request_duration_seconds_bucket{route=\"/collections/{name}/add\","
+                + "le=\"0.0001\"}"), text);
         Set<String> types = new HashSet<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
