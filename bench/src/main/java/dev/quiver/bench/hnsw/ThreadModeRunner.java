@@ -8,6 +8,7 @@ import dev.quiver.SearchParams;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +25,11 @@ import java.util.stream.Stream;
  * Searches from a warmed thread against searches from a fresh platform thread, a fresh virtual thread, and
  * {@link AsyncDatabase} (a virtual thread per call), on one database: does a new thread pay for anything the size of
  * the index? Each mode runs one search at a time (the caller waits for each), in rounds that alternate the modes
- * (A/B/C/D, A/B/C/D...) so machine drift hits all alike; reports the median QPS per mode, its ratio to the warmed
- * thread's, and the cost of starting the thread alone (a task with no search), so a gap can be attributed.
- * Uses only the public API, so the same class runs against any build of the engine.
+ * (A/B/C/D, A/B/C/D...) so machine drift hits all alike. Per mode it reports medians of: wall-clock QPS and its
+ * ratio to the warmed thread's; this process's CPU time per call and heap bytes allocated per call (both immune to
+ * other processes' load, and the allocation counts virtual threads too); and the same two for the thread alone (a
+ * task with no search), so a gap can be attributed to the thread or to the search. Uses only the public API, so the
+ * same class runs against any build of the engine.
  *
  * <pre>
  * java ... dev.quiver.bench.hnsw.ThreadModeRunner synthetic:N:DIM | DATASET_DIR [metric=cosine] [ef=200]
@@ -72,25 +75,30 @@ public final class ThreadModeRunner {
             SearchParams params = SearchParams.k(10).efSearch(ef);
             ExecutorService perCall = Executors.newVirtualThreadPerTaskExecutor();
             AsyncDatabase async = AsyncDatabase.wrap(db, perCall);
-            double[][] qps = new double[Mode.values().length][rounds];
-            double[][] startOnly = new double[Mode.values().length][rounds];
+            int modes = Mode.values().length;
+            double[][][] search = new double[modes][3][rounds];
+            double[][][] empty = new double[modes][3][rounds];
             for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT
                 for (Mode mode : Mode.values()) {
-                    double q = run(mode, db, async, queries, params, true);
-                    double s = run(mode, db, async, queries, params, false);
-                    if (round >= 0) {
-                        qps[mode.ordinal()][round] = q;
-                        startOnly[mode.ordinal()][round] = s;
+                    double[] withSearch = run(mode, db, async, queries, params, true);
+                    double[] threadOnly = run(mode, db, async, queries, params, false);
+                    for (int f = 0; f < 3 && round >= 0; f++) {
+                        search[mode.ordinal()][f][round] = withSearch[f];
+                        empty[mode.ordinal()][f][round] = threadOnly[f];
                     }
                 }
             }
-            double warmed = median(qps[Mode.WARMED.ordinal()]);
+            double warmedQps = median(search[Mode.WARMED.ordinal()][0]);
+            double warmedCpu = median(search[Mode.WARMED.ordinal()][1]);
             for (Mode mode : Mode.values()) {
-                double m = median(qps[mode.ordinal()]);
-                System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f ratio_to_warmed=%.3f rounds=%s"
-                                + " start_only_us=%.1f%n", mode.name().toLowerCase(Locale.ROOT), m, m / warmed,
-                        Arrays.toString(Arrays.stream(qps[mode.ordinal()]).mapToLong(Math::round).toArray()),
-                        1e6 / median(startOnly[mode.ordinal()]));
+                double[][] m = search[mode.ordinal()];
+                double[][] e = empty[mode.ordinal()];
+                System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f qps_ratio=%.3f cpu_us_per_call=%.1f"
+                                + " cpu_ratio=%.3f alloc_bytes_per_call=%.0f | thread_only: cpu_us=%.1f"
+                                + " alloc_bytes=%.0f | qps_rounds=%s%n", mode.name().toLowerCase(Locale.ROOT),
+                        median(m[0]), median(m[0]) / warmedQps, median(m[1]), median(m[1]) / warmedCpu,
+                        median(m[2]), median(e[1]), median(e[2]),
+                        Arrays.toString(Arrays.stream(m[0]).mapToLong(Math::round).toArray()));
             }
             perCall.shutdown();
         } finally {
@@ -98,9 +106,19 @@ public final class ThreadModeRunner {
         }
     }
 
-    /** Queries per second of one mode; with {@code search} false the task is empty (the thread's cost alone). */
-    private static double run(Mode mode, Database db, AsyncDatabase async, float[][] queries, SearchParams params,
-                              boolean search) throws InterruptedException {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /**
+     * One mode over all queries: {queries per second, process CPU microseconds per call, heap bytes allocated per
+     * call}; with {@code search} false the task is empty (the thread's cost alone).
+     */
+    private static double[] run(Mode mode, Database db, AsyncDatabase async, float[][] queries, SearchParams params,
+                                boolean search) throws InterruptedException {
+        long cpu0 = PROCESS.getProcessCpuTime();
+        long alloc0 = THREADS.getTotalThreadAllocatedBytes();
         long t0 = System.nanoTime();
         for (float[] q : queries) {
             Runnable task = search ? () -> db.search(q, params) : () -> { };
@@ -117,7 +135,11 @@ public final class ThreadModeRunner {
                 }
             }
         }
-        return queries.length / ((System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuUs = (PROCESS.getProcessCpuTime() - cpu0) / 1e3;
+        double alloc = THREADS.getTotalThreadAllocatedBytes() - alloc0;
+        int n = queries.length;
+        return new double[] {n / seconds, cpuUs / n, alloc / n};
     }
 
     private static float[][] gaussian(SplittableRandom r, int n, int dim) {
