@@ -239,7 +239,7 @@ public final class StorageDbStore implements DbStore {
                     failure = new CorruptDataException("corrupt data: " + e.getMessage()
                             + " (found by the background verification after open)", e);
                     return;
-                } catch (dev.quiver.storage.StorageException | UncheckedIOException e) {
+                } catch (dev.quiver.storage.StorageFailure | UncheckedIOException e) {
                     // Not corruption: the file went away with a later save or the store closed. Nothing to report.
                     return;
                 }

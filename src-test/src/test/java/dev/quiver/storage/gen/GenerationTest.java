@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.storage.CorruptFileException;
 import dev.quiver.storage.LittleEndian;
 import dev.quiver.storage.Slab;
-import dev.quiver.storage.StorageException;
+import dev.quiver.storage.StorageFailure;
 import dev.quiver.storage.VectorSlab;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -134,7 +134,7 @@ class GenerationTest {
             assertEquals(0, g.map("empty").byteSize());
             g.verify();
             g.verifyAsync(Runnable::run).join();
-            StorageException missing = assertThrows(StorageException.class, () -> g.file("graph"));
+            StorageFailure missing = assertThrows(StorageFailure.class, () -> g.file("graph"));
             assertTrue(missing.getMessage().contains("graph"), missing.getMessage());
             assertThrows(CorruptFileException.class, () -> g.openSlab("meta", 4));
             assertThrows(CorruptFileException.class, () -> g.openSlab("vectors-3", 4));

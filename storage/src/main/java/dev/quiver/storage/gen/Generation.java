@@ -2,7 +2,7 @@ package dev.quiver.storage.gen;
 
 import dev.quiver.storage.ClosedStoreException;
 import dev.quiver.storage.Slab;
-import dev.quiver.storage.StorageException;
+import dev.quiver.storage.StorageFailure;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class Generation implements AutoCloseable {
     public DataFile file(String logicalName) {
         DataFile f = files.get(logicalName);
         if (f == null) {
-            throw new StorageException("generation " + number() + " in " + directory + " has no file '"
+            throw new StorageFailure("generation " + number() + " in " + directory + " has no file '"
                     + logicalName + "' (it has " + new java.util.TreeSet<>(files.keySet()) + ")");
         }
         return f;
