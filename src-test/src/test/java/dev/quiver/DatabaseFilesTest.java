@@ -174,4 +174,57 @@ class DatabaseFilesTest {
             assertEquals(50, db.count());
         }
     }
+
+    @Test
+    void damageInsideAVectorsFileOverSixtyFourMebibytesIsNeverServedWithTheDefaults() throws IOException {
+        // 4,200 vectors of 4,096 floats: a 69 MB vectors file, above the size open used to verify only later.
+        int dim = 4096;
+        int n = 4200;
+        Path p = tmp.resolve("big");
+        Random rnd = new Random(SEED);
+        try (Database db = Database.open(p, Config.dim(dim).metric(Metric.EUCLIDEAN).m(4).efConstruction(8))) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ids.add("v" + i);
+            }
+            db.addMany(ids, DbTesting.randomVectors(rnd, n, dim));
+        }
+        Path vectors = generationFile(p, "index-vectors");
+        assertTrue(Files.size(vectors) > (64L << 20), "vectors file of " + Files.size(vectors) + " bytes");
+        // Damage in the middle of record 2,100's vector: before this fix get("v2100") served it right after open.
+        long at = dev.quiver.storage.gen.DataFileFormat.HEADER_BYTES + 2100L * dim * 4 + 17;
+        try (var ch = java.nio.channels.FileChannel.open(vectors, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            ch.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x40)).clear();
+            ch.write(one, at);
+        }
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> {
+            try (Database db = Database.open(p)) {
+                db.get("v2100"); // reached only when open served the file unverified
+            }
+        });
+        assertTrue(e.getMessage().contains(vectors.getFileName().toString()), e.getMessage());
+    }
+
+    @Test
+    void aSaveAfterALazyOpenNeverCopiesUnverifiedBytes() throws IOException {
+        Path p = savedDatabase("db");
+        Path vectors = generationFile(p, "index-vectors");
+        flipByte(vectors, dev.quiver.storage.gen.DataFileFormat.HEADER_BYTES + 5);
+        for (int round = 0; round < 3; round++) {
+            // Threshold 0 (lazy opening, opted into): nothing is verified at open; the save must verify first.
+            Database db = withVerifyThreshold(0, () -> Database.open(p));
+            try {
+                CorruptDataException e = assertThrows(CorruptDataException.class, db::save, "round " + round);
+                assertTrue(e.getMessage().contains(vectors.getFileName().toString()), e.getMessage());
+            } finally {
+                db.close();
+            }
+            // The damaged generation is still the database: nothing was laundered into a fresh checksum.
+            assertTrue(Files.exists(vectors), "round " + round);
+            assertThrows(CorruptDataException.class, () -> Database.open(p), "round " + round);
+        }
+    }
 }

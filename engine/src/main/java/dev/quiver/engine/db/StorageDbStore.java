@@ -50,9 +50,11 @@ import java.util.function.Consumer;
  * <p>Properties format 1 generations held a single {@link CatalogFile} instead; they still open (decoded and the
  * inverted index rebuilt, O(records)) and the next save writes format 2.
  *
- * <p>Files whose payload exceeds the verification threshold (64 MiB, {@value #VERIFY_PROPERTY} overrides) are not
- * checksummed at open; a background thread verifies them right after, and a mismatch marks the store failed
- * ({@link #failure()}), which the database turns into {@link CorruptDataException} on every later operation.
+ * <p>Every file's payload checksum is verified at open, so corruption is never served. Lazy opening is an explicit
+ * opt-in ({@value #VERIFY_PROPERTY} = a byte count: files above it are verified on a background thread right after
+ * open, and a mismatch marks the store failed ({@link #failure()}), which the database turns into
+ * {@link CorruptDataException} on every later operation). A save first verifies whatever is still unverified, so it
+ * never copies unchecked bytes into a new generation.
  */
 public final class StorageDbStore implements DbStore {
 
@@ -61,7 +63,10 @@ public final class StorageDbStore implements DbStore {
     static final String IDS_FILE = "ids";
     static final String METADATA_FILE = "metadata";
     static final String FILTER_FILE = "filter-index";
-    /** System property: payload bytes up to which a file is checksummed at open (larger ones in the background). */
+    /**
+     * System property, the opt-in to lazy opening: payload bytes up to which a file is checksummed at open (larger
+     * ones in the background). Absent: every file is checksummed at open.
+     */
     public static final String VERIFY_PROPERTY = "quiver.verifyOnOpenBytes";
 
     private final Path directory;
@@ -249,6 +254,27 @@ public final class StorageDbStore implements DbStore {
         t.start();
     }
 
+    /**
+     * The served generation's bytes are copied by a save (slabs mapped from its files, ids, metadata): any file not
+     * verified yet (lazy opening) is verified now, so damage fails the save instead of being re-checksummed.
+     */
+    private void verifyBeforeCopy() {
+        CorruptDataException known = failure;
+        if (known != null) {
+            throw new CorruptDataException(known.getMessage(), known);
+        }
+        Generation g = served;
+        if (g == null) {
+            return;
+        }
+        try {
+            StorageErrors.run(g::verifyPending);
+        } catch (CorruptDataException e) {
+            failure = new CorruptDataException(e.getMessage() + " (found by the verification before a save)", e);
+            throw e;
+        }
+    }
+
     @Override
     public CorruptDataException failure() {
         return failure;
@@ -265,6 +291,7 @@ public final class StorageDbStore implements DbStore {
     @Override
     public long save(HnswIndex index, Catalog catalog, FilterIndex filters, long walLsn, DbShape shape,
                      Consumer<Runnable> exclusively) {
+        verifyBeforeCopy();
         // Records appended from here on go to a new log segment, so the covered ones can be trimmed whole.
         long sealed = log.roll();
         Generation g = StorageErrors.call(() -> {

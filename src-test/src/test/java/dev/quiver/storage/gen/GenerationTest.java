@@ -395,4 +395,40 @@ class GenerationTest {
             store.current().verify();
         }
     }
+
+    @Test
+    void aDamagedFileAboveTheOldBackgroundThresholdIsRejectedByADefaultOpen() throws IOException {
+        // 65 MiB: above the 64 MiB that open used to leave to a background check (and serve meanwhile).
+        long payload = 65L << 20;
+        try (GenerationStore store = GenerationStore.open(dir); GenerationWriter w = store.beginGeneration()) {
+            try (WritableFile f = w.create("big")) {
+                byte[] block = new byte[1 << 20];
+                new Random(5).nextBytes(block);
+                for (long at = 0; at < payload; at += block.length) {
+                    f.write(block);
+                }
+            }
+            w.commit(0, Map.of());
+        }
+        Path big = dir.resolve("gen-1.big");
+        try (GenerationStore store = GenerationStore.open(dir)) {
+            assertTrue(store.current().isVerified(), "a default open verifies every payload");
+        }
+        long at = DataFileFormat.HEADER_BYTES + payload - 12_345;
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            ch.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x01)).clear();
+            ch.write(one, at);
+        }
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir));
+        assertEquals(big, e.file());
+        assertTrue(e.getMessage().contains("payload checksum"), e.getMessage());
+        // Lazy opening is an explicit opt-in; the file is then reported unverified until verifyPending() runs.
+        try (GenerationStore store = GenerationStore.open(dir, 64L << 20)) {
+            assertFalse(store.current().isVerified());
+            assertThrows(CorruptFileException.class, () -> store.current().verifyPending());
+        }
+    }
 }

@@ -106,6 +106,21 @@ public final class Generation implements AutoCloseable {
         }
     }
 
+    /**
+     * Verifies every file whose payload checksum has not passed yet; a save calls it before copying this generation's
+     * bytes into the next one, so bytes are never re-checksummed (laundered) without having been checked.
+     */
+    public void verifyPending() {
+        for (DataFile f : files.values()) {
+            f.verifyIfPending();
+        }
+    }
+
+    /** Whether every file's payload checksum has passed. */
+    public boolean isVerified() {
+        return files.values().stream().allMatch(DataFile::isVerified);
+    }
+
     /** {@link #verify()} on an executor, for large generations verified in the background after open. */
     public CompletableFuture<Void> verifyAsync(Executor executor) {
         return CompletableFuture.runAsync(this::verify, executor);
