@@ -1,6 +1,7 @@
 package dev.quiver;
 
 import dev.quiver.engine.db.StorageDbStore;
+import dev.quiver.engine.db.StorageRecordLog;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,5 +227,57 @@ class DatabaseFilesTest {
             assertTrue(Files.exists(vectors), "round " + round);
             assertThrows(CorruptDataException.class, () -> Database.open(p), "round " + round);
         }
+    }
+
+    @Test
+    void aDeletedOrEmptyLogOfASavedDatabaseIsCorruptNotNoWrites() throws IOException {
+        for (String damage : List.of("deleted", "empty")) {
+            Path p = savedDatabase("db-" + damage);
+            Path wal = p.resolve("wal.vctrs");
+            assertTrue(Files.exists(wal));
+            if (damage.equals("deleted")) {
+                Files.delete(wal);
+            } else {
+                Files.write(wal, new byte[0]);
+            }
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> Database.open(p), damage);
+            assertTrue(e.getMessage().contains("wal.vctrs"), e.getMessage());
+            assertThrows(CorruptDataException.class, () -> Database.open(p, Config.dim(3)), damage);
+            // The explicit choice opens what the saved state holds and reports the damage.
+            String old = System.getProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY);
+            System.setProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY, "true");
+            try (Database db = Database.open(p)) {
+                assertEquals(50, db.size());
+            } finally {
+                if (old == null) {
+                    System.clearProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY);
+                } else {
+                    System.setProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY, old);
+                }
+            }
+            try (Database db = Database.open(p)) {
+                assertEquals(50, db.size(), "after the chosen open the log continues normally");
+            }
+        }
+    }
+
+    @Test
+    void aNeverSavedDatabaseWithAnEmptyLogIsCorruptNotNew() throws IOException {
+        Path p = tmp.resolve("unsaved");
+        Database db = Database.open(p, Config.dim(3));
+        db.add("a", new float[] {1, 2, 3});
+        // Simulate the state after a crash: the handle is abandoned, its lock released by closing a copy's files.
+        db.close();
+        try (var files = Files.list(p)) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().startsWith("gen-") || f.getFileName().toString().equals("graph.vctrs")) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.write(p.resolve("wal.vctrs"), new byte[0]);
+        assertThrows(CorruptDataException.class, () -> Database.open(p));
+        assertThrows(CorruptDataException.class, () -> Database.open(p, Config.dim(3)),
+                "an empty log is damage, not a fresh database to create over it");
     }
 }

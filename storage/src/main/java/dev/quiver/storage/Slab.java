@@ -79,7 +79,7 @@ public final class Slab implements AutoCloseable {
         MemorySegment[] initial = new MemorySegment[(int) count];
         if (count > 0) {
             try {
-                MemorySegment mapping = channel.map(FileChannel.MapMode.PRIVATE, position, regionBytes, arena);
+                MemorySegment mapping = FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes, arena, file);
                 for (int i = 0; i < initial.length; i++) {
                     initial[i] = mapping.asSlice(i * chunkBytes, chunkBytes);
                 }

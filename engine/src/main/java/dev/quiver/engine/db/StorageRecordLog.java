@@ -1,6 +1,9 @@
 package dev.quiver.engine.db;
 
 import dev.quiver.ClosedDatabaseException;
+import dev.quiver.CorruptDataException;
+import dev.quiver.storage.wal.LogDamageException;
+import dev.quiver.storage.wal.WalOpenMode;
 import dev.quiver.storage.wal.WalFormat;
 import dev.quiver.storage.wal.WalReader;
 import dev.quiver.storage.wal.WalRecovery;
@@ -19,6 +22,13 @@ import java.util.List;
  * before that is a programming error.
  */
 public final class StorageRecordLog implements RecordLog {
+
+    /**
+     * System property: {@code true} opens a database whose log is damaged (a sealed segment that does not read to
+     * its end, a missing log the saved state says exists) up to the damage, renaming what follows aside
+     * ({@code *.damaged-<millis>}); by default such an open is refused with {@link CorruptDataException}.
+     */
+    public static final String OPEN_UP_TO_DAMAGE_PROPERTY = "quiver.openUpToLogDamage";
 
     private final Path directory;
     private final long maxAppendBytes;
@@ -57,8 +67,9 @@ public final class StorageRecordLog implements RecordLog {
      */
     public static WalRecord.Create findCreate(Path directory) {
         WalRecord.Create[] found = new WalRecord.Create[1];
+        WalRecovery scanned = null;
         try {
-            StorageErrors.call(() -> WalReader.scan(directory, 0, (lsn, type, payload) -> {
+            scanned = StorageErrors.call(() -> WalReader.scan(directory, 0, (lsn, type, payload) -> {
                 if (type == WalRecordCodec.TYPE_CREATE) {
                     found[0] = (WalRecord.Create) decode(directory, lsn, type, payload);
                 }
@@ -66,6 +77,11 @@ public final class StorageRecordLog implements RecordLog {
             }));
         } catch (FirstRecordSeen stop) {
             // Stopped after the first record: the rest of the log is replayed later, once.
+        }
+        if (found[0] == null && scanned != null && scanned.damaged()) {
+            // Not "no database": a log whose first segment is damaged (empty, bad header) lost its CREATE record.
+            throw new CorruptDataException("corrupt data: " + scanned.tornFile() + ": " + scanned.reason()
+                    + " (the log of a database never saved; its first record is unreadable)");
         }
         return found[0];
     }
@@ -85,9 +101,24 @@ public final class StorageRecordLog implements RecordLog {
         if (writer != null) {
             throw new IllegalStateException("log of '" + directory + "' already replayed");
         }
-        WalWriter w = StorageErrors.call(() -> WalWriter.open(directory, afterLsn,
-                (lsn, type, payload) -> sink.accept(lsn, decode(directory, lsn, type, payload))));
+        WalOpenMode mode = Boolean.getBoolean(OPEN_UP_TO_DAMAGE_PROPERTY) ? WalOpenMode.OPEN_UP_TO_DAMAGE
+                : WalOpenMode.REFUSE_DAMAGE;
+        WalWriter w;
+        try {
+            w = WalWriter.open(directory, afterLsn,
+                    (lsn, type, payload) -> sink.accept(lsn, decode(directory, lsn, type, payload)), mode);
+        } catch (LogDamageException e) {
+            throw new CorruptDataException("corrupt data: " + e.getMessage() + " (-D" + OPEN_UP_TO_DAMAGE_PROPERTY
+                    + "=true opens up to the damage and renames what follows aside)", e);
+        } catch (dev.quiver.storage.StorageFailure e) {
+            throw StorageErrors.map(e);
+        }
+        w.maxWriteBytes(maxAppendBytes);
         writer = w;
+        if (w.recovery().damaged()) {
+            System.getLogger(StorageRecordLog.class.getName()).log(System.Logger.Level.WARNING,
+                    "database at ''{0}'' opened up to log damage: {1}", directory, w.recovery());
+        }
         WalRecovery recovery = w.recovery();
         return recovery.bytesDropped();
     }
@@ -106,34 +137,18 @@ public final class StorageRecordLog implements RecordLog {
     }
 
     /**
-     * Appends in one write per {@value #MAX_APPEND_BYTES} bytes: a larger batch (hundreds of thousands of vectors)
-     * is split so the log's encode buffer stays bounded. A crash between two of those writes recovers a prefix of
-     * the batch; the call had not returned, so no acknowledged write is lost.
+     * Appends the records as one batch: recovery applies all of them or none, even when the batch is written in
+     * several writes of at most {@value #MAX_APPEND_BYTES} bytes (so the log's encode buffer stays bounded).
      */
     @Override
     public long appendAll(List<? extends WalRecord> records, boolean force) {
-        long last = -1;
-        int from = 0;
-        while (from < records.size()) {
-            int to = from;
-            long bytes = 0;
-            List<byte[]> payloads = new java.util.ArrayList<>();
-            while (to < records.size() && (to == from || bytes < maxAppendBytes)) {
-                byte[] payload = WalRecordCodec.encode(records.get(to));
-                payloads.add(payload);
-                bytes += payload.length;
-                to++;
-            }
-            byte[] types = new byte[to - from];
-            for (int i = 0; i < types.length; i++) {
-                types[i] = records.get(from + i).type();
-            }
-            byte[][] chunk = payloads.toArray(new byte[0][]);
-            boolean forceNow = force && to == records.size();
-            last = StorageErrors.call(() -> writer().appendBatch(types, chunk, forceNow));
-            from = to;
+        byte[] types = new byte[records.size()];
+        byte[][] payloads = new byte[records.size()][];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = records.get(i).type();
+            payloads[i] = WalRecordCodec.encode(records.get(i));
         }
-        return last;
+        return StorageErrors.call(() -> writer().appendBatch(types, payloads, force));
     }
 
     /** Largest single append of a batch, in payload bytes. */

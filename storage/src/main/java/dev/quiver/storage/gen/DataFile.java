@@ -110,8 +110,8 @@ public final class DataFile {
             return arena.allocate(0);
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, DataFileFormat.HEADER_BYTES, header.payloadBytes(),
-                    arena);
+            return FileIo.map(channel, FileChannel.MapMode.READ_ONLY, DataFileFormat.HEADER_BYTES,
+                    header.payloadBytes(), arena, path);
         } catch (IOException e) {
             throw new StoreIOException(path, "map", e);
         }

@@ -207,14 +207,14 @@ public final class GenerationStore implements AutoCloseable {
         Path temp = directory.resolve(TEMP_MANIFEST);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            FileIo.writeFully(channel, ByteBuffer.wrap(manifest.encode()), 0);
-            channel.force(true);
+            FileIo.writeFully(channel, ByteBuffer.wrap(manifest.encode()), 0, temp);
+            FileIo.force(channel, true, temp);
         } catch (IOException e) {
             throw new StoreIOException(temp, "write", e);
         }
         hook.step("manifest-temp");
         try {
-            Files.move(temp, directory.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            FileIo.move(temp, directory.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new StoreIOException(directory.resolve(Manifest.FILE_NAME), "rename the new manifest to", e);
