@@ -1,6 +1,7 @@
 package dev.quiver;
 
 import dev.quiver.engine.db.CollectionNames;
+import dev.quiver.engine.db.InputChecks;
 import dev.quiver.engine.db.StorageDbStore;
 
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Named collections under one root directory: collection {@code name} is the database in {@code root/name}.
@@ -41,7 +41,7 @@ public final class Client implements AutoCloseable {
 
     /** A client over {@code root}, created (with parents) when absent. */
     public Client(Path root) {
-        this.root = Objects.requireNonNull(root, "root");
+        this.root = InputChecks.notNull(root, "root");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -70,7 +70,7 @@ public final class Client implements AutoCloseable {
     public synchronized Database createCollection(String name, Config config) {
         ensureOpen();
         CollectionNames.check(name);
-        Objects.requireNonNull(config, "config");
+        InputChecks.notNull(config, "config");
         Path dir = root.resolve(name);
         if (Files.exists(dir)) {
             throw new CollectionExistsException("collection '" + name + "' already exists");

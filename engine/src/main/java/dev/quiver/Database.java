@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -148,7 +147,7 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseLockedException   when another process has it open
      */
     public static Database open(Path path) {
-        Objects.requireNonNull(path, "path");
+        InputChecks.notNull(path, "path");
         if (!Files.isDirectory(path) || !StorageDbStore.holdsDatabase(path)) {
             throw new DatabaseNotFoundException("database not found at '" + path + "'");
         }
@@ -175,8 +174,8 @@ public final class Database implements AutoCloseable {
      * @throws InvalidArgumentException   when the stored metric differs, naming both
      */
     public static Database open(Path path, Config config) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(config, "config");
+        InputChecks.notNull(path, "path");
+        InputChecks.notNull(config, "config");
         DbStore store = StorageDbStore.open(path, true);
         DbShape stored;
         boolean created = false;
@@ -675,7 +674,7 @@ public final class Database implements AutoCloseable {
      */
     public List<SearchResult> search(float[] query, SearchParams params) {
         ensureOpen();
-        Objects.requireNonNull(params, "params");
+        InputChecks.notNull(params, "params");
         InputChecks.vector(query, shape.dim(), "query");
         if (params.k() == 0) {
             return List.of();
@@ -697,7 +696,7 @@ public final class Database implements AutoCloseable {
     /** One result list per query, in order; every query is validated first, then they run in parallel. */
     public List<List<SearchResult>> searchMany(float[][] queries, SearchParams params) {
         ensureOpen();
-        Objects.requireNonNull(params, "params");
+        InputChecks.notNull(params, "params");
         InputChecks.vectors(queries, shape.dim(), "queries");
         if (queries.length == 0) {
             return List.of();
@@ -944,7 +943,7 @@ public final class Database implements AutoCloseable {
      */
     public void exportJson(Path file, boolean pretty) {
         ensureOpen();
-        Objects.requireNonNull(file, "file");
+        InputChecks.notNull(file, "file");
         List<String> ids = ids();
         JsonTransfer.export(file, pretty, shape, ids, this::find);
     }
@@ -958,7 +957,7 @@ public final class Database implements AutoCloseable {
      */
     public void importJson(Path file) {
         ensureOpen();
-        Objects.requireNonNull(file, "file");
+        InputChecks.notNull(file, "file");
         JsonTransfer.importInto(file, shape.dim(), this::upsertMany);
     }
 
