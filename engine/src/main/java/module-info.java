@@ -1,5 +1,5 @@
 /**
- * Quiver's engine: the public API in {@code dev.quiver}; everything under {@code dev.quiver.engine} is internal.
+ * Quiver's engine: the public API in {@code dev.quiver}; everything under {@code dev.quiver.internal} is internal, with no compatibility promise.
  */
 module dev.quiver.engine {
     requires dev.quiver.simd;

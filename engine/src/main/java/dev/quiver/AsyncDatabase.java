@@ -1,6 +1,6 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.InputChecks;
+import dev.quiver.internal.db.InputChecks;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;

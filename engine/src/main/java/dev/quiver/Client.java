@@ -1,10 +1,10 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.CollectionNames;
-import dev.quiver.engine.db.InputChecks;
-import dev.quiver.engine.db.StorageErrors;
+import dev.quiver.internal.db.CollectionNames;
+import dev.quiver.internal.db.StorageDatabaseFiles;
+import dev.quiver.internal.db.InputChecks;
+import dev.quiver.internal.db.StorageErrors;
 import dev.quiver.storage.DirectoryLock;
-import dev.quiver.engine.db.StorageDbStore;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -105,7 +105,7 @@ public final class Client implements AutoCloseable {
 
     /**
      * The collection {@code name}, created with {@code dim} and {@code metric} when absent. An existing one must have
-     * that dimension and metric (departure 7).
+     * that dimension and metric (DEPARTURES.md D7).
      */
     public synchronized Database getOrCreateCollection(String name, int dim, Metric metric) {
         ensureOpen();
@@ -204,7 +204,7 @@ public final class Client implements AutoCloseable {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
-                if (StorageDbStore.holdsDatabase(dir)) {
+                if (StorageDatabaseFiles.holdsDatabase(dir)) {
                     names.add(dir.getFileName().toString());
                 }
             }

@@ -1,22 +1,12 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.Catalog;
-import dev.quiver.engine.db.DbShape;
-import dev.quiver.engine.db.DbStore;
-import dev.quiver.engine.db.FilterIndex;
-import dev.quiver.engine.db.FrozenJson;
-import dev.quiver.engine.db.InputChecks;
-import dev.quiver.engine.db.JsonTransfer;
-import dev.quiver.engine.db.QueryPlanner;
-import dev.quiver.engine.db.RecordLog;
-import dev.quiver.engine.db.StorageDbStore;
-import dev.quiver.engine.db.WalRecord;
-import dev.quiver.engine.hnsw.CompactionResult;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.IndexStats;
-import dev.quiver.engine.meta.MetadataCodec;
+import dev.quiver.internal.db.DatabaseCore;
+import dev.quiver.internal.db.InputChecks;
+import dev.quiver.internal.db.JsonTransfer;
+import dev.quiver.internal.db.QueryPlanner;
+import dev.quiver.internal.db.WalRecord;
+import dev.quiver.internal.meta.MetadataCodec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
 
 /**
@@ -47,128 +35,43 @@ import java.util.stream.IntStream;
  * in memory and returns. Recovery replays the same records through the same code, so a reopened database equals the
  * one that acknowledged the writes.
  *
- * <h2>Concurrency and lock order</h2>
- * Thread-safe. Two locks, always taken in this order:
- * <ol>
- *   <li>{@code writeLock} (exclusive): serializes writers, {@code save}, {@code compact} and {@code close}, so the
- *       log order is the apply order. Readers never take it.</li>
- *   <li>{@code stateLock} (read/write): readers (search, get, count, ids...) hold it shared; a writer holds it
- *       exclusively only to publish a change to the id map, metadata and filter index, to overwrite an existing
- *       record's vector in place (update, upsert of a live id: one node's re-link, so readers never see a torn vector
- *       or a new vector with old metadata), and to swap the index after compaction. Graph linking of new records
- *       (single inserts, batch builds, compaction builds) runs outside it, so a search never waits for a batch
- *       build.</li>
- * </ol>
- * A search that meets a slot whose insert is linked but not yet published ignores it (see {@link QueryPlanner}).
+ * <h2>Concurrency</h2>
+ * Thread-safe. Writes are serialized (the log order is the apply order). Reads run concurrently with each other and
+ * with writes; they never wait for a batch build or for a save's file writes, only for the few pointer swaps that
+ * publish a change, so a search never sees a record half written, nor a new vector with old metadata.
  *
  * <h2>Saves and opening</h2>
- * A save (explicit, at a log checkpoint, at compaction or at close) holds {@code writeLock} throughout: writers wait
- * for it, readers do not (they are kept out only for the final switch to the new generation's files, a few pointer
- * swaps). Writing outside the writer lock would need the index's {@code writeTo} to run beside concurrent inserts and
- * the writes made meanwhile to be carried over onto the reopened files; it is not done. Opening maps the generation's
- * files (index slabs, id map, metadata, inverted index; see {@link StorageDbStore}) without decoding records, then
- * replays the log on top. Large files are checksummed in the background after open; if that finds damage, every
- * later call throws {@link CorruptDataException} naming the file, and close does not save.
+ * A save (explicit, at a log checkpoint, at compaction or at close) writes a new generation atomically and trims the
+ * log; writers wait for it, readers do not. Opening maps the generation's files (index slabs, id map, metadata,
+ * inverted index) without decoding records, then replays the log on top. Large files are checksummed in the
+ * background after open; if that finds damage, every later call throws {@link CorruptDataException} naming the file,
+ * and close does not save.
  */
 public final class Database implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+    private final DatabaseCore core;
 
-    private final Path path;
-    private final Config config;
-    private final DbShape shape;
-    private final DbStore store;
-    private final RecordLog log;
-    private final Catalog catalog = new Catalog();
-    private final FilterIndex filterIndex = new FilterIndex();
-    private final long walBytesDroppedAtRecovery;
-
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
-
-    /** Replaced by compaction (under the exclusive state lock). */
-    private volatile HnswIndex index;
-    private volatile boolean closed;
-    /** Sequence number of the last record applied; guarded by writeLock. */
-    private long appliedLsn;
-    /** Log position the last saved (or loaded) generation covers; guarded by writeLock. */
-    private long savedLsn = -1;
-    /** Something not in the log changed since the last save (SQ8 codes switched); guarded by writeLock. */
-    private boolean unsavedIndexChange;
-    /** Written under writeLock, read by stats(). */
-    private volatile long generation;
-    /** Slots in the index when SQ8 was last trained; guarded by writeLock. */
-    private int quantizedAtSlots;
-    /** {@link #disableQuantizedSearch()} was called: the quantize setting no longer turns codes back on. */
-    private volatile boolean quantizationSwitchedOff;
-
-    private Database(Path path, DbStore store, DbShape shape, Config session, boolean created) {
-        this.path = path;
-        this.store = store;
-        this.log = store.log();
-        this.shape = shape;
-        this.config = shape.toConfig(session);
-        DbStore.Saved saved = store.current();
-        boolean ok = false;
-        try {
-            if (saved != null) {
-                this.index = store.load(shape.hnswConfig(config.buildThreads()), catalog, filterIndex);
-                this.appliedLsn = saved.walLsn();
-                this.savedLsn = saved.walLsn();
-                this.generation = saved.generation();
-                this.quantizedAtSlots = index.isQuantized() ? index.totalSlots() : 0;
-            } else {
-                this.index = HnswIndex.create(shape.hnswConfig(config.buildThreads()));
-            }
-            this.walBytesDroppedAtRecovery = replay();
-            maintainQuantization(false);
-            if (created) {
-                // The shape goes first into the log, so the database reopens even if it is never saved.
-                appliedLsn = log.append(shape.createRecord(), config.durability() == Durability.SYNC);
-            }
-            ok = true;
-        } finally {
-            if (!ok) {
-                if (index != null) {
-                    index.close();
-                }
-                store.close();
-            }
-        }
+    private Database(DatabaseCore core) {
+        this.core = core;
     }
 
     // ------------------------------------------------------------------------------------------------ opening
 
     /**
      * Opens an existing database; its dimension, metric, m and efConstruction come from disk. A directory holding
-     * only a log (never saved) is an existing database too (departure 6).
+     * only a log (never saved) is an existing database too (DEPARTURES.md D6).
      *
      * @throws DatabaseNotFoundException {@code database not found at '<path>'}
      * @throws DatabaseLockedException   when another process has it open
      */
     public static Database open(Path path) {
         InputChecks.notNull(path, "path");
-        if (!Files.isDirectory(path) || !StorageDbStore.holdsDatabase(path)) {
-            throw new DatabaseNotFoundException("database not found at '" + path + "'");
-        }
-        DbStore store = StorageDbStore.open(path, false);
-        DbShape shape;
-        try {
-            shape = store.storedShape();
-        } catch (RuntimeException e) {
-            store.close();  // release the directory lock, so the database can be reopened once repaired
-            throw e;
-        }
-        if (shape == null) {
-            store.close();
-            throw new DatabaseNotFoundException("database not found at '" + path + "'");
-        }
-        return new Database(path, store, shape, null, false);
+        return new Database(DatabaseCore.openExisting(path));
     }
 
     /**
      * Opens the database at {@code path}, creating it (and the directory) when absent. An existing database must
-     * have the configured dimension and metric (departure 7); its m and efConstruction win over the config's.
+     * have the configured dimension and metric (DEPARTURES.md D7); its m and efConstruction win over the config's.
      *
      * @throws DimensionMismatchException when the stored dimension differs, naming both
      * @throws InvalidArgumentException   when the stored metric differs, naming both
@@ -176,78 +79,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Path path, Config config) {
         InputChecks.notNull(path, "path");
         InputChecks.notNull(config, "config");
-        DbStore store = StorageDbStore.open(path, true);
-        DbShape stored;
-        boolean created = false;
-        try {
-            stored = store.storedShape();
-            if (stored == null) {
-                stored = DbShape.of(config);
-                created = true;
-            } else if (stored.dim() != config.dim()) {
-                throw new DimensionMismatchException("dimension mismatch: database at '" + path + "' has dim "
-                        + stored.dim() + ", config asks for " + config.dim());
-            } else if (stored.metric() != config.metric()) {
-                throw new InvalidArgumentException("metric mismatch: database at '" + path + "' uses "
-                        + stored.metric().canonicalName() + ", config asks for " + config.metric().canonicalName());
-            }
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        if (config.quantize() && !stored.quantize()) {
-            stored = new DbShape(stored.dim(), stored.metric(), stored.m(), stored.efConstruction(), true,
-                    stored.seed());
-        }
-        return new Database(path, store, stored, config, created);
-    }
-
-    /** Replays the log after the loaded generation; returns the bytes of torn tail dropped. */
-    private long replay() {
-        long[] count = new long[1];
-        ReplayBatcher batcher = new ReplayBatcher();
-        long dropped = log.replay(appliedLsn, (lsn, record) -> {
-            if (record instanceof WalRecord.Write w) {
-                batcher.accept(w);
-                count[0]++;
-            }
-            appliedLsn = lsn;
-        });
-        batcher.flush();
-        if (dropped > 0) {
-            LOG.log(System.Logger.Level.WARNING, "database at ''{0}'': dropped {1} bytes of torn or corrupt log tail;"
-                    + " the last {2} records were recovered up to lsn {3}", path, dropped, count[0], appliedLsn);
-        } else if (count[0] > 0) {
-            LOG.log(System.Logger.Level.INFO, "database at ''{0}'': replayed {1} log records", path, count[0]);
-        }
-        return dropped;
-    }
-
-    /**
-     * Groups consecutive puts of new ids during replay so they go through one batch build (the same structure a
-     * live {@code addMany} produces), and applies everything else record by record, in order.
-     */
-    private final class ReplayBatcher {
-        private final List<WalRecord.Put> run = new ArrayList<>();
-        private final HashSet<String> runIds = new HashSet<>();
-
-        void accept(WalRecord.Write w) {
-            if (w instanceof WalRecord.Put p && catalog.slotOf(p.id()) < 0 && !runIds.contains(p.id())) {
-                run.add(p);
-                runIds.add(p.id());
-                return;
-            }
-            flush();
-            applyOne(w);
-        }
-
-        void flush() {
-            if (!run.isEmpty()) {
-                applyBatch(run);
-                run.clear();
-                runIds.clear();
-            }
-        }
+        return new Database(DatabaseCore.openOrCreate(path, config));
     }
 
     // ------------------------------------------------------------------------------------------------ writes
@@ -262,22 +94,16 @@ public final class Database implements AutoCloseable {
      * @throws DuplicateIdException {@code id 'x' already exists, use upsert instead}
      */
     public void add(String id, float[] vector, Map<String, ?> metadata) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.id(id);
-        InputChecks.vector(vector, shape.dim(), "vector");
-        Map<String, Object> meta = MetadataCodec.validate(metadata);
-        WalRecord.Put put = new WalRecord.Put(true, id, vector.clone(), encode(meta));
-        writeLock.lock();
-        try {
-            ensureOpen();
-            if (catalog.slotOf(id) >= 0) {
+        InputChecks.vector(vector, dim(), "vector");
+        WalRecord.Put put = new WalRecord.Put(true, id, vector.clone(), encode(MetadataCodec.validate(metadata)));
+        core.write(live -> {
+            if (live.test(id)) {
                 throw duplicate(id);
             }
-            appendAndApply(List.of(put));
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
+            return List.of(put);
+        });
     }
 
     public void upsert(String id, float[] vector) {
@@ -286,19 +112,11 @@ public final class Database implements AutoCloseable {
 
     /** Adds the record, or replaces the vector and the whole metadata of an existing id ({@code null} clears it). */
     public void upsert(String id, float[] vector, Map<String, ?> metadata) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.id(id);
-        InputChecks.vector(vector, shape.dim(), "vector");
-        Map<String, Object> meta = MetadataCodec.validate(metadata);
-        WalRecord.Put put = new WalRecord.Put(false, id, vector.clone(), encode(meta));
-        writeLock.lock();
-        try {
-            ensureOpen();
-            appendAndApply(List.of(put));
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
+        InputChecks.vector(vector, dim(), "vector");
+        WalRecord.Put put = new WalRecord.Put(false, id, vector.clone(), encode(MetadataCodec.validate(metadata)));
+        core.write(live -> List.of(put));
     }
 
     public void addMany(List<String> ids, float[][] vectors) {
@@ -307,10 +125,11 @@ public final class Database implements AutoCloseable {
 
     /**
      * Adds new records, all or nothing: every id, vector and metadata is checked (including duplicates inside the
-     * batch, departure 5) before anything is written, then the batch is logged in one append and built in parallel.
+     * batch, DEPARTURES.md D5) before anything is written, then the batch is logged in one append and built in
+     * parallel.
      */
     public void addMany(List<String> ids, float[][] vectors, List<? extends Map<String, ?>> metadatas) {
-        ensureOpen();
+        core.ensureOpen();
         List<WalRecord.Put> puts = batch(ids, vectors, metadatas, true);
         HashSet<String> seen = new HashSet<>(puts.size() * 2);
         for (WalRecord.Put p : puts) {
@@ -321,40 +140,31 @@ public final class Database implements AutoCloseable {
         if (puts.isEmpty()) {
             return;
         }
-        writeLock.lock();
-        try {
-            ensureOpen();
+        core.write(live -> {
             for (WalRecord.Put p : puts) {
-                if (catalog.slotOf(p.id()) >= 0) {
+                if (live.test(p.id())) {
                     throw duplicate(p.id());
                 }
             }
-            appendAndApply(puts);
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
+            return puts;
+        });
     }
 
     public void upsertMany(List<String> ids, float[][] vectors) {
         upsertMany(ids, vectors, null);
     }
 
-    /** Upserts every record; when an id appears more than once in the batch, the last occurrence wins (departure 5). */
+    /**
+     * Upserts every record; when an id appears more than once in the batch, the last occurrence wins
+     * (DEPARTURES.md D5).
+     */
     public void upsertMany(List<String> ids, float[][] vectors, List<? extends Map<String, ?>> metadatas) {
-        ensureOpen();
+        core.ensureOpen();
         List<WalRecord.Put> puts = lastOccurrenceWins(batch(ids, vectors, metadatas, false));
         if (puts.isEmpty()) {
             return;
         }
-        writeLock.lock();
-        try {
-            ensureOpen();
-            appendAndApply(puts);
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
+        core.write(live -> puts);
     }
 
     /**
@@ -364,52 +174,36 @@ public final class Database implements AutoCloseable {
      * @throws NotFoundException        {@code id 'x' not found} (checked before the dimension)
      */
     public void update(String id, float[] vectorOrNull, Map<String, ?> metadataOrNull) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.id(id);
         if (vectorOrNull == null && metadataOrNull == null) {
             throw new InvalidArgumentException("update of '" + id + "' needs a vector or metadata (both are null)");
         }
         Map<String, Object> meta = MetadataCodec.validate(metadataOrNull);
-        writeLock.lock();
-        try {
-            ensureOpen();
-            if (catalog.slotOf(id) < 0) {
+        core.write(live -> {
+            if (!live.test(id)) {
                 throw notFound(id);
             }
             if (vectorOrNull != null) {
-                InputChecks.vector(vectorOrNull, shape.dim(), "vector");
+                InputChecks.vector(vectorOrNull, dim(), "vector");
             }
-            appendAndApply(List.of(new WalRecord.Update(id, vectorOrNull == null ? null : vectorOrNull.clone(),
-                    meta == null ? null : MetadataCodec.encode(meta))));
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
+            return List.of(new WalRecord.Update(id, vectorOrNull == null ? null : vectorOrNull.clone(),
+                    encode(meta)));
+        });
     }
 
     /** Deletes a live id; false when it is not live (nothing is logged then). */
     public boolean delete(String id) {
-        ensureOpen();
+        core.ensureOpen();
         if (id == null) {
             throw new InvalidArgumentException("id must not be null");
         }
-        writeLock.lock();
-        try {
-            ensureOpen();
-            if (catalog.slotOf(id) < 0) {
-                return false;
-            }
-            appendAndApply(List.of(new WalRecord.Delete(id)));
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
-        return true;
+        return core.write(live -> live.test(id) ? List.of(new WalRecord.Delete(id)) : List.of()) == 1;
     }
 
     /** Deletes every live id of the collection (repeated ids count once); returns how many were deleted. */
     public int deleteMany(Collection<String> ids) {
-        ensureOpen();
+        core.ensureOpen();
         if (ids == null) {
             throw new InvalidArgumentException("ids must not be null");
         }
@@ -418,27 +212,16 @@ public final class Database implements AutoCloseable {
                 throw new InvalidArgumentException("ids must not contain null");
             }
         }
-        int deleted;
-        writeLock.lock();
-        try {
-            ensureOpen();
+        return core.write(live -> {
             List<WalRecord.Delete> deletes = new ArrayList<>();
             HashSet<String> seen = new HashSet<>();
             for (String id : ids) {
-                if (seen.add(id) && catalog.slotOf(id) >= 0) {
+                if (seen.add(id) && live.test(id)) {
                     deletes.add(new WalRecord.Delete(id));
                 }
             }
-            if (deletes.isEmpty()) {
-                return 0;
-            }
-            appendAndApply(deletes);
-            deleted = deletes.size();
-        } finally {
-            writeLock.unlock();
-        }
-        afterWrite();
-        return deleted;
+            return deletes;
+        });
     }
 
     private List<WalRecord.Put> batch(List<String> ids, float[][] vectors, List<? extends Map<String, ?>> metadatas,
@@ -452,7 +235,7 @@ public final class Database implements AutoCloseable {
         InputChecks.sameLength(ids, vectors);
         InputChecks.sameLength(metadatas, ids);
         InputChecks.ids(ids);
-        InputChecks.vectors(vectors, shape.dim(), "vectors");
+        InputChecks.vectors(vectors, dim(), "vectors");
         List<WalRecord.Put> puts = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             Map<String, ?> m = metadatas == null ? null : metadatas.get(i);
@@ -476,191 +259,6 @@ public final class Database implements AutoCloseable {
         return byId.size() == puts.size() ? puts : new ArrayList<>(byId.values());
     }
 
-    /**
-     * Logs the records (one append), then applies them. Caller holds writeLock. Under SYNC the force happens after
-     * the lock is released ({@link #afterWrite}), so concurrent writers share one force (group commit) instead of
-     * queueing one force each behind the lock.
-     */
-    private void appendAndApply(List<? extends WalRecord.Write> records) {
-        appliedLsn = records.size() == 1 ? log.append(records.getFirst(), false) : log.appendAll(records, false);
-        if (records.size() > 1 && records.getFirst() instanceof WalRecord.Put) {
-            @SuppressWarnings("unchecked")
-            List<WalRecord.Put> puts = (List<WalRecord.Put>) records;
-            applyBatch(puts);
-        } else {
-            for (WalRecord.Write r : records) {
-                applyOne(r);
-            }
-        }
-    }
-
-    /** Applies one logged record (live path and replay alike). Caller holds writeLock (or is recovering). */
-    private void applyOne(WalRecord.Write record) {
-        switch (record) {
-            case WalRecord.Put p -> {
-                Map<String, Object> meta = decode(p.metadataJson());
-                int slot = catalog.slotOf(p.id());
-                if (slot >= 0) {
-                    // The vector is overwritten in place: readers must not see it half written, nor the new
-                    // vector with the old metadata, so the change is made under the state lock.
-                    stateLock.writeLock().lock();
-                    try {
-                        index.update(slot, p.vector());
-                        publishMetadata(slot, meta);
-                    } finally {
-                        stateLock.writeLock().unlock();
-                    }
-                } else {
-                    int newSlot = index.insert(p.vector());
-                    publishNew(newSlot, p.id(), meta);
-                }
-            }
-            case WalRecord.Update u -> {
-                int slot = catalog.slotOf(u.id());
-                if (slot < 0) {
-                    return; // replay of a log written by an older session whose id vanished: nothing to apply
-                }
-                Map<String, Object> meta = u.metadataJson() != null ? decode(u.metadataJson()) : null;
-                stateLock.writeLock().lock();  // in-place overwrite: see the Put case
-                try {
-                    if (u.vector() != null) {
-                        index.update(slot, u.vector());
-                    }
-                    if (meta != null) {
-                        publishMetadata(slot, meta);
-                    }
-                } finally {
-                    stateLock.writeLock().unlock();
-                }
-            }
-            case WalRecord.Delete d -> {
-                int slot = catalog.slotOf(d.id());
-                if (slot < 0) {
-                    return;
-                }
-                stateLock.writeLock().lock();
-                try {
-                    filterIndex.remove(slot, catalog.remove(slot));
-                    index.delete(slot);
-                } finally {
-                    stateLock.writeLock().unlock();
-                }
-            }
-        }
-    }
-
-    /**
-     * Applies puts: existing ids one by one, new ids through one parallel batch build, linked outside the state
-     * lock and then published together.
-     */
-    private void applyBatch(List<WalRecord.Put> puts) {
-        List<WalRecord.Put> fresh = new ArrayList<>(puts.size());
-        for (WalRecord.Put p : puts) {
-            if (catalog.slotOf(p.id()) >= 0) {
-                applyOne(p);
-            } else {
-                fresh.add(p);
-            }
-        }
-        if (fresh.isEmpty()) {
-            return;
-        }
-        float[][] vectors = new float[fresh.size()][];
-        for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = fresh.get(i).vector();
-        }
-        int[] slots = index.insertBatch(vectors);
-        List<Map<String, Object>> metas = new ArrayList<>(fresh.size());
-        for (WalRecord.Put p : fresh) {
-            metas.add(decode(p.metadataJson()));
-        }
-        stateLock.writeLock().lock();
-        try {
-            for (int i = 0; i < slots.length; i++) {
-                catalog.put(slots[i], fresh.get(i).id(), metas.get(i));
-                filterIndex.add(slots[i], metas.get(i));
-            }
-        } finally {
-            stateLock.writeLock().unlock();
-        }
-    }
-
-    private void publishNew(int slot, String id, Map<String, Object> meta) {
-        stateLock.writeLock().lock();
-        try {
-            catalog.put(slot, id, meta);
-            filterIndex.add(slot, meta);
-        } finally {
-            stateLock.writeLock().unlock();
-        }
-    }
-
-    private void publishMetadata(int slot, Map<String, Object> meta) {
-        stateLock.writeLock().lock();
-        try {
-            filterIndex.replace(slot, catalog.replaceMetadata(slot, meta), meta);
-        } finally {
-            stateLock.writeLock().unlock();
-        }
-    }
-
-    /**
-     * With {@code quantize}, traversal runs on SQ8 codes from the first record on (vctrs waited for a reopen). The
-     * quantizer is trained on what exists when it is enabled, so it is retrained, at a save, once the index has
-     * doubled since (vctrs never retrained, clamping drifted data). Caller holds writeLock or is opening.
-     */
-    private void maintainQuantization(boolean atSave) {
-        if (!shape.quantize() || quantizationSwitchedOff) {
-            return;
-        }
-        int slots = index.totalSlots();
-        if (slots == 0) {
-            return;
-        }
-        if (!index.isQuantized() || (atSave && slots >= 2L * quantizedAtSlots)) {
-            index.enableQuantization();
-            quantizedAtSlots = slots;
-            unsavedIndexChange = true;
-        }
-    }
-
-    /**
-     * After a write released writeLock: under SYNC, waits until the write is on the device (group commit); turns on
-     * SQ8 codes for a quantized database; checkpoints (an automatic save) once the log has grown past its bound.
-     */
-    private void afterWrite() {
-        if (config.durability() == Durability.SYNC) {
-            try {
-                log.sync();
-            } catch (ClosedDatabaseException e) {
-                if (!closed) {
-                    throw e;
-                }
-                // Closed meanwhile: close() saved a generation holding this write, which is forced.
-            }
-        }
-        if (shape.quantize() && !quantizationSwitchedOff && !index.isQuantized()) {
-            writeLock.lock();
-            try {
-                if (!closed) {
-                    maintainQuantization(false);
-                }
-            } finally {
-                writeLock.unlock();
-            }
-        }
-        if (log.sizeBytes() > config.walCheckpointBytes()) {
-            writeLock.lock();
-            try {
-                if (!closed && log.sizeBytes() > config.walCheckpointBytes()) {
-                    saveLocked();
-                }
-            } finally {
-                writeLock.unlock();
-            }
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------ reads
 
     public List<SearchResult> search(float[] query, int k) {
@@ -670,22 +268,16 @@ public final class Database implements AutoCloseable {
 
     /**
      * The nearest live records, nearest first. With a filter it returns k results whenever at least k records
-     * match (departure 3); {@code maxDistance} drops farther results after the top k are chosen.
+     * match (DEPARTURES.md D3); {@code maxDistance} drops farther results after the top k are chosen.
      */
     public List<SearchResult> search(float[] query, SearchParams params) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.notNull(params, "params");
-        InputChecks.vector(query, shape.dim(), "query");
+        InputChecks.vector(query, dim(), "query");
         if (params.k() == 0) {
             return List.of();
         }
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();
-            return QueryPlanner.search(index, catalog, filterIndex, query, params);
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        return core.read((index, catalog, filters) -> QueryPlanner.search(index, catalog, filters, query, params));
     }
 
     public List<List<SearchResult>> searchMany(float[][] queries, int k) {
@@ -695,26 +287,22 @@ public final class Database implements AutoCloseable {
 
     /** One result list per query, in order; every query is validated first, then they run in parallel. */
     public List<List<SearchResult>> searchMany(float[][] queries, SearchParams params) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.notNull(params, "params");
-        InputChecks.vectors(queries, shape.dim(), "queries");
+        InputChecks.vectors(queries, dim(), "queries");
         if (queries.length == 0) {
             return List.of();
         }
         if (params.k() == 0) {
             return Collections.nCopies(queries.length, List.of());
         }
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();
+        return core.read((index, catalog, filters) -> {
             // The filter is resolved once for the whole batch; the queries run on the common pool, in order.
-            QueryPlanner.Prepared prepared = QueryPlanner.prepare(index, catalog, filterIndex, params);
+            QueryPlanner.Prepared prepared = QueryPlanner.prepare(index, catalog, filters, params);
             return IntStream.range(0, queries.length).parallel()
                     .mapToObj(i -> prepared.search(queries[i]))
                     .toList();
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        });
     }
 
     /**
@@ -727,35 +315,25 @@ public final class Database implements AutoCloseable {
     }
 
     public Optional<VectorRecord> find(String id) {
-        ensureOpen();
+        core.ensureOpen();
         if (id == null) {
             throw new InvalidArgumentException("id must not be null");
         }
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();
+        return core.read((index, catalog, filters) -> {
             int slot = catalog.slotOf(id);
             if (slot < 0) {
                 return Optional.empty();
             }
             return Optional.of(new VectorRecord(id, index.vector(slot), QueryPlanner.exposed(catalog.metadata(slot))));
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        });
     }
 
     public boolean contains(String id) {
-        ensureOpen();
+        core.ensureOpen();
         if (id == null) {
             return false;
         }
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();  // close() may have run while this thread waited for the lock
-            return catalog.slotOf(id) >= 0;
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        return core.read((index, catalog, filters) -> catalog.slotOf(id) >= 0);
     }
 
     /** Live records. */
@@ -763,99 +341,62 @@ public final class Database implements AutoCloseable {
         return size();
     }
 
-    /** Live records matching the filter, exactly (departure 2). */
+    /** Live records matching the filter, exactly (DEPARTURES.md D2). */
     public long count(Filter filter) {
-        ensureOpen();
+        core.ensureOpen();
         if (filter == null) {
             throw new InvalidFilterException("invalid filter: filter must not be null");
         }
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();
-            return filterIndex.matchingSlots(filter, catalog).getLongCardinality();
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        return core.read((index, catalog, filters) -> filters.matchingSlots(filter, catalog).getLongCardinality());
     }
 
-    /** Live ids in insertion order (departure 10). */
+    /** Live ids in insertion order (DEPARTURES.md D10). */
     public List<String> ids() {
-        ensureOpen();
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();  // close() may have run while this thread waited for the lock
-            return catalog.ids();
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        return core.read((index, catalog, filters) -> catalog.ids());
     }
 
     public int size() {
-        ensureOpen();
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();  // close() may have run while this thread waited for the lock
-            return catalog.size();
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        return core.read((index, catalog, filters) -> catalog.size());
     }
 
     public int dim() {
-        return shape.dim();
+        return core.shape().dim();
     }
 
     public Metric metric() {
-        return shape.metric();
+        return core.shape().metric();
     }
 
     /** The directory of this database. */
     public Path path() {
-        return path;
+        return core.path();
     }
 
     /** The effective configuration: the stored shape plus this session's durability, threads and checkpoint size. */
     public Config config() {
-        return config;
+        return core.config();
     }
 
     /** Tombstoned slots awaiting {@link #compact()}. */
     public int deletedCount() {
-        ensureOpen();
-        return index.deletedCount();
+        return core.indexUnlocked().deletedCount();
     }
 
     /** Slots allocated, live and tombstoned. */
     public int totalSlots() {
-        ensureOpen();
-        return index.totalSlots();
+        return core.indexUnlocked().totalSlots();
     }
 
     /** Whether graph traversal runs on SQ8 codes. */
     public boolean quantizedSearch() {
-        ensureOpen();
-        return index.isQuantized();
+        return core.indexUnlocked().isQuantized();
     }
 
     // ------------------------------------------------------------------------------------------------ maintenance
 
     /** Writes a new generation and trims the log. */
     public void save() {
-        ensureOpen();
-        writeLock.lock();
-        try {
-            ensureOpen();
-            saveLocked();
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void saveLocked() {
-        maintainQuantization(true);
-        generation = store.save(index, catalog, filterIndex, appliedLsn, shape, this::underStateWriteLock);
-        savedLsn = appliedLsn;
-        unsavedIndexChange = false;
+        core.save();
     }
 
     /**
@@ -863,78 +404,26 @@ public final class Database implements AutoCloseable {
      * it in, renumbers ids and metadata, then saves so the new layout is durable. No-op without tombstones.
      */
     public void compact() {
-        ensureOpen();
-        writeLock.lock();
-        try {
-            ensureOpen();
-            if (index.deletedCount() == 0) {
-                return;
-            }
-            CompactionResult result = index.compact();
-            HnswIndex old;
-            stateLock.writeLock().lock();
-            try {
-                old = index;
-                catalog.remap(result.oldToNew(), result.index().totalSlots());
-                filterIndex.rebuild(catalog);
-                index = result.index();
-            } finally {
-                stateLock.writeLock().unlock();
-            }
-            if (old.isQuantized() && !index.isQuantized()) {
-                index.enableQuantization();
-            }
-            saveLocked();
-            old.close();
-        } finally {
-            writeLock.unlock();
-        }
+        core.compact();
     }
 
-    /** Traverses on SQ8 codes from now on (re-ranking with float32); a no-op on an empty database. */
+    /**
+     * Traverses on SQ8 codes from now on (re-ranking with float32); a no-op on an empty database. With
+     * {@link Config#quantize()} codes are on from the first record and retrained at a save once the index has
+     * doubled since they were trained.
+     */
     public void enableQuantizedSearch() {
-        ensureOpen();
-        writeLock.lock();
-        try {
-            ensureOpen();
-            quantizationSwitchedOff = false;
-            if (index.totalSlots() > 0 && !index.isQuantized()) {
-                index.enableQuantization();
-                quantizedAtSlots = index.totalSlots();
-                unsavedIndexChange = true;
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        core.enableQuantizedSearch();
     }
 
+    /** Traverses on float32 vectors from now on; the quantize setting no longer turns codes back on this session. */
     public void disableQuantizedSearch() {
-        ensureOpen();
-        writeLock.lock();
-        try {
-            ensureOpen();
-            quantizationSwitchedOff = true;
-            unsavedIndexChange |= index.isQuantized();
-            index.disableQuantization();
-        } finally {
-            writeLock.unlock();
-        }
+        core.disableQuantizedSearch();
     }
 
     /** Shape, memory and durability figures; {@link Stats#toMap()} has the vctrs keys. */
     public Stats stats() {
-        ensureOpen();
-        stateLock.readLock().lock();
-        try {
-            ensureOpen();
-            IndexStats s = index.stats();
-            return new Stats(catalog.size(), index.deletedCount(), s.numLayers(), s.avgDegree0(), s.maxDegree0(),
-                    s.minDegree0(), s.vectorBytes(), s.graphBytes(), s.quantizedBytes(), s.usesExactPath(),
-                    index.isQuantized(), generation, log.sizeBytes(), walBytesDroppedAtRecovery,
-                    config.durability());
-        } finally {
-            stateLock.readLock().unlock();
-        }
+        return core.stats();
     }
 
     /**
@@ -942,10 +431,10 @@ public final class Database implements AutoCloseable {
      * ({@code {"version":1,"dim":..,"metric":..,"vectors":[{"id","vector","metadata"}...]}}), streaming.
      */
     public void exportJson(Path file, boolean pretty) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.notNull(file, "file");
         List<String> ids = ids();
-        JsonTransfer.export(file, pretty, shape, ids, this::find);
+        JsonTransfer.export(file, pretty, core.shape(), ids, this::find);
     }
 
     /**
@@ -956,81 +445,31 @@ public final class Database implements AutoCloseable {
      * earlier batches applied.
      */
     public void importJson(Path file) {
-        ensureOpen();
+        core.ensureOpen();
         InputChecks.notNull(file, "file");
-        JsonTransfer.importInto(file, shape.dim(), this::upsertMany);
+        JsonTransfer.importInto(file, dim(), this::upsertMany);
     }
 
     /** Saves, then releases the log, the mappings and the directory lock. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        writeLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            try {
-                // A session that changed nothing (a reader) leaves the generation as it is.
-                // A database found corrupt is not saved: the corrupt bytes would be copied into a new generation.
-                if ((appliedLsn != savedLsn || unsavedIndexChange) && store.failure() == null) {
-                    saveLocked();
-                }
-            } finally {
-                stateLock.writeLock().lock();
-                try {
-                    closed = true;
-                    index.close();
-                } finally {
-                    stateLock.writeLock().unlock();
-                    store.close();
-                }
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        core.close();
     }
 
     /** Whether {@link #close()} has run. */
     public boolean isClosed() {
-        return closed;
+        return core.isClosed();
     }
 
     @Override
     public String toString() {
-        return "Database[" + path + ", dim=" + shape.dim() + ", metric=" + shape.metric().canonicalName() + "]";
+        return "Database[" + path() + ", dim=" + dim() + ", metric=" + metric().canonicalName() + "]";
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** Throws when the database is closed, or when corruption was found after open (never served past that). */
-    private void ensureOpen() {
-        if (closed) {
-            throw new ClosedDatabaseException("database at '" + path + "' is closed");
-        }
-        CorruptDataException failure = store.failure();
-        if (failure != null) {
-            throw new CorruptDataException(failure.getMessage(), failure);
-        }
-    }
-
-    private void underStateWriteLock(Runnable action) {
-        stateLock.writeLock().lock();
-        try {
-            action.run();
-        } finally {
-            stateLock.writeLock().unlock();
-        }
-    }
-
     private static byte[] encode(Map<String, Object> normalized) {
         return normalized == null ? null : MetadataCodec.encode(normalized);
-    }
-
-    private static Map<String, Object> decode(byte[] json) {
-        return json == null ? null : FrozenJson.freeze(MetadataCodec.decode(json));
     }
 
     private static DuplicateIdException duplicate(String id) {

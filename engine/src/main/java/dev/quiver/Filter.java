@@ -1,8 +1,8 @@
 package dev.quiver;
 
-import dev.quiver.engine.filter.FilterJson;
-import dev.quiver.engine.filter.FilterParser;
-import dev.quiver.engine.meta.JsonValues;
+import dev.quiver.internal.filter.FilterJson;
+import dev.quiver.internal.filter.FilterParser;
+import dev.quiver.internal.meta.JsonValues;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>Values are JSON values as Java objects: {@code String}, {@code Number}, {@code Boolean}, {@code null},
  * {@code List} and {@code Map}. Numbers compare by value, so {@code 10} equals {@code 10.0} (a deliberate departure
- * from vctrs). A record without metadata matches only negative conditions ({@code $ne}, {@code $nin}, {@code $not},
- * {@code $exists: false}), and {@link #all()} matches every record.
+ * from vctrs, docs/DEPARTURES.md D4). A record without metadata matches only negative conditions ({@code $ne},
+ * {@code $nin}, {@code $not}, {@code $exists: false}; D11), and {@link #all()} matches every record (D1).
  *
  * <p>Values given to {@link Eq}, {@link Ne}, {@link In} and {@link Nin} are normalized like metadata (Integer to Long,
  * Float to Double through its decimal text, see {@code JsonValues}); a NaN, an infinity or a non-JSON type is rejected

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Collections (reference §7). */
+/** Collections, as vctrs's client manages them. */
 class ClientTest {
 
     @TempDir

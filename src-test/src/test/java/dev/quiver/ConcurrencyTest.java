@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Searches, reads and writes from many threads at once (vctrs §5.9's tested scenarios, and more). */
+/** Searches, reads and writes from many threads at once (the scenarios vctrs tests, and more). */
 class ConcurrencyTest {
 
     @TempDir

@@ -116,7 +116,7 @@ class CrashRecoveryTest {
                 }
             }
             assertTrue(acked + 1 >= target, "child stopped early: " + output);
-            // The child holds the directory: another process cannot open it (departure 9).
+            // The child holds the directory: another process cannot open it (DEPARTURES.md D9).
             assertThrows(DatabaseLockedException.class, () -> Database.open(p));
         } finally {
             child.destroyForcibly(); // SIGKILL: no close, no save, no shutdown hooks

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The vctrs behaviours (reference §1-6) that Quiver keeps, one test each. */
+/** The vctrs behaviours that Quiver keeps (opening, metrics, distances, writes, reads), one test each. */
 class DatabaseBehaviourTest {
 
     @TempDir
@@ -30,7 +30,7 @@ class DatabaseBehaviourTest {
         return Database.open(tmp.resolve("db"), Config.dim(dim));
     }
 
-    // ---------------------------------------------------------------- §1.1 opening
+    // ---------------------------------------------------------------- opening
 
     @Test
     void openWithoutConfigReadsShapeFromDisk() {
@@ -83,7 +83,7 @@ class DatabaseBehaviourTest {
         }
     }
 
-    // ---------------------------------------------------------------- §1.3 metric names
+    // ---------------------------------------------------------------- metric names
 
     @Test
     void metricAliasesAreCanonicalised() {
@@ -96,7 +96,7 @@ class DatabaseBehaviourTest {
         assertEquals("invalid metric 'L2': use 'cosine', 'euclidean'/'l2', or 'dot'/'dot_product'", e.getMessage());
     }
 
-    // ---------------------------------------------------------------- §3 distances
+    // ---------------------------------------------------------------- distances
 
     @Test
     @Tag("scalar-path")
@@ -119,7 +119,7 @@ class DatabaseBehaviourTest {
         }
     }
 
-    // ---------------------------------------------------------------- §1.4 writes
+    // ---------------------------------------------------------------- writes
 
     @Test
     void vectorsAreStoredVerbatimNotNormalised() {
@@ -265,7 +265,7 @@ class DatabaseBehaviourTest {
         }
     }
 
-    // ---------------------------------------------------------------- §1.4 reads
+    // ---------------------------------------------------------------- reads
 
     @Test
     void searchReturnsLiveResultsSortedAscending() {

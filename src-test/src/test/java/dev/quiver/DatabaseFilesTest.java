@@ -1,7 +1,7 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.StorageDbStore;
-import dev.quiver.engine.db.StorageRecordLog;
+import dev.quiver.internal.db.StorageDatabaseFiles;
+import dev.quiver.internal.db.StorageRecordLog;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,15 +57,15 @@ class DatabaseFilesTest {
     }
 
     private static <T> T withVerifyThreshold(long bytes, Supplier<T> action) {
-        String old = System.getProperty(StorageDbStore.VERIFY_PROPERTY);
-        System.setProperty(StorageDbStore.VERIFY_PROPERTY, Long.toString(bytes));
+        String old = System.getProperty(StorageDatabaseFiles.VERIFY_PROPERTY);
+        System.setProperty(StorageDatabaseFiles.VERIFY_PROPERTY, Long.toString(bytes));
         try {
             return action.get();
         } finally {
             if (old == null) {
-                System.clearProperty(StorageDbStore.VERIFY_PROPERTY);
+                System.clearProperty(StorageDatabaseFiles.VERIFY_PROPERTY);
             } else {
-                System.setProperty(StorageDbStore.VERIFY_PROPERTY, old);
+                System.setProperty(StorageDatabaseFiles.VERIFY_PROPERTY, old);
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.quiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.quiver.engine.db.PlannerOverride;
+import dev.quiver.internal.db.PlannerOverride;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** One test per deliberate departure from vctrs (API.md, "Departures"). */
+/** One test per user-visible departure from vctrs (docs/DEPARTURES.md, D1-D11). */
 class DeparturesTest {
 
     @TempDir
@@ -231,6 +231,24 @@ class DeparturesTest {
         }
         try (Database db = Database.open(tmp.resolve("db"))) {
             assertEquals(order, db.ids(), "after reopen too");
+        }
+    }
+
+    @Test
+    void departure11ARecordWithoutMetadataMatchesNegativeConditions() {
+        try (Database db = create(2)) {
+            db.add("bare", new float[] {1, 0});
+            db.add("tagged", new float[] {0, 1}, Map.of("cat", "x"));
+            for (Filter f : List.of(Filter.ne("cat", "x"), Filter.nin("cat", "x", "y"), Filter.exists("cat", false),
+                    Filter.not(Filter.eq("cat", "x")))) {
+                assertEquals(1, db.count(f), f.toString());
+                assertEquals(List.of("bare"), db.search(new float[] {0, 1}, SearchParams.k(2).filter(f)).stream()
+                        .map(SearchResult::id).toList(), f.toString());
+            }
+            for (Filter f : List.of(Filter.eq("cat", "x"), Filter.exists("cat"), Filter.in("cat", "x"))) {
+                assertEquals(List.of("tagged"), db.search(new float[] {1, 0}, SearchParams.k(2).filter(f)).stream()
+                        .map(SearchResult::id).toList(), f.toString());
+            }
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.quiver;
 
-import dev.quiver.bench.ann.DatasetResolver;
-import dev.quiver.bench.ann.VecsFormat;
+import dev.quiver.datasets.SharedDatasets;
+import dev.quiver.datasets.VecsFormat;
 
-import dev.quiver.engine.db.PlannerOverride;
+import dev.quiver.internal.db.PlannerOverride;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Filtered search on real embeddings with natural selectivities (wordnet-minilm-384: pos and lexfile metadata):
- * recall@10 against an exact scan of the matching records, and exactly k results every time (departure 3).
+ * recall@10 against an exact scan of the matching records, and exactly k results every time (DEPARTURES.md D3).
  */
 class FilteredSearchRecallTest {
 
@@ -36,7 +36,7 @@ class FilteredSearchRecallTest {
 
     /** {@code ../shared/datasets} (or {@code -Dquiver.datasets}); the path may not exist (the test then skips). */
     static Path datasets() {
-        Path root = DatasetResolver.datasetsRoot();
+        Path root = SharedDatasets.root();
         return root != null ? root : Path.of("../shared/datasets");
     }
 

@@ -170,7 +170,7 @@ class SaveKillRecoveryTest {
         /** The next line starting with {@code prefix}; other lines (warnings) are skipped. */
         String await(String prefix, String where) throws InterruptedException {
             List<String> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (System.nanoTime() < deadline) {
                 String line = lines.poll(1, TimeUnit.SECONDS);
                 if (line == null) {

@@ -49,7 +49,7 @@ public final class CrashChild {
             return;
         }
         Random random = new Random(Long.parseLong(args[2]));
-        try (Store store = Store.open(dir, true)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir, true)) {
             WalWriter wal = store.openWal((lsn, type, payload) -> { });
             out.println("ready " + wal.nextLsn());
             out.flush();
@@ -73,7 +73,7 @@ public final class CrashChild {
         }
     }
 
-    private static void save(Store store, WalWriter wal, boolean roll) {
+    private static void save(DatabaseDirectory store, WalWriter wal, boolean roll) {
         long covered = roll ? wal.roll() : wal.lastLsn();
         int count = markCount(covered);
         try (GenerationWriter w = store.beginGeneration(); LongSlab marks = LongSlab.allocate()) {

@@ -71,7 +71,7 @@ class CrashTest {
 
     /** Reopens the database and checks it; returns the last recovered LSN. */
     private static WalRecoveryCheck verify(Path dir, long maxAcknowledged, String context) {
-        try (Store store = Store.open(dir, false)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir, false)) {
             Generation g = store.current();
             long covered = 0;
             if (g != null) {

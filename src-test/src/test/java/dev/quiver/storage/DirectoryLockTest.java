@@ -20,7 +20,7 @@ class DirectoryLockTest {
             LockedStoreException e = assertThrows(LockedStoreException.class, () -> DirectoryLock.acquire(dir));
             assertEquals(dir, e.directory());
             assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
-            assertThrows(LockedStoreException.class, () -> Store.open(dir, false));
+            assertThrows(LockedStoreException.class, () -> DatabaseDirectory.open(dir, false));
         }
         DirectoryLock.acquire(dir).close(); // released: free again
     }
@@ -35,7 +35,7 @@ class DirectoryLockTest {
             child.kill();
         }
         assertTrue(Files.exists(dir.resolve(DirectoryLock.FILE_NAME)), "the stale lock file stays");
-        try (Store store = Store.open(dir, false)) {
+        try (DatabaseDirectory store = DatabaseDirectory.open(dir, false)) {
             assertEquals(dir, store.directory());
         }
     }
@@ -44,6 +44,6 @@ class DirectoryLockTest {
     void aMissingDirectoryIsAnIoErrorNotALock() {
         Path missing = dir.resolve("nope");
         assertThrows(StoreIOException.class, () -> DirectoryLock.acquire(missing));
-        assertThrows(StoreIOException.class, () -> Store.open(missing, false));
+        assertThrows(StoreIOException.class, () -> DatabaseDirectory.open(missing, false));
     }
 }

@@ -1,5 +1,7 @@
 package dev.quiver.bench.ann;
 
+import dev.quiver.datasets.VecsFormat;
+import dev.quiver.datasets.SharedDatasets;
 import dev.quiver.Metric;
 
 import java.io.IOException;
@@ -34,17 +36,7 @@ public final class DatasetResolver {
 
     /** Where the shared data sets live, or null when no candidate folder exists. */
     public static Path datasetsRoot() {
-        String override = System.getProperty("quiver.datasets");
-        if (override != null) {
-            return Path.of(override);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path parent = p.getParent();
-            if (parent != null && Files.isDirectory(parent.resolve("shared").resolve("datasets"))) {
-                return parent.resolve("shared").resolve("datasets");
-            }
-        }
-        return null;
+        return SharedDatasets.root();
     }
 
     /** The metric a named data set's ground truth uses. */

@@ -1,13 +1,13 @@
 package dev.quiver.bench.hnsw;
 
 import dev.quiver.Metric;
-import dev.quiver.engine.hnsw.DenseSlotFilter;
-import dev.quiver.engine.hnsw.HnswConfig;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.SearchHits;
-import dev.quiver.engine.hnsw.SearchMode;
-import dev.quiver.engine.hnsw.SearchWork;
-import dev.quiver.engine.hnsw.SlotFilter;
+import dev.quiver.internal.hnsw.DenseSlotFilter;
+import dev.quiver.internal.hnsw.HnswConfig;
+import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.SearchHits;
+import dev.quiver.internal.hnsw.SearchMode;
+import dev.quiver.internal.hnsw.SearchWork;
+import dev.quiver.internal.hnsw.SlotFilter;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Filtered search on wordnet-minilm-384's natural metadata filters: per filter and ef, the work of a k=10 search
- * (nodes expanded, bridges crossed, distances computed, exact fallbacks, from {@link HnswIndex#lastSearchWork}), CPU
+ * (nodes expanded, bridges crossed, distances computed, exact fallbacks, from {@link SearchHits#work}), CPU
  * microseconds per query of GRAPH, AUTO and EXACT, and recall@10 against EXACT. Also times GRAPH with the filter
  * answered by a RoaringBitmap {@code contains} (the first round's adapter) against the dense bitset.
  *
@@ -109,7 +109,7 @@ public final class FilteredWorkRunner {
             SearchHits auto = index.search(q, K, ef, dense, SearchMode.AUTO);
             autoRecall += recall(exact, auto);
             SearchHits graph = index.search(q, K, ef, dense, SearchMode.GRAPH);
-            SearchWork w = index.lastSearchWork();
+            SearchWork w = graph.work();
             expanded += w.expanded();
             bridges += w.bridges();
             distances += w.distances();

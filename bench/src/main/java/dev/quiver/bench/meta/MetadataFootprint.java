@@ -1,9 +1,9 @@
 package dev.quiver.bench.meta;
 
-import dev.quiver.engine.filter.InvertedIndex;
-import dev.quiver.engine.meta.IdMap;
-import dev.quiver.engine.meta.MetadataCodec;
-import dev.quiver.engine.meta.MetadataStore;
+import dev.quiver.internal.filter.InvertedIndex;
+import dev.quiver.internal.meta.IdMap;
+import dev.quiver.internal.meta.MetadataCodec;
+import dev.quiver.internal.meta.MetadataTable;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -47,8 +47,8 @@ public final class MetadataFootprint {
             }
             return ids;
         });
-        report(n, "MetadataStore (heap overlay)", () -> {
-            MetadataStore s = new MetadataStore();
+        report(n, "MetadataTable (heap overlay)", () -> {
+            MetadataTable s = new MetadataTable();
             for (int i = 0; i < n; i++) {
                 s.putMetadata(i, metadata.get(i));
             }

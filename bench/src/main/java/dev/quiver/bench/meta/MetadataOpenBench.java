@@ -1,10 +1,10 @@
 package dev.quiver.bench.meta;
 
 import dev.quiver.Filter;
-import dev.quiver.engine.filter.InvertedIndex;
-import dev.quiver.engine.meta.IdMap;
-import dev.quiver.engine.meta.MetadataCodec;
-import dev.quiver.engine.meta.MetadataStore;
+import dev.quiver.internal.filter.InvertedIndex;
+import dev.quiver.internal.meta.IdMap;
+import dev.quiver.internal.meta.MetadataCodec;
+import dev.quiver.internal.meta.MetadataTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +58,7 @@ public class MetadataOpenBench {
     private MemorySegment metaFile;
     private MemorySegment indexFile;
     private IdMap openedIds;
-    private MetadataStore openedStore;
+    private MetadataTable openedStore;
     private InvertedIndex index;
     private Map<String, Integer> heapIds;
     private RoaringBitmap live;
@@ -74,7 +74,7 @@ public class MetadataOpenBench {
     public void build() throws IOException {
         dir = Files.createTempDirectory("quiver-meta-bench");
         IdMap ids = new IdMap();
-        MetadataStore store = new MetadataStore();
+        MetadataTable store = new MetadataTable();
         InvertedIndex idx = new InvertedIndex();
         for (int i = 0; i < records; i++) {
             Map<String, Object> md = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ public class MetadataOpenBench {
         metaFile = map(dir.resolve("metadata.bin"));
         indexFile = map(dir.resolve("index.bin"));
         openedIds = IdMap.open(idsFile, "ids.bin");
-        openedStore = MetadataStore.open(metaFile, "metadata.bin");
+        openedStore = MetadataTable.open(metaFile, "metadata.bin");
         index = InvertedIndex.readFrom(indexFile, "index.bin");
         live = index.liveSlots();
         heapIds = rebuildIdHashMap();
@@ -140,8 +140,8 @@ public class MetadataOpenBench {
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    public MetadataStore openMetadataStore() {
-        return MetadataStore.open(metaFile, "metadata.bin");
+    public MetadataTable openMetadataStore() {
+        return MetadataTable.open(metaFile, "metadata.bin");
     }
 
     @Benchmark

@@ -1,7 +1,7 @@
 package dev.quiver.bench.storage;
 
 import dev.quiver.storage.Slab;
-import dev.quiver.storage.gen.GenerationStore;
+import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.gen.WritableFile;
 import java.lang.foreign.MemorySegment;
@@ -44,7 +44,7 @@ public final class GenerationOpenBench {
         for (int i = -20; i < repeats; i++) {
             for (int k = 0; k < sizesMiB.length; k++) {
                 long t0 = System.nanoTime();
-                try (GenerationStore store = GenerationStore.open(dirs[k], 0);
+                try (Generations store = Generations.open(dirs[k], 0);
                      Slab slab = store.current().openSlab("vectors", STRIDE)) {
                     if (slab.capacity() < records[k]) {
                         throw new AssertionError("slab too small");
@@ -60,7 +60,7 @@ public final class GenerationOpenBench {
         for (int k = 0; k < sizesMiB.length; k++) {
             Arrays.sort(millis[k]);
             long verifyStart = System.nanoTime();
-            try (GenerationStore store = GenerationStore.open(dirs[k], 0)) {
+            try (Generations store = Generations.open(dirs[k], 0)) {
                 store.current().verify();
             }
             double verifyMillis = (System.nanoTime() - verifyStart) / 1e6;
@@ -71,7 +71,7 @@ public final class GenerationOpenBench {
     }
 
     private static void write(Path dir, int records) {
-        try (GenerationStore store = GenerationStore.open(dir);
+        try (Generations store = Generations.open(dir);
              Slab slab = Slab.allocate(STRIDE, Slab.defaultChunkShift(STRIDE))) {
             slab.ensureCapacity(records);
             for (int c = 0; c < slab.chunkCount(); c++) {

@@ -59,7 +59,7 @@ class GenerationTest {
     @Tag("scalar-path")
     void slabAndStreamFilesRoundTripWithManifestFields() throws IOException {
         int[][] cases = {{1, 0}, {3, 1}, {7, 8}, {17, 9}, {33, 100}, {384, 129}};
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             assertNull(store.current());
             GenerationWriter w = store.beginGeneration();
             assertEquals(1, w.number());
@@ -86,8 +86,8 @@ class GenerationTest {
             Generation g = w.commit(1234, Map.of("dim", "384", "metric", "cosine", "ünïcode", "välue", "", ""));
             assertEquals(1, g.number());
         }
-        assertTrue(GenerationStore.exists(dir));
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        assertTrue(Generations.exists(dir));
+        try (Generations store = Generations.open(dir)) {
             Generation g = store.current();
             assertEquals(1, g.number());
             assertEquals(1234, g.walLsn());
@@ -143,7 +143,7 @@ class GenerationTest {
 
     @Test
     void savingReplacesTheGenerationAndDeletesTheOldFiles() throws IOException {
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             for (int gen = 1; gen <= 3; gen++) {
                 try (GenerationWriter w = store.beginGeneration(); VectorSlab v = filledVectors(5, gen * 10, 2, gen)) {
                     w.writeSlab("vectors", v.slab(), gen * 10);
@@ -152,7 +152,7 @@ class GenerationTest {
                 assertEquals(List.of("gen-" + gen + ".vectors", "graph.vctrs"), listing(dir));
             }
         }
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             assertEquals(3, store.current().number());
             assertEquals(300, store.current().walLsn());
             assertEquals(30, store.current().recordCount("vectors"));
@@ -161,7 +161,7 @@ class GenerationTest {
 
     @Test
     void closingAWriterWithoutCommitDeletesItsFiles() throws IOException {
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             try (GenerationWriter w = store.beginGeneration()) {
                 w.create("half").write(new byte[10]); // left unfinished
                 try (WritableFile f = w.create("whole")) {
@@ -179,7 +179,7 @@ class GenerationTest {
 
     @Test
     void privateSlabMutationLeavesTheFileUnchanged() throws IOException {
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             try (GenerationWriter w = store.beginGeneration(); VectorSlab v = filledVectors(16, 20, 3, 9)) {
                 w.writeSlab("vectors", v.slab(), 20);
                 w.commit(0, Map.of());
@@ -204,7 +204,7 @@ class GenerationTest {
     }
 
     private void saveOne(long seed) {
-        try (GenerationStore store = GenerationStore.open(dir); GenerationWriter w = store.beginGeneration();
+        try (Generations store = Generations.open(dir); GenerationWriter w = store.beginGeneration();
              VectorSlab v = filledVectors(4, 10, 2, seed)) {
             w.writeSlab("vectors", v.slab(), 10);
             try (WritableFile f = w.create("ids")) {
@@ -233,30 +233,30 @@ class GenerationTest {
 
         // Payload damage in a small file: caught at open (verify-on-open threshold).
         flip(vectors, DataFileFormat.HEADER_BYTES + 5);
-        CorruptFileException e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir));
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> Generations.open(dir));
         assertEquals(vectors, e.file());
         assertTrue(e.getMessage().contains("payload checksum"), e.getMessage());
         // ... and by verify() when the file is above the threshold, while a plain open trusts header and sizes.
-        try (GenerationStore store = GenerationStore.open(dir, 0)) {
+        try (Generations store = Generations.open(dir, 0)) {
             assertThrows(CorruptFileException.class, () -> store.current().verify());
         }
         Files.write(vectors, vectorBytes);
 
         for (long offset : new long[] {0, 4, 12, 30, 70, 4000}) {
             flip(vectors, offset);
-            e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir, 0), "header byte " + offset);
+            e = assertThrows(CorruptFileException.class, () -> Generations.open(dir, 0), "header byte " + offset);
             assertEquals(vectors, e.file());
             Files.write(vectors, vectorBytes);
         }
         flip(vectors, vectorBytes.length - 10); // trailer
-        assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir, 0));
+        assertThrows(CorruptFileException.class, () -> Generations.open(dir, 0));
         Files.write(vectors, java.util.Arrays.copyOf(vectorBytes, vectorBytes.length - 1));
-        e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir, 0));
+        e = assertThrows(CorruptFileException.class, () -> Generations.open(dir, 0));
         assertTrue(e.getMessage().contains("manifest says"), e.getMessage());
         Files.write(vectors, vectorBytes);
 
         Files.delete(ids);
-        e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir));
+        e = assertThrows(CorruptFileException.class, () -> Generations.open(dir));
         assertEquals(ids, e.file());
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
         assertTrue(Files.exists(vectors), "a rejected open deletes nothing");
@@ -269,7 +269,7 @@ class GenerationTest {
             damaged[i] ^= 1;
             Files.delete(manifest);
             Files.write(manifest, damaged);
-            e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir), "manifest byte " + i);
+            e = assertThrows(CorruptFileException.class, () -> Generations.open(dir), "manifest byte " + i);
             assertEquals(manifest, e.file());
             Files.delete(manifest);
             Files.write(manifest, m);
@@ -277,7 +277,7 @@ class GenerationTest {
         byte[] vctrs = {0x47, 0x57, 0x53, 0x48, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         Files.write(manifest, vctrs);
-        e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir));
+        e = assertThrows(CorruptFileException.class, () -> Generations.open(dir));
         assertTrue(e.getMessage().contains("vctrs"), e.getMessage());
     }
 
@@ -288,7 +288,7 @@ class GenerationTest {
         Files.write(dir.resolve("gen-0.ids"), new byte[1]);
         Files.write(dir.resolve("graph.vctrs.tmp"), new byte[3]);
         Files.write(dir.resolve("unrelated.txt"), new byte[3]);
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             assertEquals(1, store.current().number());
         }
         assertEquals(List.of("gen-1.ids", "gen-1.vectors", "graph.vctrs", "unrelated.txt"), listing(dir));
@@ -298,14 +298,14 @@ class GenerationTest {
     private List<String> saveSteps() throws IOException {
         Path probe = Files.createDirectories(dir.resolve("probe"));
         List<String> steps = new ArrayList<>();
-        try (GenerationStore store = GenerationStore.open(probe)) {
+        try (Generations store = Generations.open(probe)) {
             save(store, 1, step -> { });
             save(store, 2, steps::add);
         }
         return steps;
     }
 
-    private static void save(GenerationStore store, long seed, GenerationStore.SaveHook hook) {
+    private static void save(Generations store, long seed, Generations.SaveHook hook) {
         store.setHook(hook);
         GenerationWriter w = store.beginGeneration();
         try (VectorSlab v = filledVectors(6, (int) seed * 9, 2, seed)) {
@@ -325,7 +325,7 @@ class GenerationTest {
         for (int stop = 0; stop < steps.size(); stop++) {
             Path d = Files.createDirectories(dir.resolve("stop" + stop));
             String stopAt = steps.get(stop);
-            try (GenerationStore store = GenerationStore.open(d)) {
+            try (Generations store = Generations.open(d)) {
                 save(store, 1, step -> { });
                 RuntimeException crash = new RuntimeException("crash at " + stopAt);
                 RuntimeException thrown = assertThrows(RuntimeException.class, () -> save(store, 2, step -> {
@@ -335,7 +335,7 @@ class GenerationTest {
                 }));
                 assertEquals(crash, thrown);
             }
-            try (GenerationStore store = GenerationStore.open(d)) {
+            try (Generations store = Generations.open(d)) {
                 Generation g = store.current();
                 long expected = stop < steps.indexOf("manifest-renamed") ? 1 : 2;
                 assertEquals(expected, g.number(), "stopped at " + stopAt);
@@ -368,7 +368,7 @@ class GenerationTest {
 
     @Test
     void aWriterRefusesASecondConcurrentGeneration() {
-        try (GenerationStore store = GenerationStore.open(dir); GenerationWriter w = store.beginGeneration()) {
+        try (Generations store = Generations.open(dir); GenerationWriter w = store.beginGeneration()) {
             assertThrows(IllegalStateException.class, store::beginGeneration);
             assertEquals(1, w.number());
         }
@@ -377,7 +377,7 @@ class GenerationTest {
     @Test
     void largeSlabFilesAreSparseAndMapAtChunkBoundaries() throws IOException {
         // One record in a 4 MiB chunk: the file's logical length covers the chunk, its padding is a hole.
-        try (GenerationStore store = GenerationStore.open(dir);
+        try (Generations store = Generations.open(dir);
              Slab slab = Slab.allocate(1024, 12)) {
             slab.ensureCapacity(1);
             slab.chunkFor(0).set(ValueLayout.JAVA_BYTE, 1023, (byte) 7);
@@ -400,7 +400,7 @@ class GenerationTest {
     void aDamagedFileAboveTheOldBackgroundThresholdIsRejectedByADefaultOpen() throws IOException {
         // 65 MiB: above the 64 MiB that open used to leave to a background check (and serve meanwhile).
         long payload = 65L << 20;
-        try (GenerationStore store = GenerationStore.open(dir); GenerationWriter w = store.beginGeneration()) {
+        try (Generations store = Generations.open(dir); GenerationWriter w = store.beginGeneration()) {
             try (WritableFile f = w.create("big")) {
                 byte[] block = new byte[1 << 20];
                 new Random(5).nextBytes(block);
@@ -411,7 +411,7 @@ class GenerationTest {
             w.commit(0, Map.of());
         }
         Path big = dir.resolve("gen-1.big");
-        try (GenerationStore store = GenerationStore.open(dir)) {
+        try (Generations store = Generations.open(dir)) {
             assertTrue(store.current().isVerified(), "a default open verifies every payload");
         }
         long at = DataFileFormat.HEADER_BYTES + payload - 12_345;
@@ -422,11 +422,11 @@ class GenerationTest {
             one.put(0, (byte) (one.get(0) ^ 0x01)).clear();
             ch.write(one, at);
         }
-        CorruptFileException e = assertThrows(CorruptFileException.class, () -> GenerationStore.open(dir));
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> Generations.open(dir));
         assertEquals(big, e.file());
         assertTrue(e.getMessage().contains("payload checksum"), e.getMessage());
         // Lazy opening is an explicit opt-in; the file is then reported unverified until verifyPending() runs.
-        try (GenerationStore store = GenerationStore.open(dir, 64L << 20)) {
+        try (Generations store = Generations.open(dir, 64L << 20)) {
             assertFalse(store.current().isVerified());
             assertThrows(CorruptFileException.class, () -> store.current().verifyPending());
         }

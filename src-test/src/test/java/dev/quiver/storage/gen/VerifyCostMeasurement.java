@@ -22,7 +22,7 @@ class VerifyCostMeasurement {
     @Test
     void openWithAndWithoutVerification() throws IOException {
         long mib = Long.getLong("quiver.verifyCostMiB", 1024);
-        try (GenerationStore store = GenerationStore.open(dir); GenerationWriter w = store.beginGeneration()) {
+        try (Generations store = Generations.open(dir); GenerationWriter w = store.beginGeneration()) {
             try (WritableFile f = w.create("vectors")) {
                 byte[] block = new byte[1 << 20];
                 new Random(1).nextBytes(block);
@@ -52,7 +52,7 @@ class VerifyCostMeasurement {
 
     private double timeOpen(long threshold) {
         long t0 = System.nanoTime();
-        try (GenerationStore store = GenerationStore.open(dir, threshold)) {
+        try (Generations store = Generations.open(dir, threshold)) {
             if (store.current() == null) {
                 throw new AssertionError("no generation");
             }

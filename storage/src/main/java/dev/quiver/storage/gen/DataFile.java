@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * manifest. Opening costs two small reads whatever the file size.
  *
  * <p>The payload checksum is verified by {@link #verify()}, which reads the whole payload: see
- * {@link GenerationStore} for when that runs. {@link #isVerified()} tells whether it has passed.
+ * {@link Generations} for when that runs. {@link #isVerified()} tells whether it has passed.
  */
 public final class DataFile {
     private static final int VERIFY_BUFFER_BYTES = 1 << 20;

@@ -19,20 +19,20 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  * Each file is forced to the device when it is closed; {@link #commit} then switches the manifest atomically (see
- * {@link GenerationStore}). Closing without committing deletes the files written so far. Not thread-safe: one
+ * {@link Generations}). Closing without committing deletes the files written so far. Not thread-safe: one
  * thread writes a generation (files may be large, but they are written one at a time).
  */
 public final class GenerationWriter implements AutoCloseable {
     private static final Pattern LOGICAL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
-    private final GenerationStore store;
+    private final Generations store;
     private final long number;
     private final Map<String, FileEntry> entries = new LinkedHashMap<>();
     private final List<WritableFile> open = new ArrayList<>();
     private final List<Path> written = new ArrayList<>();
     private boolean finished;
 
-    GenerationWriter(GenerationStore store, long number) {
+    GenerationWriter(Generations store, long number) {
         this.store = store;
         this.number = number;
     }
@@ -68,7 +68,7 @@ public final class GenerationWriter implements AutoCloseable {
         if (entries.containsKey(logicalName) || open.stream().anyMatch(f -> f.logicalName().equals(logicalName))) {
             throw new IllegalArgumentException("file '" + logicalName + "' already written in generation " + number);
         }
-        Path path = store.directory().resolve(GenerationStore.fileName(number, logicalName));
+        Path path = store.directory().resolve(Generations.fileName(number, logicalName));
         written.add(path);
         return path;
     }

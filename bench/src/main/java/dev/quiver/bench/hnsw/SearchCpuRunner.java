@@ -1,0 +1,102 @@
+package dev.quiver.bench.hnsw;
+
+import dev.quiver.Config;
+import dev.quiver.Database;
+import dev.quiver.Metric;
+import dev.quiver.SearchParams;
+import dev.quiver.SearchResult;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Single-thread search cost in CPU time per query, for before/after comparisons on a shared, loaded machine: wall-clock
+ * QPS there measures the scheduler more than the search (a query preempted for 20 ms), while the thread's CPU time
+ * counts only the cycles the search ran. Builds one database from a data set (same settings as {@code bench/ann}:
+ * M 16, efConstruction 200, k 10), then runs every query at each ef in rounds that alternate the efs, and prints the
+ * median CPU microseconds per query and recall@10 per ef. Public API only, so the same class runs against any build.
+ *
+ * <pre>
+ * java ... dev.quiver.bench.hnsw.SearchCpuRunner DATASET_DIR euclidean|cosine [efs=40,80,200] [rounds=7]
+ * </pre>
+ */
+public final class SearchCpuRunner {
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(args[0]);
+        Metric metric = Metric.parse(args[1]);
+        int[] efs = {40, 80, 200};
+        int rounds = 7;
+        for (String a : args) {
+            if (a.startsWith("efs=")) {
+                efs = Arrays.stream(a.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
+            } else if (a.startsWith("rounds=")) {
+                rounds = Integer.parseInt(a.substring(7));
+            }
+        }
+        float[][] base = HnswRunner.readFvecs(data.resolve("base.fvecs"), Integer.MAX_VALUE);
+        float[][] queries = HnswRunner.readFvecs(data.resolve("query.fvecs"), Integer.MAX_VALUE);
+        int[][] truth = HnswRunner.readIvecs(data.resolve("groundtruth.ivecs"));
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        Path dir = Files.createTempDirectory("quiver-searchcpu");
+        try (Database db = Database.open(dir.resolve("db"), Config.dim(base[0].length).metric(metric).m(16)
+                .efConstruction(200))) {
+            List<String> ids = new ArrayList<>(base.length);
+            for (int i = 0; i < base.length; i++) {
+                ids.add(Integer.toString(i));
+            }
+            db.addMany(ids, base);
+            double[][] samples = new double[efs.length][rounds];
+            double[] recall = new double[efs.length];
+            for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT
+                for (int e = 0; e < efs.length; e++) {
+                    SearchParams params = SearchParams.k(10).efSearch(efs[e]);
+                    long hits = 0;
+                    long t0 = cpu.getCurrentThreadCpuTime();
+                    for (int q = 0; q < queries.length; q++) {
+                        List<SearchResult> found = db.search(queries[q], params);
+                        if (round == 0) {
+                            hits += overlap(found, truth[q]);
+                        }
+                    }
+                    long ns = cpu.getCurrentThreadCpuTime() - t0;
+                    if (round >= 0) {
+                        samples[e][round] = ns / 1e3 / queries.length;
+                    }
+                    if (round == 0) {
+                        recall[e] = hits / (10.0 * queries.length);
+                    }
+                }
+            }
+            for (int e = 0; e < efs.length; e++) {
+                double[] s = samples[e].clone();
+                Arrays.sort(s);
+                System.out.printf(Locale.ROOT, "dataset=%s n=%d ef=%d recall@10=%.4f cpu_us_per_query_median=%.1f"
+                                + " min=%.1f max=%.1f%n", data.getFileName(), base.length, efs[e], recall[e],
+                        s[s.length / 2], s[0], s[s.length - 1]);
+            }
+        } finally {
+            ThreadModeRunner.deleteTree(dir);
+        }
+    }
+
+    private static int overlap(List<SearchResult> found, int[] truth) {
+        Set<String> want = new HashSet<>();
+        for (int i = 0; i < 10 && i < truth.length; i++) {
+            want.add(Integer.toString(truth[i]));
+        }
+        int n = 0;
+        for (SearchResult r : found) {
+            n += want.contains(r.id()) ? 1 : 0;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.quiver.internal.hnsw;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+
+/**
+ * Links a batch of stored vectors on several threads: the calling thread plus helpers from a pool of threads kept
+ * for the index's lifetime; each takes its scratch from the index's {@link SearchStatePool}. The first failure stops the others at
+ * their next item and is rethrown to the caller.
+ */
+final class BatchLinker implements AutoCloseable {
+
+    /** Items of a batch linked one by one before the parallel phase when the graph is still tiny. */
+    static final int SEQUENTIAL_PREFIX = 64;
+    /** Fewest items per thread worth a helper. */
+    private static final int ITEMS_PER_THREAD = 32;
+
+    private final GraphLinker linker;
+    private final int buildThreads;
+    private final SearchStatePool states;
+    private final IntSupplier totalSlots;
+    private volatile ExecutorService pool;
+
+    BatchLinker(GraphLinker linker, int buildThreads, SearchStatePool states, IntSupplier totalSlots) {
+        this.linker = linker;
+        this.buildThreads = buildThreads;
+        this.states = states;
+        this.totalSlots = totalSlots;
+    }
+
+    /**
+     * Links {@code vectors}, stored at consecutive slots from {@code start}; {@code slotsBefore} is how many slots the
+     * index had before them. A tiny graph gets its first items linked one by one, so the parallel phase starts from
+     * a connected core.
+     */
+    void link(float[][] vectors, int start, int slotsBefore) {
+        int n = vectors.length;
+        int prefix = 0;
+        if (slotsBefore < SEQUENTIAL_PREFIX) {
+            prefix = Math.min(n, SEQUENTIAL_PREFIX);
+            SearchState state = states.acquire();
+            try {
+                for (int i = 0; i < prefix; i++) {
+                    linker.link(start + i, vectors[i], -1, totalSlots.getAsInt(), state);
+                }
+            } finally {
+                states.release(state);
+            }
+        }
+        linkParallel(vectors, start, prefix, n);
+    }
+
+    private void linkParallel(float[][] vectors, int start, int from, int to) {
+        int threads = Math.min(buildThreads, Math.max(1, (to - from) / ITEMS_PER_THREAD));
+        AtomicInteger cursor = new AtomicInteger(from);
+        Runnable worker = () -> {
+            SearchState state = states.acquire();
+            try {
+                for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
+                    linker.link(start + i, vectors[i], -1, totalSlots.getAsInt(), state);
+                }
+            } finally {
+                states.release(state);
+            }
+        };
+        if (threads <= 1) {
+            worker.run();
+            return;
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable guarded = () -> {
+            try {
+                worker.run();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+                cursor.set(to); // the others stop at their next item
+            }
+        };
+        ExecutorService helpersPool = pool();
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            helpers.add(helpersPool.submit(guarded));
+        }
+        guarded.run();
+        boolean interrupted = false;
+        for (Future<?> f : helpers) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error err) {
+            throw err;
+        }
+        if (f != null) {
+            throw new IllegalStateException("batch build failed", f);
+        }
+    }
+
+    private ExecutorService pool() {
+        ExecutorService p = pool;
+        if (p == null) {
+            synchronized (this) {
+                p = pool;
+                if (p == null) {
+                    int helpers = Math.max(1, buildThreads - 1);
+                    AtomicInteger names = new AtomicInteger();
+                    p = Executors.newFixedThreadPool(helpers, r -> Thread.ofPlatform()
+                            .name("quiver-hnsw-build-" + names.getAndIncrement()).daemon().unstarted(r));
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        ExecutorService p = pool;
+        if (p != null) {
+            p.shutdownNow();
+        }
+    }
+}

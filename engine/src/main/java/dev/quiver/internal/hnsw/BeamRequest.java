@@ -1,0 +1,40 @@
+package dev.quiver.internal.hnsw;
+
+/**
+ * What one beam search of a layer asks for (the role of Lucene's {@code KnnCollector} plus its accept {@code Bits}):
+ * the scorer, the layer, the beam width {@code ef}, which reached slots may be collected, whether rejected neighbours
+ * are crossed two hops at once, the slots that may be visited, and the work budget after which the walk gives up.
+ * The entries to start from are in the caller's {@link SearchState} ({@code candSlots/candScores}).
+ *
+ * @param capacity   slots that may be visited ({@code [0, capacity)})
+ * @param workBudget distances (plus bridges, see {@link GraphSearcher#work}) after which the beam gives up;
+ *                   {@link Long#MAX_VALUE} for none
+ */
+record BeamRequest(QueryScorer scorer, int level, int ef, Acceptance accept, boolean twoHop, int capacity,
+                   long workBudget) {
+
+    /**
+     * Which slots a beam may collect: live (when the index has tombstones, {@code checkDeleted}), not
+     * {@code exclude}, and accepted by {@code filter}. Rejected slots are still expanded, so deletions and filters
+     * never cut off a region.
+     */
+    record Acceptance(SlotFilter filter, int exclude, boolean checkDeleted) {
+
+        Acceptance {
+            if (filter == null) {
+                filter = GraphSearcher.ALL_LIVE;
+            }
+        }
+
+        /** Every live slot but {@code node} (linking and re-linking a node must not find itself). */
+        static Acceptance liveExcept(int node) {
+            return new Acceptance(GraphSearcher.ALL_LIVE, node, true);
+        }
+    }
+
+    /** The beam of linking: ef = efConstruction, every live slot but the node itself, no filter, no budget. */
+    static BeamRequest linking(QueryScorer scorer, int level, int efConstruction, int node, int capacity) {
+        return new BeamRequest(scorer, level, efConstruction, Acceptance.liveExcept(node), false, capacity,
+                Long.MAX_VALUE);
+    }
+}

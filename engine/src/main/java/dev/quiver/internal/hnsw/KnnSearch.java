@@ -1,0 +1,177 @@
+package dev.quiver.internal.hnsw;
+
+import dev.quiver.internal.quant.Sq8Codes;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * One k-nearest-neighbour search over an index: chooses the exact scan or the graph walk (AUTO, from the live and
+ * accepted counts), walks the graph on float32 or SQ8 codes (re-ranking code results with float32), bounds a
+ * filtered walk's work by what the exact scan would cost, and falls back to the exact scan when the walk is short
+ * of k. Stateless between calls: all scratch is in the {@link SearchState} passed in.
+ */
+final class KnnSearch {
+
+    /**
+     * A filtered search's expected graph work, in distances per beam entry per layer-0 degree: {@code
+     * (ef + 10) * m0 * FILTERED_WORK_PER_DEGREE}. Measured on wordnet-minilm-384 (M 16): an unfiltered k=10 walk
+     * computes 365 / 917 / 1,899 / 3,342 distances at ef 10 / 40 / 100 / 200, i.e. (ef + 10) * m0 * 0.55; filtered at
+     * 39% and 10% (two-hop) the work (distances + bridges / 3) is 1.3-1.7 times that (bench/results/filtered.md).
+     */
+    static final double FILTERED_WORK_PER_DEGREE = 0.55 * 1.6;
+    /**
+     * A distance computed in the graph walk costs about this many distances of the exact scan (random access to
+     * vectors and lists, heap upkeep, filter checks, against one sequential pass). Measured on wordnet-minilm-384:
+     * 117-190 ns per graph distance against 31-48 ns per scanned one (bench/results/filtered.md). Sizes the filtered
+     * walk's work budget ({@code accepted / GRAPH_DISTANCE_COST}) and the AUTO cut-over.
+     */
+    static final int GRAPH_DISTANCE_COST = 3;
+    /** Below this acceptance ratio an AUTO filtered search scans the accepted slots exactly. */
+    static final double EXACT_FILTER_RATIO = 0.02;
+    /** Below this acceptance ratio the traversal expands rejected neighbours two hops at once. */
+    static final double TWO_HOP_RATIO = 0.6;
+    private final HnswConfig config;
+    private final int dim;
+    private final VectorSlabs store;
+    private final EntryPoint entry;
+    private final GraphSearcher searcher;
+    private final ExactScanner scanner;
+    private final QuantizationLifecycle quant;
+    private final AtomicInteger live;
+    private final AtomicInteger deleted;
+    private final IntSupplier totalSlots;
+
+    KnnSearch(HnswConfig config, VectorSlabs store, EntryPoint entry, GraphSearcher searcher, ExactScanner scanner,
+              QuantizationLifecycle quant, AtomicInteger live, AtomicInteger deleted, IntSupplier totalSlots) {
+        this.config = config;
+        this.dim = config.dim();
+        this.store = store;
+        this.entry = entry;
+        this.searcher = searcher;
+        this.scanner = scanner;
+        this.quant = quant;
+        this.live = live;
+        this.deleted = deleted;
+        this.totalSlots = totalSlots;
+    }
+
+    /** The {@code k} nearest live (and accepted) slots, nearest first; arguments already validated. */
+    SearchHits search(float[] q, int k, int efSearch, SlotFilter filter, SearchMode mode, SearchState state) {
+        int liveNow = live.get();
+        if (liveNow == 0 || totalSlots.getAsInt() == 0) {
+            return SearchHits.empty();
+        }
+        state.resetWork();
+        int accepted = filter == null ? liveNow : filter.estimatedCount();
+        boolean exact = switch (mode) {
+            case EXACT -> true;
+            case GRAPH -> false;
+            case AUTO -> useExact(liveNow, filter != null, accepted, Math.max(efSearch, k));
+        };
+        if (!exact) {
+            int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
+            // found < 0: the filtered walk used up the work an exact scan of the accepted slots would cost.
+            boolean shortOfK = found < 0 || found < k && (accepted < 0 || found < Math.min(k, accepted));
+            if (!shortOfK) {
+                return hits(found, state);
+            }
+            // The graph could not reach k accepted nodes (a very selective filter, or many tombstones):
+            // the exact scan guarantees k whenever k exist.
+            state.exactFallback = true;
+        }
+        scanner.scan(new FloatScorer(store, q), k, filter, totalSlots.getAsInt(), state);
+        state.ensureHits(state.results.size());
+        return hits(state.results.drainReversed(state.hitSlots, state.hitScores), state);
+    }
+
+    /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
+    boolean usesExactPath(int ef) {
+        return useExact(live.get(), false, -1, ef);
+    }
+
+    /**
+     * The AUTO choice. Unfiltered: scan exactly while the live count is below {@code exactScanFactor * ef} (where the
+     * scan costs no more than the graph, see {@link HnswConfig#DEFAULT_EXACT_SCAN_FACTOR}). Filtered, with a known
+     * accepted count: scan the accepted slots exactly while that costs less than the expected walk ({@link
+     * #estimatedFilteredWork} graph distances at {@link #GRAPH_DISTANCE_COST} scanned distances each), or while they
+     * are fewer than {@link #EXACT_FILTER_RATIO} of the live slots (below it a walk must cross ~1/ratio rejected
+     * nodes per accepted one, whatever the collection's size).
+     */
+    private boolean useExact(int liveNow, boolean filtered, int accepted, int ef) {
+        if (liveNow < (long) config.exactScanFactor() * ef) {
+            return true;
+        }
+        if (!filtered || accepted < 0) {
+            return false;
+        }
+        return accepted < GRAPH_DISTANCE_COST * estimatedFilteredWork(ef) || accepted < EXACT_FILTER_RATIO * liveNow;
+    }
+
+    /** Expected distances of a filtered walk with beam {@code ef} (see {@link #FILTERED_WORK_PER_DEGREE}). */
+    double estimatedFilteredWork(int ef) {
+        return (ef + 10.0) * config.maxDegree0() * FILTERED_WORK_PER_DEGREE;
+    }
+
+    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
+                            SearchState state) {
+        long ep = entry.get();
+        if (ep == EntryPoint.NONE) {
+            return 0;
+        }
+        // The codes stay allocated until this search releases them, even if a retrain replaces them meanwhile.
+        QuantizationLifecycle.Lease lease = quant.acquire();
+        try {
+            return graphSearch(q, k, ef, filter, accepted, liveNow, ep, lease == null ? null : lease.codes(), state);
+        } finally {
+            if (lease != null) {
+                lease.release();
+            }
+        }
+    }
+
+    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, long ep,
+                            Sq8Codes codes, SearchState state) {
+        QueryScorer scorer = codes == null ? new FloatScorer(store, q)
+                : new Sq8Scorer(codes, store, q, state.queryCode(dim));
+        int cur = EntryPoint.slot(ep);
+        float curScore = scorer.score(cur);
+        for (int l = EntryPoint.level(ep); l > 0; l--) {
+            cur = searcher.greedy(scorer, cur, curScore, l, state);
+            curScore = state.hitScores[0];
+        }
+        boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
+        state.candSlots[0] = cur;
+        state.candScores[0] = curScore;
+        // A filtered walk is bounded by the cost of the exact scan of its accepted slots: beyond that budget the
+        // scan is the cheaper answer (and an exact one), so at worst a search costs about twice the scan.
+        long budget = filter == null || accepted < 0 ? Long.MAX_VALUE : (long) accepted / GRAPH_DISTANCE_COST;
+        BeamRequest request = new BeamRequest(scorer, 0, ef,
+                new BeamRequest.Acceptance(filter, -1, deleted.get() > 0), twoHop, totalSlots.getAsInt(), budget);
+        if (!searcher.beam(request, 1, state)) {
+            return -1;
+        }
+        int found = state.results.size();
+        state.ensureHits(found);
+        state.results.drainReversed(state.hitSlots, state.hitScores);
+        if (codes != null) {
+            // Re-rank every beam survivor with exact float32 distances (the re-rank factor is ef / k).
+            FloatScorer exact = new FloatScorer(store, q);
+            state.ensureGather(found);
+            exact.score(state.hitSlots, found, state.hitScores, state);
+            ScoreHeap best = state.results; // empty again after the drain above
+            for (int i = 0; i < found; i++) {
+                best.offerBounded(state.hitScores[i], state.hitSlots[i], k);
+            }
+            found = best.drainReversed(state.hitSlots, state.hitScores);
+        }
+        return Math.min(found, k);
+    }
+
+    private static SearchHits hits(int count, SearchState state) {
+        return new SearchHits(Arrays.copyOf(state.hitSlots, count), Arrays.copyOf(state.hitScores, count), count,
+                new SearchWork(state.expanded, state.bridges, state.distances, state.exactFallback));
+    }
+
+}
