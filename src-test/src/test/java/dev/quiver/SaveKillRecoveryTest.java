@@ -81,6 +81,71 @@ class SaveKillRecoveryTest {
         }
     }
 
+    /**
+     * The deterministic form of a kill inside a batch's write (SIGKILL can end a write() part way, at a page
+     * boundary): the log cut at every offset inside an upsertMany batch. Recovery keeps none of the batch, and later
+     * recoveries (after more writes and saves) agree. Before batches were marked, every cut after the first record
+     * replayed a prefix of the batch.
+     */
+    @Test
+    void aBatchCutAnywhereRecoversNoneOfItAndLaterRecoveriesAgree() throws Exception {
+        Path image = tmp.resolve("image");
+        Path wal;
+        long batchStart;
+        long batchEnd;
+        try (Database db = Database.open(tmp.resolve("live"), Config.dim(SaveKillChild.DIM).metric("l2"))) {
+            db.add("before", SaveKillChild.vector(1, 1));
+            db.save();
+            db.add("logged", SaveKillChild.vector(1, 2));
+            batchStart = java.nio.file.Files.size(tmp.resolve("live").resolve("wal.vctrs"));
+            List<String> ids = new ArrayList<>();
+            float[][] vectors = new float[50][];
+            for (int j = 0; j < 50; j++) {
+                ids.add("x" + j);
+                vectors[j] = SaveKillChild.vector(2, j);
+            }
+            db.upsertMany(ids, vectors);
+            batchEnd = java.nio.file.Files.size(tmp.resolve("live").resolve("wal.vctrs"));
+            // The files as a crash would leave them (the open database would save on close).
+            java.nio.file.Files.createDirectories(image);
+            try (var files = java.nio.file.Files.list(tmp.resolve("live"))) {
+                for (Path f : files.toList()) {
+                    if (!f.getFileName().toString().equals("quiver.lock")) {
+                        java.nio.file.Files.copy(f, image.resolve(f.getFileName()));
+                    }
+                }
+            }
+        }
+        wal = image.resolve("wal.vctrs");
+        byte[] full = java.nio.file.Files.readAllBytes(wal);
+        assertEquals(batchEnd, full.length);
+        for (long cut = batchStart; cut <= batchEnd; cut += Math.max(1, (batchEnd - batchStart) / 23)) {
+            Path dir = tmp.resolve("cut" + cut);
+            java.nio.file.Files.createDirectories(dir);
+            try (var files = java.nio.file.Files.list(image)) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+            java.nio.file.Files.write(dir.resolve("wal.vctrs"), java.util.Arrays.copyOf(full, (int) cut));
+            int kept;
+            try (Database db = Database.open(dir)) {
+                kept = (int) db.ids().stream().filter(id -> id.startsWith("x")).count();
+                assertTrue(db.contains("before") && db.contains("logged"), "cut at " + cut);
+                assertTrue(kept == 0 || kept == 50, "cut at " + cut + ": " + kept + " of 50 batch records recovered");
+                assertEquals(cut == batchEnd ? 50 : 0, kept, "cut at " + cut);
+                db.add("after", SaveKillChild.vector(3, 0));
+            }
+            for (int again = 0; again < 2; again++) {
+                try (Database db = Database.open(dir)) {
+                    assertEquals(kept, db.ids().stream().filter(id -> id.startsWith("x")).count(),
+                            "cut at " + cut + ", recovery " + (again + 2) + " disagrees with the first");
+                    assertTrue(db.contains("after"));
+                }
+            }
+        }
+    }
+
     /** Checks one recovery's report against every earlier decision; returns the records it checked. */
     private static long check(String state, int cycle, Map<Integer, Boolean> decided, List<Integer> acked,
                               String where) {
