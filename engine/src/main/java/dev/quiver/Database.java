@@ -43,9 +43,13 @@ import java.util.stream.IntStream;
  * <h2>Saves and opening</h2>
  * A save (explicit, at a log checkpoint, at compaction or at close) writes a new generation atomically and trims the
  * log; writers wait for it, readers do not. Opening maps the generation's files (index slabs, id map, metadata,
- * inverted index) without decoding records, then replays the log on top. Large files are checksummed in the
- * background after open; if that finds damage, every later call throws {@link CorruptDataException} naming the file,
- * and close does not save.
+ * inverted index) without decoding records, after checking every file's checksum (corruption is never served), then
+ * replays the log on top. Lazy opening is an explicit opt-in ({@code -Dquiver.verifyOnOpenBytes=<bytes>}: larger
+ * files are checksummed in the background; if that finds damage, every later call throws
+ * {@link CorruptDataException} naming the file, and no save copies unverified bytes). A log damaged in a way no crash
+ * produces (a missing or empty {@code wal.vctrs} the saved state needs, a sealed segment that does not read to its
+ * end) refuses the open with {@link CorruptDataException}; {@code -Dquiver.openUpToLogDamage=true} opens up to the
+ * damage instead and renames the rest of the log aside.
  */
 public final class Database implements AutoCloseable {
 

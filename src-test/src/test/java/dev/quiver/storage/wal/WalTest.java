@@ -531,4 +531,33 @@ class WalTest {
         }
         assertEquals(List.of(), WalReader.readAll(dir, 5));
     }
+
+    @Test
+    void aVersionOneLogStillReplaysAndIsSealedBeforeVersionTwoRecordsFollow() throws IOException {
+        try (WalWriter w = WalWriter.open(dir, 0, null)) {
+            for (int i = 1; i <= 3; i++) {
+                w.append((byte) 1, payloadFor(i, 9), false); // single records: no batch marks, as version 1 wrote
+            }
+        }
+        Path active = dir.resolve(WalFormat.ACTIVE_NAME);
+        byte[] bytes = Files.readAllBytes(active);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putInt(4, WalFormat.VERSION_1);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, 20);
+        header.putInt(20, (int) crc.getValue());
+        Files.write(active, bytes);
+        WalWriter[] h = new WalWriter[1];
+        assertEquals(List.of(1L, 2L, 3L), replay(h, dir, 0).stream().map(WalReader.Record::lsn).toList());
+        try (WalWriter w = h[0]) {
+            assertTrue(w.recovery().clean(), w.recovery().toString());
+            assertTrue(Files.exists(dir.resolve(WalFormat.sealedName(1))), "the version 1 segment is sealed");
+            assertEquals(6, w.appendBatch(new byte[] {2, 2, 2}, new byte[][] {payloadFor(4, 5), payloadFor(5, 5),
+                payloadFor(6, 5)}, false));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L),
+                WalReader.readAll(dir, 0).stream().map(WalReader.Record::lsn).toList());
+        assertEquals(List.of((byte) 1, (byte) 1, (byte) 1, (byte) 2, (byte) 2, (byte) 2),
+                WalReader.readAll(dir, 0).stream().map(WalReader.Record::type).toList());
+    }
 }

@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * {@code write} (survives a killed process). {@code sync=true} returns once it is forced to the device (survives
  * power loss), with group commit: appenders that need a force while one is in flight wait for the next force, which
  * covers every record written before it started; so N concurrent syncing writers cost about two forces, not N.
- * {@link #appendBatch} writes several records with one {@code write} and at most one force.
+ * {@link #appendBatch} writes several records as one batch, which recovery applies whole or not at all, with one
+ * {@code write} per {@link #maxWriteBytes} bytes and at most one force.
  *
  * <h2>Checkpoints</h2>
  * After the engine committed a generation that covers every record up to LSN x, {@link #trimUpTo}(x) drops those
