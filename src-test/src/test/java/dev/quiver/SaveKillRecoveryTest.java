@@ -61,7 +61,7 @@ class SaveKillRecoveryTest {
                     String ack = child.await("ACK ", where + ", cycle " + cycle);
                     assertEquals("ACK " + cycle, ack);
                     acked.add(cycle);
-                    Thread.sleep(rnd.nextInt(40));
+                    Thread.sleep(rnd.nextInt(150)); // 0-150 ms into the save, as the probe that found the issue
                 }
                 List<String> rest = child.kill();
                 for (String line : rest) {
