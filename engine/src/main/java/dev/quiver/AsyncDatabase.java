@@ -1,10 +1,10 @@
 package dev.quiver;
 
+import dev.quiver.internal.db.InputChecks;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -52,13 +52,13 @@ public final class AsyncDatabase implements AutoCloseable {
 
     /** Opens or creates a database on {@code executor}, which also runs every operation (the caller owns it). */
     public static CompletableFuture<AsyncDatabase> open(Path path, Config config, Executor executor) {
-        Objects.requireNonNull(executor, "executor");
+        InputChecks.notNull(executor, "executor");
         return opening(() -> Database.open(path, config), executor, null);
     }
 
     /** Wraps an open database; operations run on {@code executor}. Closing the wrapper closes the database. */
     public static AsyncDatabase wrap(Database db, Executor executor) {
-        return new AsyncDatabase(Objects.requireNonNull(db, "db"), Objects.requireNonNull(executor, "executor"), null);
+        return new AsyncDatabase(InputChecks.notNull(db, "db"), InputChecks.notNull(executor, "executor"), null);
     }
 
     private static CompletableFuture<AsyncDatabase> opening(Supplier<Database> open, Executor executor,

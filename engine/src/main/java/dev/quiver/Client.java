@@ -2,6 +2,9 @@ package dev.quiver;
 
 import dev.quiver.internal.db.CollectionNames;
 import dev.quiver.internal.db.StorageDatabaseFiles;
+import dev.quiver.internal.db.InputChecks;
+import dev.quiver.internal.db.StorageErrors;
+import dev.quiver.storage.DirectoryLock;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Named collections under one root directory: collection {@code name} is the database in {@code root/name}.
@@ -41,7 +43,7 @@ public final class Client implements AutoCloseable {
 
     /** A client over {@code root}, created (with parents) when absent. */
     public Client(Path root) {
-        this.root = Objects.requireNonNull(root, "root");
+        this.root = InputChecks.notNull(root, "root");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -70,7 +72,7 @@ public final class Client implements AutoCloseable {
     public synchronized Database createCollection(String name, Config config) {
         ensureOpen();
         CollectionNames.check(name);
-        Objects.requireNonNull(config, "config");
+        InputChecks.notNull(config, "config");
         Path dir = root.resolve(name);
         if (Files.exists(dir)) {
             throw new CollectionExistsException("collection '" + name + "' already exists");
@@ -127,10 +129,14 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Deletes collection {@code name}: closes this client's handle on it first, then removes its directory.
+     * Deletes collection {@code name}: closes this client's handle on it first, then takes the collection's directory
+     * lock and removes its files, so a database open elsewhere (another handle in this process, another process) is
+     * never deleted underneath its owner.
      *
      * @return false when {@code root/name} does not exist
+     * @throws DatabaseLockedException when the collection is open elsewhere; nothing is deleted then
      */
+    @SuppressWarnings("try") // the lock is held by the try block, not used in it
     public synchronized boolean deleteCollection(String name) {
         ensureOpen();
         CollectionNames.check(name);
@@ -142,27 +148,51 @@ public final class Client implements AutoCloseable {
         if (!Files.exists(dir)) {
             return false;
         }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    if (e != null) {
-                        throw e;
+        if (!Files.isDirectory(dir)) {
+            throw new StorageException("io error: cannot delete collection '" + name + "': '" + dir
+                    + "' is not a directory");
+        }
+        Path lockFile = dir.resolve(DirectoryLock.FILE_NAME);
+        try (DirectoryLock lock = StorageErrors.call(() -> DirectoryLock.acquire(dir))) {
+            // Held: no one else can open it until the files are gone. The lock file goes last, still locked.
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path p : entries) {
+                    if (!p.equals(lockFile)) {
+                        deleteTree(p);
                     }
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
                 }
-            });
+            }
+            Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+            throw new StorageException("io error: cannot delete collection '" + name + "': " + e, e);
+        }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // Created again by another opener right after the lock was released: that is a new collection.
         } catch (IOException e) {
             throw new StorageException("io error: cannot delete collection '" + name + "': " + e, e);
         }
         return true;
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /**

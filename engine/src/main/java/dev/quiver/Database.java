@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -44,9 +43,13 @@ import java.util.stream.IntStream;
  * <h2>Saves and opening</h2>
  * A save (explicit, at a log checkpoint, at compaction or at close) writes a new generation atomically and trims the
  * log; writers wait for it, readers do not. Opening maps the generation's files (index slabs, id map, metadata,
- * inverted index) without decoding records, then replays the log on top. Large files are checksummed in the
- * background after open; if that finds damage, every later call throws {@link CorruptDataException} naming the file,
- * and close does not save.
+ * inverted index) without decoding records, after checking every file's checksum (corruption is never served), then
+ * replays the log on top. Lazy opening is an explicit opt-in ({@code -Dquiver.verifyOnOpenBytes=<bytes>}: larger
+ * files are checksummed in the background; if that finds damage, every later call throws
+ * {@link CorruptDataException} naming the file, and no save copies unverified bytes). A log damaged in a way no crash
+ * produces (a missing or empty {@code wal.vctrs} the saved state needs, a sealed segment that does not read to its
+ * end) refuses the open with {@link CorruptDataException}; {@code -Dquiver.openUpToLogDamage=true} opens up to the
+ * damage instead and renames the rest of the log aside.
  */
 public final class Database implements AutoCloseable {
 
@@ -66,7 +69,7 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseLockedException   when another process has it open
      */
     public static Database open(Path path) {
-        Objects.requireNonNull(path, "path");
+        InputChecks.notNull(path, "path");
         return new Database(DatabaseCore.openExisting(path));
     }
 
@@ -78,8 +81,8 @@ public final class Database implements AutoCloseable {
      * @throws InvalidArgumentException   when the stored metric differs, naming both
      */
     public static Database open(Path path, Config config) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(config, "config");
+        InputChecks.notNull(path, "path");
+        InputChecks.notNull(config, "config");
         return new Database(DatabaseCore.openOrCreate(path, config));
     }
 
@@ -273,7 +276,7 @@ public final class Database implements AutoCloseable {
      */
     public List<SearchResult> search(float[] query, SearchParams params) {
         core.ensureOpen();
-        Objects.requireNonNull(params, "params");
+        InputChecks.notNull(params, "params");
         InputChecks.vector(query, dim(), "query");
         if (params.k() == 0) {
             return List.of();
@@ -289,7 +292,7 @@ public final class Database implements AutoCloseable {
     /** One result list per query, in order; every query is validated first, then they run in parallel. */
     public List<List<SearchResult>> searchMany(float[][] queries, SearchParams params) {
         core.ensureOpen();
-        Objects.requireNonNull(params, "params");
+        InputChecks.notNull(params, "params");
         InputChecks.vectors(queries, dim(), "queries");
         if (queries.length == 0) {
             return List.of();
@@ -433,7 +436,7 @@ public final class Database implements AutoCloseable {
      */
     public void exportJson(Path file, boolean pretty) {
         core.ensureOpen();
-        Objects.requireNonNull(file, "file");
+        InputChecks.notNull(file, "file");
         List<String> ids = ids();
         JsonTransfer.export(file, pretty, core.shape(), ids, this::find);
     }
@@ -447,7 +450,7 @@ public final class Database implements AutoCloseable {
      */
     public void importJson(Path file) {
         core.ensureOpen();
-        Objects.requireNonNull(file, "file");
+        InputChecks.notNull(file, "file");
         JsonTransfer.importInto(file, dim(), this::upsertMany);
     }
 

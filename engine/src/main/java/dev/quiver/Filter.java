@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A metadata filter: a tree of conditions on top-level metadata fields. Build one in Java with the factories
@@ -70,7 +69,10 @@ public sealed interface Filter {
     record Range(String field, Op op, double bound) implements Filter {
         public Range {
             requireField(field);
-            Objects.requireNonNull(op, "op");
+            if (op == null) {
+                throw new InvalidFilterException("invalid filter: range operator must not be null (field '" + field
+                        + "')");
+            }
             if (Double.isNaN(bound)) {
                 throw new InvalidFilterException("invalid filter: " + op.token() + " value must be a number");
             }
@@ -84,17 +86,21 @@ public sealed interface Filter {
 
     /** Every child matches (an empty list matches everything). */
     record And(List<Filter> children) implements Filter {
-        public And { children = List.copyOf(children); }
+        public And { children = requireChildren("$and", children); }
     }
 
     /** At least one child matches (an empty list matches nothing). */
     record Or(List<Filter> children) implements Filter {
-        public Or { children = List.copyOf(children); }
+        public Or { children = requireChildren("$or", children); }
     }
 
     /** The child does not match. */
     record Not(Filter child) implements Filter {
-        public Not { Objects.requireNonNull(child, "child"); }
+        public Not {
+            if (child == null) {
+                throw new InvalidFilterException("invalid filter: $not child must not be null");
+            }
+        }
     }
 
     /** Range operators and their JSON tokens. */
@@ -143,21 +149,56 @@ public sealed interface Filter {
     static Filter all() { return new All(); }
     static Filter eq(String field, Object value) { return new Eq(field, value); }
     static Filter ne(String field, Object value) { return new Ne(field, value); }
-    static Filter in(String field, Object... values) { return new In(field, Arrays.asList(values)); }
-    static Filter nin(String field, Object... values) { return new Nin(field, Arrays.asList(values)); }
+    static Filter in(String field, Object... values) { return new In(field, valueList(field, "$in", values)); }
+    static Filter nin(String field, Object... values) { return new Nin(field, valueList(field, "$nin", values)); }
     /** {@code $in} over a collection of values (each element is one candidate value). */
-    static Filter in(String field, Collection<?> values) { return new In(field, new ArrayList<>(values)); }
+    static Filter in(String field, Collection<?> values) { return new In(field, valueList(field, "$in", values)); }
     /** {@code $nin} over a collection of values (each element is one excluded value). */
-    static Filter nin(String field, Collection<?> values) { return new Nin(field, new ArrayList<>(values)); }
+    static Filter nin(String field, Collection<?> values) { return new Nin(field, valueList(field, "$nin", values)); }
     static Filter gt(String field, double bound) { return new Range(field, Op.GT, bound); }
     static Filter gte(String field, double bound) { return new Range(field, Op.GTE, bound); }
     static Filter lt(String field, double bound) { return new Range(field, Op.LT, bound); }
     static Filter lte(String field, double bound) { return new Range(field, Op.LTE, bound); }
     static Filter exists(String field) { return new Exists(field, true); }
     static Filter exists(String field, boolean exists) { return new Exists(field, exists); }
-    static Filter and(Filter... children) { return new And(Arrays.asList(children)); }
-    static Filter or(Filter... children) { return new Or(Arrays.asList(children)); }
+    static Filter and(Filter... children) { return new And(childList("$and", children)); }
+    static Filter or(Filter... children) { return new Or(childList("$or", children)); }
     static Filter not(Filter child) { return new Not(child); }
+
+    private static List<Object> valueList(String field, String op, Object[] values) {
+        if (values == null) {
+            throw new InvalidFilterException("invalid filter: " + op + " values of field '" + field
+                    + "' must not be a null array (a null value is Filter." + op.substring(1) + "(field, (Object) null))");
+        }
+        return Arrays.asList(values);
+    }
+
+    private static List<Object> valueList(String field, String op, Collection<?> values) {
+        if (values == null) {
+            throw new InvalidFilterException("invalid filter: " + op + " values of field '" + field
+                    + "' must not be null");
+        }
+        return new ArrayList<>(values);
+    }
+
+    private static List<Filter> childList(String op, Filter[] children) {
+        if (children == null) {
+            throw new InvalidFilterException("invalid filter: " + op + " children must not be null");
+        }
+        return Arrays.asList(children);
+    }
+
+    private static List<Filter> requireChildren(String op, List<Filter> children) {
+        if (children == null) {
+            throw new InvalidFilterException("invalid filter: " + op + " children must not be null");
+        }
+        for (int i = 0; i < children.size(); i++) {
+            if (children.get(i) == null) {
+                throw new InvalidFilterException("invalid filter: " + op + " child " + i + " is null");
+            }
+        }
+        return List.copyOf(children);
+    }
 
     private static Object normalizeValue(String field, Object value) {
         return JsonValues.normalize(value, field, msg -> new InvalidFilterException("invalid filter: " + msg));
@@ -165,7 +206,9 @@ public sealed interface Filter {
 
     // Not List.copyOf: null is a legitimate value ({"f": {"$in": [null, "x"]}}).
     private static List<Object> normalizeValues(String field, List<Object> values) {
-        Objects.requireNonNull(values, "values");
+        if (values == null) {
+            throw new InvalidFilterException("invalid filter: values of field '" + field + "' must not be null");
+        }
         List<Object> out = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             out.add(JsonValues.normalize(values.get(i), field + "[" + i + "]",

@@ -14,6 +14,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input for every public method: a typed exception naming the bad value, and the database unchanged afterwards.
@@ -201,6 +202,55 @@ class BadInputTest {
         try (Database again = Database.open(tmp.resolve("db"))) {
             assertEquals(List.of("a", "b"), again.ids());
             assertArrayEquals(new float[] {1, 0, 0}, again.get("a").vector());
+        }
+    }
+
+    @Test
+    void metadataOverTheJsonReadersLimitsIsAnInputErrorNamingTheLimit() {
+        try (Database db = seeded()) {
+            String longKey = "k".repeat(50_001);
+            InvalidArgumentException e = rejects(db, InvalidArgumentException.class,
+                    () -> db.add("c", new float[] {1, 1, 1}, Map.of(longKey, 1)), "50000");
+            assertTrue(e.getMessage().length() < 500, "the message quotes the key's start, not all of it");
+            String longString = "s".repeat(20_000_001);
+            rejects(db, InvalidArgumentException.class,
+                    () -> db.upsert("a", new float[] {1, 1, 1}, Map.of("text", longString)), "20000000", "text");
+            rejects(db, InvalidArgumentException.class,
+                    () -> db.update("a", null, Map.of("n", new java.math.BigInteger("9".repeat(1001)))), "1000");
+            rejects(db, InvalidArgumentException.class, () -> db.addMany(List.of("c"), new float[][] {{1, 1, 1}},
+                    List.of(Map.of("deep", Map.of(longKey, 1)))), "50000");
+            // At the limits the values go in and read back after a reopen.
+            db.add("c", new float[] {1, 1, 1}, Map.of("k".repeat(50_000), "s".repeat(1_000_000)));
+        }
+        try (Database db = Database.open(tmp.resolve("db"))) {
+            assertEquals("s".repeat(1_000_000), db.get("c").metadata().get("k".repeat(50_000)));
+        }
+    }
+
+    @Test
+    void vectorsWhoseDistancesWouldOverflowAreRejectedAndNeverAnsweredWithNaN() {
+        for (Metric metric : Metric.values()) {
+            Path p = tmp.resolve("overflow-" + metric.canonicalName());
+            try (Database db = Database.open(p, Config.dim(DIM).metric(metric))) {
+                db.add("a", new float[] {1, 2, 3});
+                float[] huge = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
+                rejects(db, InvalidArgumentException.class, () -> db.search(huge, 1), "query", "squared norm");
+                rejects(db, InvalidArgumentException.class, () -> db.add("h", huge), "vector", "squared norm");
+                rejects(db, InvalidArgumentException.class, () -> db.searchMany(new float[][] {{1, 1, 1}, huge}, 1),
+                        "queries[1]");
+                // Large but accepted: every distance is a number.
+                float[] big = {3e18f, -3e18f, 3e18f};
+                db.add("big", big);
+                db.add("big2", new float[] {-3e18f, 3e18f, -3e18f});
+                for (float[] q : new float[][] {big, {1, 2, 3}, {-3e18f, 3e18f, -3e18f}}) {
+                    for (SearchResult r : db.search(q, SearchParams.k(3).exact(true))) {
+                        assertTrue(Float.isFinite(r.distance()), metric + " " + r);
+                    }
+                    for (SearchResult r : db.search(q, 3)) {
+                        assertTrue(Float.isFinite(r.distance()), metric + " " + r);
+                    }
+                }
+            }
         }
     }
 }

@@ -123,4 +123,61 @@ class ClientTest {
         assertThrows(ClosedDatabaseException.class, client::listCollections);
         client.close();
     }
+
+    @Test
+    void deleteCollectionRefusesACollectionOpenElsewhereAndDeletesNothing() throws Exception {
+        Path root = tmp.resolve("root");
+        try (Client client = new Client(root)) {
+            client.createCollection("x", SaveKillChild.DIM, Metric.EUCLIDEAN).add("a", SaveKillChild.vector(99, 1));
+            client.getCollection("x").close();
+            // Open in this process, outside the client: the lock is held.
+            try (Database other = Database.open(root.resolve("x"))) {
+                assertThrows(DatabaseLockedException.class, () -> client.deleteCollection("x"));
+                assertTrue(Files.exists(root.resolve("x").resolve("wal.vctrs")), "nothing deleted");
+                other.add("b", SaveKillChild.vector(99, 2)); // the owner keeps working
+            }
+            // Open in another process.
+            Path dir = root.resolve("x");
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector",
+                    "--enable-native-access=ALL-UNNAMED", SaveKillChild.class.getName(), dir.toString(), "7");
+            Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+                String line;
+                List<String> seen = new java.util.ArrayList<>();
+                while ((line = out.readLine()) != null && !line.startsWith("SAVED")) {
+                    seen.add(line); // until the child has the collection open and saved
+                }
+                assertTrue(line != null, "child ended early: " + seen);
+                assertThrows(DatabaseLockedException.class, () -> client.deleteCollection("x"));
+                assertTrue(Files.exists(dir.resolve("quiver.lock")) && Files.exists(dir.resolve("graph.vctrs")));
+            } finally {
+                child.destroyForcibly();
+                child.waitFor();
+            }
+            try (Database db = client.getCollection("x")) {
+                assertEquals(2 + SaveKillChild.NEW_IDS + SaveKillChild.SHARED, db.size());
+            }
+            assertTrue(client.deleteCollection("x"));
+            assertFalse(Files.exists(dir));
+            assertEquals(List.of(), client.listCollections());
+        }
+    }
+
+    @Test
+    void namesTheFileSystemRefusesAreInvalidCollectionNames() {
+        try (Client client = new Client(tmp.resolve("root"))) {
+            String tooLong = "n".repeat(300);
+            for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> client.createCollection(tooLong, 3), () -> client.getCollection(tooLong),
+                    () -> client.getOrCreateCollection(tooLong, 3), () -> client.deleteCollection(tooLong))) {
+                InvalidCollectionNameException e = assertThrows(InvalidCollectionNameException.class, call);
+                assertTrue(e.getMessage().contains("255"), e.getMessage());
+            }
+            // 255 bytes is fine; 86 three-byte characters (258 bytes) are not.
+            client.createCollection("n".repeat(255), 3).close();
+            assertThrows(InvalidCollectionNameException.class, () -> client.createCollection("\u20ac".repeat(86), 3));
+            assertEquals(List.of("n".repeat(255)), client.listCollections());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.quiver;
 
 import dev.quiver.internal.db.StorageDatabaseFiles;
+import dev.quiver.internal.db.StorageRecordLog;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,5 +174,110 @@ class DatabaseFilesTest {
             db.save();
             assertEquals(50, db.count());
         }
+    }
+
+    @Test
+    void damageInsideAVectorsFileOverSixtyFourMebibytesIsNeverServedWithTheDefaults() throws IOException {
+        // 4,200 vectors of 4,096 floats: a 69 MB vectors file, above the size open used to verify only later.
+        int dim = 4096;
+        int n = 4200;
+        Path p = tmp.resolve("big");
+        Random rnd = new Random(SEED);
+        try (Database db = Database.open(p, Config.dim(dim).metric(Metric.EUCLIDEAN).m(4).efConstruction(8))) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ids.add("v" + i);
+            }
+            db.addMany(ids, DbTesting.randomVectors(rnd, n, dim));
+        }
+        Path vectors = generationFile(p, "index-vectors");
+        assertTrue(Files.size(vectors) > (64L << 20), "vectors file of " + Files.size(vectors) + " bytes");
+        // Damage in the middle of record 2,100's vector: before this fix get("v2100") served it right after open.
+        long at = dev.quiver.storage.gen.DataFileFormat.HEADER_BYTES + 2100L * dim * 4 + 17;
+        try (var ch = java.nio.channels.FileChannel.open(vectors, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            ch.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x40)).clear();
+            ch.write(one, at);
+        }
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> {
+            try (Database db = Database.open(p)) {
+                db.get("v2100"); // reached only when open served the file unverified
+            }
+        });
+        assertTrue(e.getMessage().contains(vectors.getFileName().toString()), e.getMessage());
+    }
+
+    @Test
+    void aSaveAfterALazyOpenNeverCopiesUnverifiedBytes() throws IOException {
+        Path p = savedDatabase("db");
+        Path vectors = generationFile(p, "index-vectors");
+        flipByte(vectors, dev.quiver.storage.gen.DataFileFormat.HEADER_BYTES + 5);
+        for (int round = 0; round < 3; round++) {
+            // Threshold 0 (lazy opening, opted into): nothing is verified at open; the save must verify first.
+            Database db = withVerifyThreshold(0, () -> Database.open(p));
+            try {
+                CorruptDataException e = assertThrows(CorruptDataException.class, db::save, "round " + round);
+                assertTrue(e.getMessage().contains(vectors.getFileName().toString()), e.getMessage());
+            } finally {
+                db.close();
+            }
+            // The damaged generation is still the database: nothing was laundered into a fresh checksum.
+            assertTrue(Files.exists(vectors), "round " + round);
+            assertThrows(CorruptDataException.class, () -> Database.open(p), "round " + round);
+        }
+    }
+
+    @Test
+    void aDeletedOrEmptyLogOfASavedDatabaseIsCorruptNotNoWrites() throws IOException {
+        for (String damage : List.of("deleted", "empty")) {
+            Path p = savedDatabase("db-" + damage);
+            Path wal = p.resolve("wal.vctrs");
+            assertTrue(Files.exists(wal));
+            if (damage.equals("deleted")) {
+                Files.delete(wal);
+            } else {
+                Files.write(wal, new byte[0]);
+            }
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> Database.open(p), damage);
+            assertTrue(e.getMessage().contains("wal.vctrs"), e.getMessage());
+            assertThrows(CorruptDataException.class, () -> Database.open(p, Config.dim(3)), damage);
+            // The explicit choice opens what the saved state holds and reports the damage.
+            String old = System.getProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY);
+            System.setProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY, "true");
+            try (Database db = Database.open(p)) {
+                assertEquals(50, db.size());
+            } finally {
+                if (old == null) {
+                    System.clearProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY);
+                } else {
+                    System.setProperty(StorageRecordLog.OPEN_UP_TO_DAMAGE_PROPERTY, old);
+                }
+            }
+            try (Database db = Database.open(p)) {
+                assertEquals(50, db.size(), "after the chosen open the log continues normally");
+            }
+        }
+    }
+
+    @Test
+    void aNeverSavedDatabaseWithAnEmptyLogIsCorruptNotNew() throws IOException {
+        Path p = tmp.resolve("unsaved");
+        Database db = Database.open(p, Config.dim(3));
+        db.add("a", new float[] {1, 2, 3});
+        // Simulate the state after a crash: the handle is abandoned, its lock released by closing a copy's files.
+        db.close();
+        try (var files = Files.list(p)) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().startsWith("gen-") || f.getFileName().toString().equals("graph.vctrs")) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.write(p.resolve("wal.vctrs"), new byte[0]);
+        assertThrows(CorruptDataException.class, () -> Database.open(p));
+        assertThrows(CorruptDataException.class, () -> Database.open(p, Config.dim(3)),
+                "an empty log is damage, not a fresh database to create over it");
     }
 }

@@ -3,7 +3,7 @@ package dev.quiver.storage;
 import java.nio.file.Path;
 
 /** A file's bytes cannot be trusted: bad magic, unsupported version, inconsistent sizes or a checksum mismatch. */
-public final class CorruptFileException extends StorageException {
+public class CorruptFileException extends StorageFailure {
     private final transient Path file;
 
     public CorruptFileException(Path file, String problem) {

@@ -4,6 +4,7 @@ import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.Generations;
 import dev.quiver.storage.gen.GenerationWriter;
 import dev.quiver.storage.wal.WalRecordHandler;
+import dev.quiver.storage.wal.WalOpenMode;
 import dev.quiver.storage.wal.WalWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,12 +94,17 @@ public final class DatabaseDirectory implements AutoCloseable {
      * appends; {@code writer.recovery()} says what replay found. Once per store.
      */
     public synchronized WalWriter openWal(WalRecordHandler handler) {
+        return openWal(handler, WalOpenMode.REFUSE_DAMAGE);
+    }
+
+    /** {@link #openWal(WalRecordHandler)} choosing what damage in the log does ({@link WalOpenMode}). */
+    public synchronized WalWriter openWal(WalRecordHandler handler, WalOpenMode mode) {
         checkOpen();
         if (wal != null) {
             throw new IllegalStateException("the write-ahead log of " + directory + " is already open");
         }
         Generation g = generations.current();
-        wal = WalWriter.open(directory, g == null ? 0 : g.walLsn(), handler);
+        wal = WalWriter.open(directory, g == null ? 0 : g.walLsn(), handler, mode);
         return wal;
     }
 

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Small positional I/O helpers shared by the file formats: full reads and writes, and durable renames. */
+/**
+ * Small positional I/O helpers shared by the file formats: full reads and writes, forces, truncation, maps and
+ * durable renames. The variants taking the file's path are the {@link FaultInjection} seam.
+ */
 public final class FileIo {
     private FileIo() {
     }
@@ -36,6 +39,45 @@ public final class FileIo {
         }
     }
 
+    /** Writes all of {@code buffer} at {@code position} of {@code file} (fault-injection seam). */
+    public static void writeFully(FileChannel channel, ByteBuffer buffer, long position, Path file)
+            throws IOException {
+        FaultInjection.check(FaultInjection.Op.WRITE, file);
+        writeFully(channel, buffer, position);
+    }
+
+    /** Writes all of {@code buffer} at the current position of {@code file} (fault-injection seam). */
+    public static void writeFully(FileChannel channel, ByteBuffer buffer, Path file) throws IOException {
+        FaultInjection.check(FaultInjection.Op.WRITE, file);
+        writeFully(channel, buffer);
+    }
+
+    /** Forces {@code file}'s channel to the device (fault-injection seam). */
+    public static void force(FileChannel channel, boolean metadata, Path file) throws IOException {
+        FaultInjection.check(FaultInjection.Op.FORCE, file);
+        channel.force(metadata);
+    }
+
+    /** Truncates {@code file}'s channel (fault-injection seam). */
+    public static void truncate(FileChannel channel, long size, Path file) throws IOException {
+        FaultInjection.check(FaultInjection.Op.TRUNCATE, file);
+        channel.truncate(size);
+    }
+
+    /** Renames {@code from} to {@code to} (fault-injection seam). */
+    public static void move(Path from, Path to, java.nio.file.CopyOption... options) throws IOException {
+        FaultInjection.check(FaultInjection.Op.RENAME, to);
+        Files.move(from, to, options);
+    }
+
+    /** Maps part of {@code file} (fault-injection seam). */
+    public static java.lang.foreign.MemorySegment map(FileChannel channel, FileChannel.MapMode mode, long position,
+                                                      long size, java.lang.foreign.Arena arena, Path file)
+            throws IOException {
+        FaultInjection.check(FaultInjection.Op.MAP, file);
+        return channel.map(mode, position, size, arena);
+    }
+
     /** Writes all of {@code buffer} at the channel's current position. */
     public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
@@ -49,7 +91,7 @@ public final class FileIo {
      */
     public static void forceDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+            force(channel, true, dir);
         } catch (IOException e) {
             if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
                 throw new StoreIOException(dir, "force directory", e);
@@ -60,7 +102,7 @@ public final class FileIo {
     /** Renames {@code from} over {@code to} atomically (replacing it), then forces the directory. */
     public static void atomicReplace(Path from, Path to) {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new StoreIOException(to, "atomically rename " + from + " to", e);
         } catch (IOException e) {

@@ -79,7 +79,7 @@ public final class Slab implements AutoCloseable {
         MemorySegment[] initial = new MemorySegment[(int) count];
         if (count > 0) {
             try {
-                MemorySegment mapping = channel.map(FileChannel.MapMode.PRIVATE, position, regionBytes, arena);
+                MemorySegment mapping = FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes, arena, file);
                 for (int i = 0; i < initial.length; i++) {
                     initial[i] = mapping.asSlice(i * chunkBytes, chunkBytes);
                 }
@@ -218,7 +218,7 @@ public final class Slab implements AutoCloseable {
     /**
      * Releases the memory and any mapping. Idempotent. If a chunk is in use by an I/O operation at that moment
      * (a save streaming the slab to a file), the FFM runtime refuses to free it: the slab then stays open and a
-     * {@link StorageException} says so; close it once the save is done.
+     * {@link StorageFailure} says so; close it once the save is done.
      */
     @Override
     public void close() {
@@ -232,7 +232,7 @@ public final class Slab implements AutoCloseable {
                 arena.close();
             } catch (IllegalStateException e) {
                 chunks = table;
-                throw new StorageException("slab cannot be closed while an I/O operation uses it", e);
+                throw new StorageFailure("slab cannot be closed while an I/O operation uses it", e);
             }
         }
     }

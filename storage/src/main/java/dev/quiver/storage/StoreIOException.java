@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** An operating-system I/O failure while reading or writing a store file; the cause holds the original error. */
-public final class StoreIOException extends StorageException {
+public final class StoreIOException extends StorageFailure {
     public StoreIOException(String message, IOException cause) {
         super(message + ": " + cause, cause);
     }

@@ -8,6 +8,9 @@ import dev.quiver.InvalidCollectionNameException;
  */
 public final class CollectionNames {
 
+    /** Longest name in UTF-8 bytes: a directory entry's limit on Linux, macOS and Windows file systems. */
+    public static final int MAX_NAME_BYTES = 255;
+
     private CollectionNames() {
     }
 
@@ -24,6 +27,11 @@ public final class CollectionNames {
                 throw invalid("name must be alphanumeric, hyphens, or underscores");
             }
             i += Character.charCount(cp);
+        }
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_NAME_BYTES) {
+            // The name is a directory name: longer ones are refused by the file system (ENAMETOOLONG).
+            throw invalid("name is " + bytes + " bytes in UTF-8, the limit is " + MAX_NAME_BYTES);
         }
     }
 

@@ -15,6 +15,14 @@ public final class InputChecks {
     private InputChecks() {
     }
 
+    /** {@code value}, or {@link InvalidArgumentException} naming the parameter when it is null. */
+    public static <T> T notNull(T value, String name) {
+        if (value == null) {
+            throw new InvalidArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
     /** A vector of the database dimension with only finite components. */
     public static void vector(float[] vector, int dim, String what) {
         if (vector == null) {
@@ -23,13 +31,26 @@ public final class InputChecks {
         if (vector.length != dim) {
             throw new DimensionMismatchException("dimension mismatch: expected " + dim + ", got " + vector.length);
         }
+        double squaredNorm = 0;
         for (int i = 0; i < vector.length; i++) {
             float x = vector[i];
             if (!Float.isFinite(x)) {
                 throw new InvalidArgumentException(what + " component " + i + " is " + x + "; components must be finite");
             }
+            squaredNorm += (double) x * x;
+        }
+        if (squaredNorm > MAX_SQUARED_NORM) {
+            throw new InvalidArgumentException(what + " has squared norm " + squaredNorm + ", above "
+                    + MAX_SQUARED_NORM + ": its distances would overflow float32 (Infinity, or NaN for cosine); scale "
+                    + "it down");
         }
     }
+
+    /**
+     * Largest squared norm accepted: distances are float32, and with |a|^2 and |b|^2 at most a quarter of
+     * {@code Float.MAX_VALUE} no kernel's sum (a dot product, |a - b|^2 &lt;= 2|a|^2 + 2|b|^2, a norm) can overflow.
+     */
+    public static final double MAX_SQUARED_NORM = Float.MAX_VALUE / 4.0;
 
     /** Every vector of a batch; the first offender is reported with its position. */
     public static void vectors(float[][] vectors, int dim, String what) {

@@ -4,11 +4,11 @@ import dev.quiver.StorageException;
 import dev.quiver.VectorRecord;
 import dev.quiver.internal.json.JsonExporter;
 import dev.quiver.internal.json.JsonImporter;
+import dev.quiver.storage.ReplacingOutputStream;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,20 +38,44 @@ public final class JsonTransfer {
         void upsertMany(List<String> ids, float[][] vectors, List<Map<String, Object>> metadatas);
     }
 
-    /** Writes the records of {@code ids} in that order (a record deleted meanwhile is skipped). */
+    /**
+     * Writes the records of {@code ids} in that order (a record deleted meanwhile is skipped), whole or not at all:
+     * into {@code <file>.tmp}, forced and renamed over {@code file}; a failure leaves {@code file} as it was.
+     */
     public static void export(Path file, boolean pretty, DbShape shape, List<String> ids,
                               Function<String, Optional<VectorRecord>> lookup) {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-             JsonExporter exporter = new JsonExporter(out, shape.dim(), shape.metric(), pretty)) {
-            for (String id : ids) {
-                Optional<VectorRecord> r = lookup.apply(id);
-                if (r.isPresent()) {
-                    exporter.write(r.get());
+        try (ReplacingOutputStream target = new ReplacingOutputStream(file)) {
+            OutputStream out = new BufferedOutputStream(target, 1 << 16);
+            try (JsonExporter exporter = new JsonExporter(nonClosing(out), shape.dim(), shape.metric(), pretty)) {
+                for (String id : ids) {
+                    Optional<VectorRecord> r = lookup.apply(id);
+                    if (r.isPresent()) {
+                        exporter.write(r.get());
+                    }
                 }
             }
+            out.flush();
+            target.commit();
         } catch (IOException e) {
             throw new StorageException("io error: cannot write '" + file + "': " + e, e);
+        } catch (dev.quiver.storage.StorageFailure e) {
+            throw StorageErrors.map(e);
         }
+    }
+
+    /** The exporter closes its stream when done; the commit must come after that, so the close is not passed on. */
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
     }
 
     /** Validates the document, then hands its records to {@code sink} in batches. */

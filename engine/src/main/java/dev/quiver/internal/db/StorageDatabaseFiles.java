@@ -48,9 +48,11 @@ import java.util.function.Consumer;
  * <p>Properties format 1 generations held a single {@link CatalogFile} instead; they still open (decoded and the
  * inverted index rebuilt, O(records)) and the next save writes format 2.
  *
- * <p>Files whose payload exceeds the verification threshold (64 MiB, {@value #VERIFY_PROPERTY} overrides) are not
- * checksummed at open; a background thread verifies them right after, and a mismatch marks the store failed
- * ({@link #failure()}), which the database turns into {@link CorruptDataException} on every later operation.
+ * <p>Every file's payload checksum is verified at open, so corruption is never served. Lazy opening is an explicit
+ * opt-in ({@value #VERIFY_PROPERTY} = a byte count: files above it are verified on a background thread right after
+ * open, and a mismatch marks the store failed ({@link #failure()}), which the database turns into
+ * {@link CorruptDataException} on every later operation). A save first verifies whatever is still unverified, so it
+ * never copies unchecked bytes into a new generation.
  */
 public final class StorageDatabaseFiles implements DatabaseFiles {
 
@@ -59,7 +61,10 @@ public final class StorageDatabaseFiles implements DatabaseFiles {
     static final String IDS_FILE = "ids";
     static final String METADATA_FILE = "metadata";
     static final String FILTER_FILE = "filter-index";
-    /** System property: payload bytes up to which a file is checksummed at open (larger ones in the background). */
+    /**
+     * System property, the opt-in to lazy opening: payload bytes up to which a file is checksummed at open (larger
+     * ones in the background). Absent: every file is checksummed at open.
+     */
     public static final String VERIFY_PROPERTY = "quiver.verifyOnOpenBytes";
 
     private final Path directory;
@@ -213,7 +218,7 @@ public final class StorageDatabaseFiles implements DatabaseFiles {
                     failure = new CorruptDataException("corrupt data: " + e.getMessage()
                             + " (found by the background verification after open)", e);
                     return;
-                } catch (dev.quiver.storage.StorageException | UncheckedIOException e) {
+                } catch (dev.quiver.storage.StorageFailure | UncheckedIOException e) {
                     // Not corruption: the file went away with a later save or the store closed. Nothing to report.
                     return;
                 }
@@ -221,6 +226,27 @@ public final class StorageDatabaseFiles implements DatabaseFiles {
         });
         verifier = t;
         t.start();
+    }
+
+    /**
+     * The served generation's bytes are copied by a save (slabs mapped from its files, ids, metadata): any file not
+     * verified yet (lazy opening) is verified now, so damage fails the save instead of being re-checksummed.
+     */
+    private void verifyBeforeCopy() {
+        CorruptDataException known = failure;
+        if (known != null) {
+            throw new CorruptDataException(known.getMessage(), known);
+        }
+        Generation g = served;
+        if (g == null) {
+            return;
+        }
+        try {
+            StorageErrors.run(g::verifyPending);
+        } catch (CorruptDataException e) {
+            failure = new CorruptDataException(e.getMessage() + " (found by the verification before a save)", e);
+            throw e;
+        }
     }
 
     @Override
@@ -239,6 +265,7 @@ public final class StorageDatabaseFiles implements DatabaseFiles {
     @Override
     public long save(HnswIndex index, Catalog catalog, FilterIndex filters, long walLsn, DbShape shape,
                      Consumer<Runnable> exclusively) {
+        verifyBeforeCopy();
         // Records appended from here on go to a new log segment, so the covered ones can be trimmed whole.
         long sealed = log.roll();
         Generation g = StorageErrors.call(() -> {

@@ -17,7 +17,7 @@ public final class StorageErrors {
     private StorageErrors() {
     }
 
-    public static QuiverException map(dev.quiver.storage.StorageException e) {
+    public static QuiverException map(dev.quiver.storage.StorageFailure e) {
         return switch (e) {
             case CorruptFileException c -> new CorruptDataException("corrupt data: " + c.getMessage(), c);
             case LockedStoreException l -> new DatabaseLockedException(l.getMessage(), l);
@@ -30,7 +30,7 @@ public final class StorageErrors {
     public static <T> T call(Supplier<T> action) {
         try {
             return action.get();
-        } catch (dev.quiver.storage.StorageException e) {
+        } catch (dev.quiver.storage.StorageFailure e) {
             throw map(e);
         }
     }
@@ -38,7 +38,7 @@ public final class StorageErrors {
     public static void run(Runnable action) {
         try {
             action.run();
-        } catch (dev.quiver.storage.StorageException e) {
+        } catch (dev.quiver.storage.StorageFailure e) {
             throw map(e);
         }
     }

@@ -1,6 +1,9 @@
 package dev.quiver.internal.db;
 
 import dev.quiver.ClosedDatabaseException;
+import dev.quiver.CorruptDataException;
+import dev.quiver.storage.wal.LogDamageException;
+import dev.quiver.storage.wal.WalOpenMode;
 import dev.quiver.storage.DatabaseDirectory;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.wal.WalFormat;
@@ -23,10 +26,17 @@ import java.util.List;
  */
 public final class StorageRecordLog implements RecordLog {
 
+    /**
+     * System property: {@code true} opens a database whose log is damaged (a sealed segment that does not read to
+     * its end, a missing log the saved state says exists) up to the damage, renaming what follows aside
+     * ({@code *.damaged-<millis>}); by default such an open is refused with {@link CorruptDataException}.
+     */
+    public static final String OPEN_UP_TO_DAMAGE_PROPERTY = "quiver.openUpToLogDamage";
+
     /** Opens the storage log, replaying the records after {@code afterLsn} into {@code handler}. */
     @FunctionalInterface
     interface WalOpener {
-        WalWriter open(long afterLsn, WalRecordHandler handler);
+        WalWriter open(long afterLsn, WalRecordHandler handler, WalOpenMode mode);
     }
 
     private final Path directory;
@@ -46,14 +56,14 @@ public final class StorageRecordLog implements RecordLog {
      * guarantees) and replays from the LSN its current generation covers, which must be where the database asks.
      */
     public static StorageRecordLog of(DatabaseDirectory store) {
-        return new StorageRecordLog(store.directory(), (afterLsn, handler) -> {
+        return new StorageRecordLog(store.directory(), (afterLsn, handler, mode) -> {
             Generation g = store.current();
             long covered = g == null ? 0 : g.walLsn();
             if (afterLsn != covered) {
                 throw new IllegalStateException("replay of '" + store.directory() + "' asked from LSN " + afterLsn
                         + ", the current generation covers " + covered);
             }
-            return store.openWal(handler);
+            return store.openWal(handler, mode);
         }, MAX_APPEND_BYTES);
     }
 
@@ -64,7 +74,8 @@ public final class StorageRecordLog implements RecordLog {
 
     /** With a smaller split size, for tests of the split. */
     static StorageRecordLog open(Path directory, long maxAppendBytes) {
-        return new StorageRecordLog(directory, (afterLsn, handler) -> WalWriter.open(directory, afterLsn, handler),
+        return new StorageRecordLog(directory,
+                (afterLsn, handler, mode) -> WalWriter.open(directory, afterLsn, handler, mode),
                 maxAppendBytes);
     }
 
@@ -87,8 +98,9 @@ public final class StorageRecordLog implements RecordLog {
      */
     public static WalRecord.Create findCreate(Path directory) {
         WalRecord.Create[] found = new WalRecord.Create[1];
+        WalRecovery scanned = null;
         try {
-            StorageErrors.call(() -> WalReader.scan(directory, 0, (lsn, type, payload) -> {
+            scanned = StorageErrors.call(() -> WalReader.scan(directory, 0, (lsn, type, payload) -> {
                 if (type == WalRecordCodec.TYPE_CREATE) {
                     found[0] = (WalRecord.Create) decode(directory, lsn, type, payload);
                 }
@@ -96,6 +108,11 @@ public final class StorageRecordLog implements RecordLog {
             }));
         } catch (FirstRecordSeen stop) {
             // Stopped after the first record: the rest of the log is replayed later, once.
+        }
+        if (found[0] == null && scanned != null && scanned.damaged()) {
+            // Not "no database": a log whose first segment is damaged (empty, bad header) lost its CREATE record.
+            throw new CorruptDataException("corrupt data: " + scanned.tornFile() + ": " + scanned.reason()
+                    + " (the log of a database never saved; its first record is unreadable)");
         }
         return found[0];
     }
@@ -115,9 +132,24 @@ public final class StorageRecordLog implements RecordLog {
         if (writer != null) {
             throw new IllegalStateException("log of '" + directory + "' already replayed");
         }
-        WalWriter w = StorageErrors.call(() -> opener.open(afterLsn,
-                (lsn, type, payload) -> sink.accept(lsn, decode(directory, lsn, type, payload))));
+        WalOpenMode mode = Boolean.getBoolean(OPEN_UP_TO_DAMAGE_PROPERTY) ? WalOpenMode.OPEN_UP_TO_DAMAGE
+                : WalOpenMode.REFUSE_DAMAGE;
+        WalWriter w;
+        try {
+            w = opener.open(afterLsn, (lsn, type, payload) -> sink.accept(lsn, decode(directory, lsn, type, payload)),
+                    mode);
+        } catch (LogDamageException e) {
+            throw new CorruptDataException("corrupt data: " + e.getMessage() + " (-D" + OPEN_UP_TO_DAMAGE_PROPERTY
+                    + "=true opens up to the damage and renames what follows aside)", e);
+        } catch (dev.quiver.storage.StorageFailure e) {
+            throw StorageErrors.map(e);
+        }
+        w.maxWriteBytes(maxAppendBytes);
         writer = w;
+        if (w.recovery().damaged()) {
+            System.getLogger(StorageRecordLog.class.getName()).log(System.Logger.Level.WARNING,
+                    "database at ''{0}'' opened up to log damage: {1}", directory, w.recovery());
+        }
         WalRecovery recovery = w.recovery();
         return recovery.bytesDropped();
     }
@@ -136,34 +168,18 @@ public final class StorageRecordLog implements RecordLog {
     }
 
     /**
-     * Appends in one write per {@value #MAX_APPEND_BYTES} bytes: a larger batch (hundreds of thousands of vectors)
-     * is split so the log's encode buffer stays bounded. A crash between two of those writes recovers a prefix of
-     * the batch; the call had not returned, so no acknowledged write is lost.
+     * Appends the records as one batch: recovery applies all of them or none, even when the batch is written in
+     * several writes of at most {@value #MAX_APPEND_BYTES} bytes (so the log's encode buffer stays bounded).
      */
     @Override
     public long appendAll(List<? extends WalRecord> records, boolean force) {
-        long last = -1;
-        int from = 0;
-        while (from < records.size()) {
-            int to = from;
-            long bytes = 0;
-            List<byte[]> payloads = new java.util.ArrayList<>();
-            while (to < records.size() && (to == from || bytes < maxAppendBytes)) {
-                byte[] payload = WalRecordCodec.encode(records.get(to));
-                payloads.add(payload);
-                bytes += payload.length;
-                to++;
-            }
-            byte[] types = new byte[to - from];
-            for (int i = 0; i < types.length; i++) {
-                types[i] = records.get(from + i).type();
-            }
-            byte[][] chunk = payloads.toArray(new byte[0][]);
-            boolean forceNow = force && to == records.size();
-            last = StorageErrors.call(() -> writer().appendBatch(types, chunk, forceNow));
-            from = to;
+        byte[] types = new byte[records.size()];
+        byte[][] payloads = new byte[records.size()][];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = records.get(i).type();
+            payloads[i] = WalRecordCodec.encode(records.get(i));
         }
-        return last;
+        return StorageErrors.call(() -> writer().appendBatch(types, payloads, force));
     }
 
     /** Largest single append of a batch, in payload bytes. */

@@ -29,6 +29,15 @@ public final class JsonValues {
 
     /** Deepest nesting accepted (objects and arrays), well below the JSON parser's own limit. */
     public static final int MAX_DEPTH = 100;
+    /**
+     * Longest string value, in chars: the JSON reader's limit (Jackson's default), checked here so that a value the
+     * store could write but never read back is an input error at the call, not corrupt data later.
+     */
+    public static final int MAX_STRING_CHARS = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN;
+    /** Longest object key, in chars: the JSON reader's limit. */
+    public static final int MAX_KEY_CHARS = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN;
+    /** Longest number text (BigInteger / BigDecimal digits): the JSON reader's limit. */
+    public static final int MAX_NUMBER_CHARS = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NUM_LEN;
 
     /** Sorts object keys by code point, which is also UTF-8 byte order (String.compareTo is UTF-16 order). */
     public static final Comparator<String> KEY_ORDER = JsonValues::compareCodePoints;
@@ -56,7 +65,13 @@ public final class JsonValues {
                                     int depth) {
         return switch (value) {
             case null -> null;
-            case String s -> s;
+            case String s -> {
+                if (s.length() > MAX_STRING_CHARS) {
+                    throw error.apply("string at '" + path + "' is " + s.length() + " chars long, the limit is "
+                            + MAX_STRING_CHARS);
+                }
+                yield s;
+            }
             case Boolean b -> b;
             case Long l -> l;
             case Integer i -> (long) i;
@@ -70,13 +85,22 @@ public final class JsonValues {
                 requireFinite(f, path, error);
                 yield f == 0 ? 0.0 : Double.parseDouble(Float.toString(f));
             }
-            case BigInteger bi -> bi.bitLength() < 64 ? (Object) bi.longValue() : bi;
-            case BigDecimal bd -> normalizeDecimal(bd);
+            case BigInteger bi -> bi.bitLength() < 64 ? (Object) bi.longValue() : checkNumberLength(bi, path, error);
+            case BigDecimal bd -> normalizeDecimal((BigDecimal) checkNumberLength(bd, path, error));
             case Map<?, ?> m -> normalizeMap(m, path, error, depth + 1);
             case Collection<?> c -> normalizeList(c.iterator(), c.size(), path, error, depth + 1);
-            case Object[] a -> normalizeList(List.of(a).iterator(), a.length, path, error, depth + 1);
+            case Object[] a -> normalizeList(java.util.Arrays.asList(a).iterator(), a.length, path, error, depth + 1);
             default -> throw error.apply("value at '" + path + "' has unsupported type " + value.getClass().getName());
         };
+    }
+
+    private static Number checkNumberLength(Number n, String path, Function<String, ? extends RuntimeException> error) {
+        int length = n.toString().length();
+        if (length > MAX_NUMBER_CHARS) {
+            throw error.apply("number at '" + path + "' has " + length + " characters, the limit is "
+                    + MAX_NUMBER_CHARS);
+        }
+        return n;
     }
 
     private static void requireFinite(double d, String path, Function<String, ? extends RuntimeException> error) {
@@ -112,6 +136,10 @@ public final class JsonValues {
             if (!(k instanceof String s)) {
                 throw error.apply("object key " + (path.isEmpty() ? "" : "in '" + path + "' ")
                         + "must be a string, got " + (k == null ? "null" : k.getClass().getName()));
+            }
+            if (s.length() > MAX_KEY_CHARS) {
+                throw error.apply("object key " + (path.isEmpty() ? "" : "in '" + path + "' ") + "is " + s.length()
+                        + " chars long, the limit is " + MAX_KEY_CHARS + " (key starts '" + s.substring(0, 20) + "')");
             }
             keys.add(s);
         }

@@ -43,4 +43,34 @@ class StorageRecordLogTest {
         assertEquals(2L, lsns.getFirst());
         assertEquals(101L, lsns.getLast());
     }
+
+    @Test
+    void aBatchWhoseLaterWriteFailsNeverReplaysInPart() throws Exception {
+        List<WalRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(new WalRecord.Put(false, "id" + i, new float[] {i, -i, 0.5f}, null));
+        }
+        try (StorageRecordLog log = StorageRecordLog.open(dir, 300)) {
+            log.replay(0, (lsn, r) -> { });
+            log.append(new WalRecord.Create(3, Metric.COSINE, 16, 200, false, 1), false);
+            int[] writes = {0};
+            dev.quiver.storage.FaultInjection.install((op, file) -> {
+                if (file.startsWith(dir) && (op == dev.quiver.storage.FaultInjection.Op.WRITE && ++writes[0] == 2
+                        || op == dev.quiver.storage.FaultInjection.Op.TRUNCATE)) {
+                    throw new java.io.IOException("Input/output error (injected " + op + ")");
+                }
+            });
+            try {
+                org.junit.jupiter.api.Assertions.assertThrows(dev.quiver.StorageException.class,
+                        () -> log.appendAll(batch, false));
+            } finally {
+                dev.quiver.storage.FaultInjection.clear();
+            }
+        }
+        List<Long> lsns = new ArrayList<>();
+        try (StorageRecordLog log = StorageRecordLog.open(dir)) {
+            log.replay(1, (lsn, r) -> lsns.add(lsn));
+        }
+        assertEquals(List.of(), lsns, "no record of the rejected batch replays");
+    }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quiver.storage.CorruptFileException;
 import dev.quiver.storage.LittleEndian;
 import dev.quiver.storage.Slab;
-import dev.quiver.storage.StorageException;
+import dev.quiver.storage.StorageFailure;
 import dev.quiver.storage.VectorSlab;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -134,7 +134,7 @@ class GenerationTest {
             assertEquals(0, g.map("empty").byteSize());
             g.verify();
             g.verifyAsync(Runnable::run).join();
-            StorageException missing = assertThrows(StorageException.class, () -> g.file("graph"));
+            StorageFailure missing = assertThrows(StorageFailure.class, () -> g.file("graph"));
             assertTrue(missing.getMessage().contains("graph"), missing.getMessage());
             assertThrows(CorruptFileException.class, () -> g.openSlab("meta", 4));
             assertThrows(CorruptFileException.class, () -> g.openSlab("vectors-3", 4));
@@ -393,6 +393,42 @@ class GenerationTest {
                 assertEquals(0, back.chunkFor(4095).get(ValueLayout.JAVA_BYTE, back.offsetInChunk(4095)));
             }
             store.current().verify();
+        }
+    }
+
+    @Test
+    void aDamagedFileAboveTheOldBackgroundThresholdIsRejectedByADefaultOpen() throws IOException {
+        // 65 MiB: above the 64 MiB that open used to leave to a background check (and serve meanwhile).
+        long payload = 65L << 20;
+        try (Generations store = Generations.open(dir); GenerationWriter w = store.beginGeneration()) {
+            try (WritableFile f = w.create("big")) {
+                byte[] block = new byte[1 << 20];
+                new Random(5).nextBytes(block);
+                for (long at = 0; at < payload; at += block.length) {
+                    f.write(block);
+                }
+            }
+            w.commit(0, Map.of());
+        }
+        Path big = dir.resolve("gen-1.big");
+        try (Generations store = Generations.open(dir)) {
+            assertTrue(store.current().isVerified(), "a default open verifies every payload");
+        }
+        long at = DataFileFormat.HEADER_BYTES + payload - 12_345;
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            ch.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x01)).clear();
+            ch.write(one, at);
+        }
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> Generations.open(dir));
+        assertEquals(big, e.file());
+        assertTrue(e.getMessage().contains("payload checksum"), e.getMessage());
+        // Lazy opening is an explicit opt-in; the file is then reported unverified until verifyPending() runs.
+        try (Generations store = Generations.open(dir, 64L << 20)) {
+            assertFalse(store.current().isVerified());
+            assertThrows(CorruptFileException.class, () -> store.current().verifyPending());
         }
     }
 }

@@ -54,7 +54,7 @@ class WalTest {
             for (int i = 0; i < sizes.length; i++) {
                 byte[] p = payloadFor(i + 1, sizes[i]);
                 written.add(p);
-                assertEquals(i + 1, w.append((byte) (i * 37 - 128), p, i % 2 == 0));
+                assertEquals(i + 1, w.append((byte) ((i * 37) & 0x7F), p, i % 2 == 0));
             }
             byte[] big = payloadFor(99, 10);
             assertEquals(sizes.length + 1, w.append((byte) 5, new byte[] {9, 9, 9, 9}, 1, 2, false));
@@ -80,7 +80,7 @@ class WalTest {
                 assertArrayEquals(written.get(i), records.get(i).payload(), "record " + (i + 1));
             }
             for (int i = 0; i < sizes.length; i++) {
-                assertEquals((byte) (i * 37 - 128), records.get(i).type());
+                assertEquals((byte) ((i * 37) & 0x7F), records.get(i).type());
             }
             assertEquals(3, records.get(records.size() - 1).type());
             assertEquals(written.size() + 1, w.nextLsn());
@@ -174,6 +174,12 @@ class WalTest {
             Path d = Files.createDirectories(dir.resolve("cut" + cut));
             Files.write(d.resolve("wal.vctrs"), java.util.Arrays.copyOf(full, cut));
             WalWriter[] h = new WalWriter[1];
+            if (cut < WalFormat.HEADER_BYTES) {
+                // No crash leaves a segment without its header (it is written before the file gets its name): damage.
+                assertThrows(LogDamageException.class, () -> replay(h, d, 0), "cut at " + cut);
+                assertEquals(cut, Files.size(d.resolve("wal.vctrs")), "a refused open changes nothing");
+                continue;
+            }
             List<WalReader.Record> records = replay(h, d, 0);
             try (WalWriter w = h[0]) {
                 assertEquals(intact, records.size(), "cut at " + cut);
@@ -317,10 +323,10 @@ class WalTest {
     }
 
     @Test
-    void aDamagedSealedSegmentCutsEverythingAfterIt() throws IOException {
+    void aDamagedSealedSegmentRefusesToOpenOrOpensUpToTheDamageKeepingTheRestAside() throws IOException {
         try (WalWriter w = WalWriter.open(dir, 0, null)) {
             for (int i = 1; i <= 6; i++) {
-                w.append((byte) 1, payloadFor(i, 5), false);
+                w.append((byte) 1, payloadFor(i, 5), i >= 5); // records 5 and 6 acknowledged as SYNC writes
                 if (i % 2 == 0) {
                     w.roll();
                 }
@@ -330,16 +336,163 @@ class WalTest {
         byte[] bytes = Files.readAllBytes(middle);
         bytes[bytes.length - 1] ^= 1; // record 4's checksum
         Files.write(middle, bytes);
-        WalWriter[] h = new WalWriter[1];
-        List<WalReader.Record> records = replay(h, dir, 0);
-        try (WalWriter w = h[0]) {
+        List<String> before = listing();
+        // By default: refused, naming the segment, and nothing changed (records 5 and 6 are still there).
+        LogDamageException e = assertThrows(LogDamageException.class, () -> WalWriter.open(dir, 0, null));
+        assertEquals(middle, e.file());
+        assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains("after LSN 3"),
+                e.getMessage());
+        assertEquals(before, listing());
+        assertArrayEquals(bytes, Files.readAllBytes(middle));
+        // On request: open up to the damage; the damaged segment is copied aside, later segments renamed aside.
+        List<WalReader.Record> records = new ArrayList<>();
+        try (WalWriter w = WalWriter.open(dir, 0, (lsn, type, payload) -> records.add(
+                new WalReader.Record(lsn, type, new byte[0])), WalOpenMode.OPEN_UP_TO_DAMAGE)) {
             assertEquals(List.of(1L, 2L, 3L), records.stream().map(WalReader.Record::lsn).toList());
             assertEquals(middle, w.recovery().tornFile());
             assertEquals("checksum mismatch", w.recovery().reason());
+            assertTrue(w.recovery().damaged());
+            assertFalse(w.recovery().clean());
+            assertEquals(3, w.recovery().setAside().size(), w.recovery().toString());
+            for (Path aside : w.recovery().setAside()) {
+                assertTrue(Files.exists(aside), aside.toString());
+            }
             assertEquals(4, w.append((byte) 1, payloadFor(4, 5), false));
         }
         assertFalse(Files.exists(dir.resolve(WalFormat.sealedName(5))));
         assertEquals(4, WalReader.readAll(dir, 0).size());
+        // What was set aside still holds records 5 and 6, byte for byte.
+        Path asideOf5 = null;
+        for (String name : listing()) {
+            if (name.startsWith(WalFormat.sealedName(5) + ".damaged-")) {
+                asideOf5 = dir.resolve(name);
+            }
+        }
+        assertTrue(asideOf5 != null, listing().toString());
+        Path check = Files.createDirectories(dir.resolve("check"));
+        Files.copy(asideOf5, check.resolve(WalFormat.sealedName(5)));
+        assertEquals(List.of(5L, 6L), WalReader.readAll(check, 4).stream().map(WalReader.Record::lsn).toList());
+    }
+
+    private List<String> listing() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aMissingOrEmptyLogWhereTheSnapshotSaysOneContinuesIsDamage() throws IOException {
+        try (WalWriter w = WalWriter.open(dir, 0, null)) {
+            for (int i = 1; i <= 5; i++) {
+                w.append((byte) 1, payloadFor(i, 5), false);
+            }
+            w.roll();
+            w.trimUpTo(5); // a save covering LSN 5: the log continues at 6 in an empty active segment
+        }
+        Path active = dir.resolve(WalFormat.ACTIVE_NAME);
+        byte[] good = Files.readAllBytes(active);
+        Files.delete(active);
+        LogDamageException e = assertThrows(LogDamageException.class, () -> WalWriter.open(dir, 5, null));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        assertFalse(Files.exists(active), "a refused open creates nothing");
+        Files.write(active, new byte[0]);
+        e = assertThrows(LogDamageException.class, () -> WalWriter.open(dir, 5, null));
+        assertTrue(e.getMessage().contains("empty segment file"), e.getMessage());
+        assertEquals(0, Files.size(active));
+        // On request it opens, continuing after the snapshot, and says what it found.
+        Files.delete(active);
+        try (WalWriter w = WalWriter.open(dir, 5, null, WalOpenMode.OPEN_UP_TO_DAMAGE)) {
+            assertTrue(w.recovery().damaged(), w.recovery().toString());
+            assertEquals(6, w.nextLsn());
+        }
+        Files.write(active, good);
+        try (WalWriter w = WalWriter.open(dir, 5, null)) {
+            assertTrue(w.recovery().clean(), w.recovery().toString());
+            assertEquals(6, w.nextLsn());
+        }
+    }
+
+    @Test
+    void aBatchTornAnywhereIsDroppedWhole() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("source"));
+        long batchStart;
+        try (WalWriter w = WalWriter.open(source, 0, null)) {
+            w.append((byte) 1, payloadFor(1, 7), false);
+            batchStart = Files.size(source.resolve(WalFormat.ACTIVE_NAME));
+            w.maxWriteBytes(100); // several writes for one batch
+            byte[][] payloads = new byte[12][];
+            byte[] types = new byte[12];
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = payloadFor(2 + i, 30);
+                types[i] = 2;
+            }
+            assertEquals(13, w.appendBatch(types, payloads, false));
+            w.append((byte) 3, payloadFor(14, 7), false);
+        }
+        byte[] full = Files.readAllBytes(source.resolve(WalFormat.ACTIVE_NAME));
+        long batchEnd = full.length - (WalFormat.RECORD_OVERHEAD + 7);
+        Path d = Files.createDirectories(dir.resolve("cut"));
+        for (long cut = batchStart; cut <= full.length; cut++) {
+            rewrite(d.resolve(WalFormat.ACTIVE_NAME), java.util.Arrays.copyOf(full, (int) cut));
+            List<Long> lsns = new ArrayList<>();
+            WalRecovery r = WalReader.scan(d, 0, (lsn, type, payload) -> lsns.add(lsn));
+            List<Long> want = cut < batchEnd ? List.of(1L) : cut < full.length ? range(1, 13) : range(1, 14);
+            assertEquals(want, lsns, "cut at " + cut + ": " + r);
+            if (cut > batchStart && cut < batchEnd) {
+                assertEquals(cut - batchStart, r.bytesDropped(), "the cut goes back to the batch start, " + cut);
+            }
+        }
+        // The repairing open cuts at the batch start and continues the LSNs from there.
+        rewrite(d.resolve(WalFormat.ACTIVE_NAME), java.util.Arrays.copyOf(full, (int) batchEnd - 1));
+        try (WalWriter w = WalWriter.open(d, 0, null)) {
+            assertEquals(2, w.nextLsn());
+            assertEquals(batchStart, Files.size(d.resolve(WalFormat.ACTIVE_NAME)));
+        }
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> out = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    @Test
+    void aFailedLaterWriteOfABatchLeavesNothingReplayable() throws IOException {
+        try (WalWriter w = WalWriter.open(dir, 0, null)) {
+            w.append((byte) 1, payloadFor(1, 7), false);
+            w.maxWriteBytes(100);
+            int[] writes = {0};
+            // The third write of the batch fails (disk full), and so does the cut-back that would undo the first two.
+            dev.quiver.storage.FaultInjection.install((op, file) -> {
+                if (!file.startsWith(dir)) {
+                    return;
+                }
+                if (op == dev.quiver.storage.FaultInjection.Op.WRITE && ++writes[0] == 3
+                        || op == dev.quiver.storage.FaultInjection.Op.TRUNCATE) {
+                    throw new IOException("No space left on device (injected " + op + ")");
+                }
+            });
+            try {
+                byte[][] payloads = new byte[12][];
+                byte[] types = new byte[12];
+                for (int i = 0; i < payloads.length; i++) {
+                    payloads[i] = payloadFor(2 + i, 30);
+                    types[i] = 2;
+                }
+                assertThrows(dev.quiver.storage.StoreIOException.class, () -> w.appendBatch(types, payloads, false));
+            } finally {
+                dev.quiver.storage.FaultInjection.clear();
+            }
+            assertTrue(Files.size(dir.resolve(WalFormat.ACTIVE_NAME)) > 100, "two writes of the batch are on disk");
+        }
+        // The batch's first writes are in the file, but without its last record none of it replays.
+        assertEquals(List.of(1L), WalReader.readAll(dir, 0).stream().map(WalReader.Record::lsn).toList());
+        try (WalWriter w = WalWriter.open(dir, 0, null)) {
+            assertEquals(2, w.nextLsn());
+            assertFalse(w.recovery().damaged());
+        }
     }
 
     @Test
@@ -377,5 +530,34 @@ class WalTest {
             assertNull(w.recovery().tornFile());
         }
         assertEquals(List.of(), WalReader.readAll(dir, 5));
+    }
+
+    @Test
+    void aVersionOneLogStillReplaysAndIsSealedBeforeVersionTwoRecordsFollow() throws IOException {
+        try (WalWriter w = WalWriter.open(dir, 0, null)) {
+            for (int i = 1; i <= 3; i++) {
+                w.append((byte) 1, payloadFor(i, 9), false); // single records: no batch marks, as version 1 wrote
+            }
+        }
+        Path active = dir.resolve(WalFormat.ACTIVE_NAME);
+        byte[] bytes = Files.readAllBytes(active);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putInt(4, WalFormat.VERSION_1);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, 20);
+        header.putInt(20, (int) crc.getValue());
+        Files.write(active, bytes);
+        WalWriter[] h = new WalWriter[1];
+        assertEquals(List.of(1L, 2L, 3L), replay(h, dir, 0).stream().map(WalReader.Record::lsn).toList());
+        try (WalWriter w = h[0]) {
+            assertTrue(w.recovery().clean(), w.recovery().toString());
+            assertTrue(Files.exists(dir.resolve(WalFormat.sealedName(1))), "the version 1 segment is sealed");
+            assertEquals(6, w.appendBatch(new byte[] {2, 2, 2}, new byte[][] {payloadFor(4, 5), payloadFor(5, 5),
+                payloadFor(6, 5)}, false));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L),
+                WalReader.readAll(dir, 0).stream().map(WalReader.Record::lsn).toList());
+        assertEquals(List.of((byte) 1, (byte) 1, (byte) 1, (byte) 2, (byte) 2, (byte) 2),
+                WalReader.readAll(dir, 0).stream().map(WalReader.Record::type).toList());
     }
 }

@@ -21,13 +21,15 @@ import java.util.zip.CRC32C;
  * manifest. Opening costs two small reads whatever the file size.
  *
  * <p>The payload checksum is verified by {@link #verify()}, which reads the whole payload: see
- * {@link Generations} for when that runs.
+ * {@link Generations} for when that runs. {@link #isVerified()} tells whether it has passed.
  */
 public final class DataFile {
     private static final int VERIFY_BUFFER_BYTES = 1 << 20;
 
     private final Path path;
     private final DataFileFormat.Header header;
+    /** The payload checksum was verified (by this handle): a save may copy the file's bytes. */
+    private volatile boolean verified;
 
     private DataFile(Path path, DataFileFormat.Header header) {
         this.path = path;
@@ -108,8 +110,8 @@ public final class DataFile {
             return arena.allocate(0);
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, DataFileFormat.HEADER_BYTES, header.payloadBytes(),
-                    arena);
+            return FileIo.map(channel, FileChannel.MapMode.READ_ONLY, DataFileFormat.HEADER_BYTES,
+                    header.payloadBytes(), arena, path);
         } catch (IOException e) {
             throw new StoreIOException(path, "map", e);
         }
@@ -186,6 +188,19 @@ public final class DataFile {
         if (actual != header.payloadCrc()) {
             throw new CorruptFileException(path, "payload checksum mismatch (stored 0x"
                     + Integer.toHexString(header.payloadCrc()) + ", computed 0x" + Integer.toHexString(actual) + ")");
+        }
+        verified = true;
+    }
+
+    /** Whether {@link #verify()} has passed on this handle. */
+    public boolean isVerified() {
+        return verified;
+    }
+
+    /** {@link #verify()} unless it already passed: what a save calls before copying bytes that came from here. */
+    public void verifyIfPending() {
+        if (!verified) {
+            verify();
         }
     }
 }

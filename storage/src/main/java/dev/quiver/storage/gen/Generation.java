@@ -2,7 +2,7 @@ package dev.quiver.storage.gen;
 
 import dev.quiver.storage.ClosedStoreException;
 import dev.quiver.storage.Slab;
-import dev.quiver.storage.StorageException;
+import dev.quiver.storage.StorageFailure;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class Generation implements AutoCloseable {
     public DataFile file(String logicalName) {
         DataFile f = files.get(logicalName);
         if (f == null) {
-            throw new StorageException("generation " + number() + " in " + directory + " has no file '"
+            throw new StorageFailure("generation " + number() + " in " + directory + " has no file '"
                     + logicalName + "' (it has " + new java.util.TreeSet<>(files.keySet()) + ")");
         }
         return f;
@@ -104,6 +104,21 @@ public final class Generation implements AutoCloseable {
         for (DataFile f : files.values()) {
             f.verify();
         }
+    }
+
+    /**
+     * Verifies every file whose payload checksum has not passed yet; a save calls it before copying this generation's
+     * bytes into the next one, so bytes are never re-checksummed (laundered) without having been checked.
+     */
+    public void verifyPending() {
+        for (DataFile f : files.values()) {
+            f.verifyIfPending();
+        }
+    }
+
+    /** Whether every file's payload checksum has passed. */
+    public boolean isVerified() {
+        return files.values().stream().allMatch(DataFile::isVerified);
     }
 
     /** {@link #verify()} on an executor, for large generations verified in the background after open. */

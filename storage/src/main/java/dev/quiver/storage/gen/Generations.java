@@ -38,18 +38,21 @@ import java.util.regex.Pattern;
  * <h2>Verification policy</h2>
  * Open always checks the manifest completely (its CRC32C covers all of it) and, for every data file, the magic,
  * version, header CRC, trailer, exact file length, payload length and payload CRC recorded in the manifest, with two
- * small reads per file. Payload bytes are verified by reading them: at open for every file whose payload is at most
- * {@code verifyOnOpenBytes} (default {@value #DEFAULT_VERIFY_ON_OPEN_BYTES} bytes), and for larger files when the
- * engine calls {@link Generation#verify()} or {@link Generation#verifyAsync} (in the background after open, or on
- * demand). A mismatch is a {@link CorruptFileException} naming the file. Until a large file's background
- * verification finishes, a bit flipped on the device after it was written could be served: that window is the price
- * of an open that does not read gigabytes.
+ * small reads per file. By default it then reads every payload and checks its CRC32C (sequential reads, at the speed
+ * of the page cache or the device: bench/results/reliability.md has the cost), so no byte of a generation is served
+ * before its checksum has passed. A mismatch is a {@link CorruptFileException} naming the file.
+ *
+ * <p>Lazy opening is an explicit opt-in: with {@code verifyOnOpenBytes} below a file's payload size, that file is
+ * left unverified at open and the engine verifies it with {@link Generation#verify()} (in the background, or on
+ * demand). Until that finishes a bit flipped on the device could be served; a save calls
+ * {@link Generation#verifyPending()} first, so it never copies unverified bytes into a new generation.
  *
  * <p>The directory lock is not taken here ({@code DatabaseDirectory} does it); this class assumes it is the only
  * writer.
  */
 public final class Generations implements AutoCloseable {
-    public static final long DEFAULT_VERIFY_ON_OPEN_BYTES = 64L << 20;
+    /** Every payload is verified at open unless the caller opts into lazy opening with a smaller threshold. */
+    public static final long DEFAULT_VERIFY_ON_OPEN_BYTES = Long.MAX_VALUE;
     static final String TEMP_MANIFEST = Manifest.FILE_NAME + ".tmp";
     private static final Pattern DATA_FILE = Pattern.compile("gen-(\\d{1,19})\\.([a-z0-9_-]{1,64})");
 
@@ -205,14 +208,14 @@ public final class Generations implements AutoCloseable {
         Path temp = directory.resolve(TEMP_MANIFEST);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            FileIo.writeFully(channel, ByteBuffer.wrap(manifest.encode()), 0);
-            channel.force(true);
+            FileIo.writeFully(channel, ByteBuffer.wrap(manifest.encode()), 0, temp);
+            FileIo.force(channel, true, temp);
         } catch (IOException e) {
             throw new StoreIOException(temp, "write", e);
         }
         hook.step("manifest-temp");
         try {
-            Files.move(temp, directory.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            FileIo.move(temp, directory.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new StoreIOException(directory.resolve(Manifest.FILE_NAME), "rename the new manifest to", e);

@@ -44,7 +44,7 @@ final class SlabFileWriter {
                     ByteBuffer piece = chunk.asSlice(off, Math.min(PIECE_BYTES, inChunk - off)).asByteBuffer();
                     crc.update(piece.duplicate());
                     int n = piece.remaining();
-                    FileIo.writeFully(channel, piece, at);
+                    FileIo.writeFully(channel, piece, at, path);
                     at += n;
                 }
                 remaining -= inChunk;
@@ -52,11 +52,11 @@ final class SlabFileWriter {
             int payloadCrc = (int) crc.getValue();
             // Writing the trailer past the payload leaves the padding as a hole: no bytes written, zeros when read.
             FileIo.writeFully(channel, DataFileFormat.encodeTrailer(generation, payloadBytes, payloadCrc),
-                    DataFileFormat.HEADER_BYTES + region);
+                    DataFileFormat.HEADER_BYTES + region, path);
             DataFileFormat.Header header = new DataFileFormat.Header(DataFileFormat.KIND_SLAB, generation,
                     payloadBytes, region, stride, slab.chunkShift(), records, payloadCrc, logicalName);
-            FileIo.writeFully(channel, DataFileFormat.encodeHeader(header), 0);
-            channel.force(true);
+            FileIo.writeFully(channel, DataFileFormat.encodeHeader(header), 0, path);
+            FileIo.force(channel, true, path);
             return new FileEntry(logicalName, path.getFileName().toString(), DataFileFormat.KIND_SLAB,
                     header.fileBytes(), payloadBytes, payloadCrc);
         } catch (IOException e) {

@@ -141,7 +141,7 @@ public final class WritableFile extends OutputStream {
         crc.update(buffer.duplicate());
         payloadBytes += buffer.remaining();
         try {
-            FileIo.writeFully(channel, buffer);
+            FileIo.writeFully(channel, buffer, path);
         } catch (IOException e) {
             throw new StoreIOException(path, "write", e);
         }
@@ -164,11 +164,11 @@ public final class WritableFile extends OutputStream {
             int payloadCrc = (int) crc.getValue();
             long region = payloadBytes;
             FileIo.writeFully(channel, DataFileFormat.encodeTrailer(generation, payloadBytes, payloadCrc),
-                    DataFileFormat.HEADER_BYTES + region);
+                    DataFileFormat.HEADER_BYTES + region, path);
             DataFileFormat.Header header = new DataFileFormat.Header(DataFileFormat.KIND_BYTES, generation,
                     payloadBytes, region, 0, 0, 0, payloadCrc, logicalName);
-            FileIo.writeFully(channel, DataFileFormat.encodeHeader(header), 0);
-            channel.force(true);
+            FileIo.writeFully(channel, DataFileFormat.encodeHeader(header), 0, path);
+            FileIo.force(channel, true, path);
             closed = true;
             channel.close();
             owner.registered(new FileEntry(logicalName, path.getFileName().toString(), DataFileFormat.KIND_BYTES,

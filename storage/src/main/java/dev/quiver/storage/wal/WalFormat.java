@@ -5,7 +5,8 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * Layout of the write-ahead log, version {@value #VERSION}. All integers little-endian.
+ * Layout of the write-ahead log, version {@value #VERSION} (version 1 segments, without batch marks, are still read).
+ * All integers little-endian.
  *
  * <p>The log is a sequence of segment files. The active segment, the one appended to, is always {@code wal.vctrs}
  * (the name vctrs uses, so tools that look for it find it); older, sealed segments are
@@ -14,24 +15,36 @@ import java.util.zip.CRC32C;
  * <pre>
  * Segment header ({@value #HEADER_BYTES} bytes)
  *   0   u32  magic 0x4C415751 (bytes "QWAL")
- *   4   u32  format version = 1
+ *   4   u32  format version = 2 (or 1)
  *   8   u64  first LSN: the LSN of the segment's first record (or of the next record, if it has none)
  *   16  u32  reserved, 0
  *   20  u32  CRC32C of bytes [0, 20)
  * Record ({@value #RECORD_OVERHEAD} bytes + payload), repeated to the end of the file
  *   0   u64  LSN (the previous record's LSN + 1; the header's first LSN for the first record)
- *   8   u8   type (the engine's record type; opaque here)
+ *   8   u8   type: bits 0-6 the engine's record type (opaque here); bit 7 ({@link #BATCH_CONTINUES}, version 2)
+ *            set on every record of a batch but its last: the batch's records are applied only once its last
+ *            record is read, so a batch torn anywhere (a crash between its writes, a failed later write) is
+ *            dropped whole
  *   9   u32  payload length (at most {@value #MAX_PAYLOAD_BYTES})
  *   13  ...  payload
  *   ..  u32  CRC32C of the record's bytes from the LSN to the end of the payload
  * </pre>
  *
- * A record is intact when it is complete, its checksum matches and its LSN is the expected one; the log ends at the
- * first record that is not (a torn write from a crash, or corruption), and recovery truncates it there.
+ * A record is intact when it is complete, its checksum matches and its LSN is the expected one. In the active segment
+ * the log ends at the first record that is not (a torn write from a crash), together with the batch it belongs to,
+ * and recovery truncates it there. Anything else is damage, since no crash produces it: a segment whose header is
+ * not intact (segments are created under a temporary name and renamed once their header is on the device), a
+ * sealed segment that does not read to its end (it was forced before it was sealed), a gap between segments, or no
+ * log at all where the snapshot says one continues. Damage refuses the open unless the caller chose to open up to it
+ * ({@link WalOpenMode}).
  */
 public final class WalFormat {
     public static final int MAGIC = 0x4C415751;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The first version (records without batch marks); still read. */
+    public static final int VERSION_1 = 1;
+    /** Type bit: more records of the same batch follow (version 2). */
+    public static final int BATCH_CONTINUES = 0x80;
     public static final int HEADER_BYTES = 24;
     public static final int RECORD_OVERHEAD = 17;
     public static final int MAX_PAYLOAD_BYTES = 256 << 20;
@@ -76,10 +89,15 @@ public final class WalFormat {
         return b;
     }
 
+    /** The version of an intact header (the caller checked it with {@link #parseHeader}). */
+    static int version(ByteBuffer b) {
+        return b.order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+    }
+
     /** The first LSN of a valid header, or -1 if the header is not intact. */
     static long parseHeader(ByteBuffer b) {
         b.order(ByteOrder.LITTLE_ENDIAN);
-        if (b.limit() < HEADER_BYTES || b.getInt(0) != MAGIC || b.getInt(4) != VERSION) {
+        if (b.limit() < HEADER_BYTES || b.getInt(0) != MAGIC || (b.getInt(4) != VERSION && b.getInt(4) != VERSION_1)) {
             return -1;
         }
         CRC32C crc = new CRC32C();

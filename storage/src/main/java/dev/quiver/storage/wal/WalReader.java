@@ -19,7 +19,7 @@ public final class WalReader {
 
     /** Streams intact records with LSN above {@code afterLsn} to {@code handler}; reports what a repair would cut. */
     public static WalRecovery scan(Path dir, long afterLsn, WalRecordHandler handler) {
-        return WalScanner.scan(dir, afterLsn, handler, false).recovery();
+        return WalScanner.scan(dir, afterLsn, handler, false, WalOpenMode.OPEN_UP_TO_DAMAGE).recovery();
     }
 
     /** The intact records with LSN above {@code afterLsn}, copied to the heap. */

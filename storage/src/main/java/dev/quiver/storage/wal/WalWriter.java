@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * {@code write} (survives a killed process). {@code sync=true} returns once it is forced to the device (survives
  * power loss), with group commit: appenders that need a force while one is in flight wait for the next force, which
  * covers every record written before it started; so N concurrent syncing writers cost about two forces, not N.
- * {@link #appendBatch} writes several records with one {@code write} and at most one force.
+ * {@link #appendBatch} writes several records as one batch, which recovery applies whole or not at all, with one
+ * {@code write} per {@link #maxWriteBytes} bytes and at most one force.
  *
  * <h2>Checkpoints</h2>
  * After the engine committed a generation that covers every record up to LSN x, {@link #trimUpTo}(x) drops those
@@ -47,6 +48,9 @@ public final class WalWriter implements AutoCloseable {
     /** Sealed segments, oldest first; guarded by appendLock. */
     private final List<WalScanner.Segment> sealed = new ArrayList<>();
     private ByteBuffer encodeBuffer = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    /** Default largest single write of a batch: bounds the encode buffer. */
+    public static final long DEFAULT_MAX_WRITE_BYTES = 64L << 20;
+    private long maxWriteBytes = DEFAULT_MAX_WRITE_BYTES; // guarded by appendLock
 
     // Guarded by appendLock.
     private FileChannel channel;
@@ -80,11 +84,19 @@ public final class WalWriter implements AutoCloseable {
      * A log that starts after {@code coveredLsn + 1} is missing records: {@code CorruptFileException}.
      */
     public static WalWriter open(Path dir, long coveredLsn, WalRecordHandler handler) {
+        return open(dir, coveredLsn, handler, WalOpenMode.REFUSE_DAMAGE);
+    }
+
+    /**
+     * {@link #open(Path, long, WalRecordHandler)} choosing what damage does (a torn tail is always cut): refuse with
+     * {@link LogDamageException}, changing nothing, or open up to it (see {@link WalOpenMode}).
+     */
+    public static WalWriter open(Path dir, long coveredLsn, WalRecordHandler handler, WalOpenMode mode) {
         if (coveredLsn < 0) {
             throw new IllegalArgumentException("negative covered LSN: " + coveredLsn);
         }
         FileIo.deleteIfExists(dir.resolve(WalFormat.TEMP_NAME));
-        WalScanner.Result scan = WalScanner.scan(dir, coveredLsn, handler, true);
+        WalScanner.Result scan = WalScanner.scan(dir, coveredLsn, handler, true, mode);
         WalWriter w = new WalWriter(dir, scan.recovery());
         w.start(scan, coveredLsn);
         return w;
@@ -94,12 +106,22 @@ public final class WalWriter implements AutoCloseable {
         long next = scan.nextLsn();
         List<WalScanner.Segment> segments = scan.segments();
         if (next <= coveredLsn) {
-            // Every record is already in the snapshot and the next LSN must follow the snapshot's: start afresh.
-            for (WalScanner.Segment s : segments) {
-                FileIo.deleteIfExists(s.path());
-            }
-            segments = List.of();
+            // Every record is already in the snapshot and the next LSN must follow the snapshot's: start afresh. The
+            // new active segment replaces the old one atomically before the sealed ones go, so a crash in between
+            // leaves a log (older segments the snapshot covers, then the new one), never no log at all.
             next = coveredLsn + 1;
+            try {
+                createActive(next).close();
+            } catch (IOException e) {
+                throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "create", e);
+            }
+            for (WalScanner.Segment s : segments) {
+                if (!s.active()) {
+                    FileIo.deleteIfExists(s.path());
+                }
+            }
+            segments = List.of(new WalScanner.Segment(dir.resolve(WalFormat.ACTIVE_NAME), next, true,
+                    WalFormat.HEADER_BYTES));
         }
         WalScanner.Segment active = null;
         for (WalScanner.Segment s : segments) {
@@ -117,6 +139,17 @@ public final class WalWriter implements AutoCloseable {
                 channel = createActive(next);
                 activeFirstLsn = next;
                 activeBytes = WalFormat.HEADER_BYTES;
+            } else if (versionOf(active) != WalFormat.VERSION) {
+                // An older format's segment gets no records of this one: seal it (if it has records) and start anew.
+                if (active.bytes() > WalFormat.HEADER_BYTES) {
+                    long first = firstLsnOf(active);
+                    Path sealedPath = dir.resolve(WalFormat.sealedName(first));
+                    FileIo.move(active.path(), sealedPath, StandardCopyOption.ATOMIC_MOVE);
+                    sealed.add(new WalScanner.Segment(sealedPath, first, false, active.bytes()));
+                }
+                channel = createActive(next);
+                activeFirstLsn = next;
+                activeBytes = WalFormat.HEADER_BYTES;
             } else {
                 channel = FileChannel.open(active.path(), StandardOpenOption.WRITE);
                 activeBytes = active.bytes();
@@ -124,6 +157,15 @@ public final class WalWriter implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "open", e);
+        }
+    }
+
+    private static int versionOf(WalScanner.Segment active) throws IOException {
+        try (FileChannel ch = FileChannel.open(active.path(), StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(WalFormat.HEADER_BYTES);
+            FileIo.readFully(ch, b, 0);
+            b.flip();
+            return WalFormat.version(b);
         }
     }
 
@@ -141,11 +183,11 @@ public final class WalWriter implements AutoCloseable {
         Path temp = dir.resolve(WalFormat.TEMP_NAME);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            FileIo.writeFully(ch, WalFormat.header(firstLsn), 0);
-            ch.force(true);
+            FileIo.writeFully(ch, WalFormat.header(firstLsn), 0, temp);
+            FileIo.force(ch, true, temp);
         }
         Path active = dir.resolve(WalFormat.ACTIVE_NAME);
-        Files.move(temp, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        FileIo.move(temp, active, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         FileIo.forceDirectory(dir);
         FileChannel ch = FileChannel.open(active, StandardOpenOption.WRITE);
         ch.position(WalFormat.HEADER_BYTES);
@@ -185,6 +227,7 @@ public final class WalWriter implements AutoCloseable {
     /** Appends one record whose payload is the remaining bytes of {@code payload} (not consumed); returns its LSN. */
     public long append(byte type, ByteBuffer payload, boolean sync) {
         int length = payload.remaining();
+        checkType(type);
         checkLength(length);
         long lsn;
         appendLock.lock();
@@ -195,7 +238,7 @@ public final class WalWriter implements AutoCloseable {
             encodeBuffer.clear();
             encode(encodeBuffer, lsn, type, payload.duplicate());
             encodeBuffer.flip();
-            writeLocked(encodeBuffer);
+            activeBytes = writeAt(encodeBuffer, activeBytes);
             nextLsn = lsn + 1;
         } finally {
             appendLock.unlock();
@@ -208,20 +251,19 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
-     * Appends {@code types.length} records with one write (and, if {@code sync}, one shared force); they get
-     * consecutive LSNs. Returns the LSN of the last one (the first is {@code last - types.length + 1}).
+     * Appends {@code types.length} records as one batch: consecutive LSNs, every record but the last marked
+     * {@link WalFormat#BATCH_CONTINUES}, so recovery applies the batch whole or not at all. Written with one
+     * {@code write} per {@link #maxWriteBytes} bytes (one, unless the batch is larger) and, if {@code sync}, one
+     * shared force. If a write fails, the segment is cut back to where the batch began. Returns the LSN of the last
+     * record (the first is {@code last - types.length + 1}).
      */
     public long appendBatch(byte[] types, byte[][] payloads, boolean sync) {
         if (types.length != payloads.length) {
             throw new IllegalArgumentException(types.length + " types for " + payloads.length + " payloads");
         }
-        long total = 0;
-        for (byte[] p : payloads) {
-            checkLength(p.length);
-            total += WalFormat.RECORD_OVERHEAD + p.length;
-        }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("batch of " + total + " bytes is too large for one write");
+        for (int i = 0; i < types.length; i++) {
+            checkType(types[i]);
+            checkLength(payloads[i].length);
         }
         long last;
         appendLock.lock();
@@ -230,14 +272,28 @@ public final class WalWriter implements AutoCloseable {
             if (types.length == 0) {
                 return nextLsn - 1;
             }
-            encodeBuffer = ensure(encodeBuffer, (int) total);
-            encodeBuffer.clear();
             long lsn = nextLsn;
-            for (int i = 0; i < types.length; i++) {
-                encode(encodeBuffer, lsn + i, types[i], ByteBuffer.wrap(payloads[i]));
+            long at = activeBytes;
+            int from = 0;
+            while (from < types.length) {
+                int to = from;
+                long bytes = 0;
+                while (to < types.length && (to == from
+                        || bytes + WalFormat.RECORD_OVERHEAD + payloads[to].length <= maxWriteBytes)) {
+                    bytes += WalFormat.RECORD_OVERHEAD + payloads[to].length;
+                    to++;
+                }
+                encodeBuffer = ensure(encodeBuffer, (int) bytes);
+                encodeBuffer.clear();
+                for (int i = from; i < to; i++) {
+                    byte type = i < types.length - 1 ? (byte) (types[i] | WalFormat.BATCH_CONTINUES) : types[i];
+                    encode(encodeBuffer, lsn + i, type, ByteBuffer.wrap(payloads[i]));
+                }
+                encodeBuffer.flip();
+                at = writeAt(encodeBuffer, at); // on failure the segment is cut back to activeBytes: batch start
+                from = to;
             }
-            encodeBuffer.flip();
-            writeLocked(encodeBuffer);
+            activeBytes = at;
             last = lsn + types.length - 1;
             nextLsn = last + 1;
         } finally {
@@ -248,6 +304,25 @@ public final class WalWriter implements AutoCloseable {
             awaitDurable(last);
         }
         return last;
+    }
+
+    /** Largest single write of a batch, in bytes (default {@value #DEFAULT_MAX_WRITE_BYTES}); at least one record. */
+    public void maxWriteBytes(long bytes) {
+        if (bytes < 1 || bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("max write bytes " + bytes + " outside 1.." + (Integer.MAX_VALUE - 16));
+        }
+        appendLock.lock();
+        try {
+            maxWriteBytes = bytes;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private static void checkType(byte type) {
+        if ((type & WalFormat.BATCH_CONTINUES) != 0) {
+            throw new IllegalArgumentException("record type " + (type & 0xFF) + " outside 0..127 (bit 7 marks batches)");
+        }
     }
 
     /** Number of forces issued for syncing appends since open: with group commit, fewer than syncing appends. */
@@ -291,15 +366,16 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
-     * Writes a whole buffer at the end of the active segment. On failure the segment is cut back to its last
-     * complete record so that the log never keeps a partial record behind a later one.
+     * Writes a whole buffer at {@code at} in the active segment; returns the offset after it. On failure the segment is
+     * cut back to {@code activeBytes} (its last complete record or batch) so that the log never keeps a partial
+     * record behind a later one.
      */
-    private void writeLocked(ByteBuffer bytes) {
+    private long writeAt(ByteBuffer bytes, long at) {
         int n = bytes.remaining();
         boolean interrupted = Thread.interrupted();
         try {
-            FileIo.writeFully(channel, bytes, activeBytes);
-            activeBytes += n;
+            FileIo.writeFully(channel, bytes, at, dir.resolve(WalFormat.ACTIVE_NAME));
+            return at + n;
         } catch (IOException e) {
             recoverChannelAfterFailure(e);
             throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "append to", e);
@@ -316,7 +392,7 @@ public final class WalWriter implements AutoCloseable {
             if (cause instanceof ClosedByInterruptException || !channel.isOpen()) {
                 channel = FileChannel.open(active, StandardOpenOption.WRITE);
             }
-            channel.truncate(activeBytes);
+            FileIo.truncate(channel, activeBytes, active);
         } catch (IOException e) {
             cause.addSuppressed(e);
             closed = true; // the tail may hold a partial record: refuse further appends; reopen recovers
@@ -362,7 +438,7 @@ public final class WalWriter implements AutoCloseable {
                 boolean forced = false;
                 try {
                     interrupted |= Thread.interrupted();
-                    toForce.force(false);
+                    FileIo.force(toForce, false, dir.resolve(WalFormat.ACTIVE_NAME));
                     forced = true;
                 } catch (IOException e) {
                     forceFailure = e;
@@ -427,11 +503,11 @@ public final class WalWriter implements AutoCloseable {
             excludeForces();
             long durable = -1;
             try {
-                channel.force(false);
+                FileIo.force(channel, false, dir.resolve(WalFormat.ACTIVE_NAME));
                 durable = last;
                 channel.close();
                 Path sealedPath = dir.resolve(WalFormat.sealedName(activeFirstLsn));
-                Files.move(dir.resolve(WalFormat.ACTIVE_NAME), sealedPath, StandardCopyOption.ATOMIC_MOVE);
+                FileIo.move(dir.resolve(WalFormat.ACTIVE_NAME), sealedPath, StandardCopyOption.ATOMIC_MOVE);
                 sealed.add(new WalScanner.Segment(sealedPath, activeFirstLsn, false, activeBytes));
                 // A crash here leaves no active segment: open() then creates one after the last sealed record.
                 channel = createActive(nextLsn);
@@ -544,7 +620,7 @@ public final class WalWriter implements AutoCloseable {
             excludeForces();
             long durable = -1;
             try {
-                channel.force(false);
+                FileIo.force(channel, false, dir.resolve(WalFormat.ACTIVE_NAME));
                 durable = nextLsn - 1;
             } catch (IOException e) {
                 throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
