@@ -25,8 +25,9 @@ final class FieldBuffer extends KnnFieldVectorsWriter<float[]> {
     @Override
     public void addValue(int docID, float[] vector) {
         if (docID <= lastDoc) {
-            throw new IllegalArgumentException("vector field \"" + fieldInfo.name + "\" appears more than once in doc "
-                    + docID + " (or docs arrive out of order after " + lastDoc + ")");
+            // Lucene's wording (its own formats and test suite use it): docs arrive in order, so this is a repeat.
+            throw new IllegalArgumentException("VectorValuesField \"" + fieldInfo.name
+                    + "\" appears more than once in this document (only one value is allowed per field)");
         }
         if (vector.length != fieldInfo.getVectorDimension()) {
             throw new IllegalArgumentException("field \"" + fieldInfo.name + "\" has dimension "

@@ -43,6 +43,7 @@ final class QuiverHnswVectorsReader extends KnnVectorsReader {
     private final Arena copies;
     private final Map<String, SegmentField> fields = new HashMap<>();
     private final KnnVectorsReader byteReader;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     QuiverHnswVectorsReader(SegmentReadState state, QuiverHnswVectorsFormat format) throws IOException {
         this.fieldInfos = state.fieldInfos;
@@ -234,7 +235,9 @@ final class QuiverHnswVectorsReader extends KnnVectorsReader {
         FieldEntry e = f.entry();
         long bytes = (long) e.size() * (e.dim() + 1) * Float.BYTES + e.graphLength()
                 + (e.dense() ? 0 : (long) e.size() * Integer.BYTES);
-        return Map.of(QuiverHnswVectorsFormat.DATA_EXTENSION, bytes);
+        // Lucene's keys by role: "vec" raw vectors (with their norms), "vex" the graph (with the ord-to-doc map).
+        long raw = (long) e.size() * (e.dim() + 1) * Float.BYTES;
+        return Map.of("vec", raw, "vex", bytes - raw);
     }
 
     // ---------------------------------------------------------------- merge support
@@ -255,6 +258,9 @@ final class QuiverHnswVectorsReader extends KnnVectorsReader {
 
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return; // CheckIndex and segment readers may both close it
+        }
         try {
             IOUtils.close(data, byteReader);
         } finally {

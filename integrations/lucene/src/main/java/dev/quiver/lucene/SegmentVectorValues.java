@@ -62,6 +62,9 @@ final class SegmentVectorValues extends FloatVectorValues {
             throw new IllegalArgumentException("vector query dimension: " + target.length
                     + " differs from field dimension: " + dimension());
         }
+        if (size() == 0) {
+            return null; // Lucene's contract: no scorer for a field without vectors
+        }
         SegmentVectorValues values = copy();
         VectorSimilarityFunction sim = field.entry().similarity();
         DocIndexIterator it = values.iterator();
