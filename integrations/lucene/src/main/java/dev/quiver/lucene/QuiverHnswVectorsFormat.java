@@ -77,8 +77,10 @@ public final class QuiverHnswVectorsFormat extends KnnVectorsFormat {
         this.efConstruction = efConstruction;
         this.buildThreads = buildThreads;
         this.exactScanFactor = exactScanFactor;
+        // Tiny-segment threshold 0: byte fields always get a graph, as float fields do here.
         this.byteFormat = new Lucene99HnswVectorsFormat(Math.min(m, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
-                Math.min(efConstruction, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH));
+                Math.min(efConstruction, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH),
+                Lucene99HnswVectorsFormat.DEFAULT_NUM_MERGE_WORKER, null, 0);
     }
 
     int m() {
