@@ -32,7 +32,8 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
             usage: bench/ann [--dataset NAME|DIR] [options]
               --dataset NAME|DIR     bigann-10k | wordnet-minilm-384 | fashion-mnist | synthetic:N:D | a directory
                                      (default: bigann-10k when ../shared/datasets has it, else synthetic:20000:64)
-              --engines LIST         comma-separated: quiver,quiver-sq8,lucene,jvector (default all)
+              --engines LIST         comma-separated: quiver,quiver-sq8,lucene,jvector (default all four),
+                                     lucene-quiver, lucene-quiver-rebuild (Quiver's Lucene format; opt-in)
               --metric NAME          euclidean | cosine | dot (default: the data set's)
               --m N                  HNSW M (default 16)
               --ef-construction N    build beam width (default 200)
