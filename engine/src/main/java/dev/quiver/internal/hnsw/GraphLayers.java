@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * for more than one list rewrite. Appending a neighbour is a rewrite of one entry plus the count, so readers retry
  * only when they race with a writer on that very node.
  */
-final class GraphLayers implements AutoCloseable {
+final class GraphLayers extends Adjacency implements AutoCloseable {
 
     static final int FLAG_PRESENT = 1;
     static final int FLAG_DELETED = 2;

@@ -1,7 +1,7 @@
 package dev.quiver.internal.hnsw;
 
 /**
- * Walks the layers of a {@link GraphLayers}: greedy descent on the upper layers and the ef-bounded beam search of
+ * Walks the layers of an {@link Adjacency} (a live {@link GraphLayers} or a read-only {@link FrozenGraph}): greedy descent on the upper layers and the ef-bounded beam search of
  * one layer. Used by searches and by linking; all scratch lives in the caller's {@link SearchState}.
  *
  * <p>Acceptance ({@link BeamRequest.Acceptance}): a slot enters the results only if it is live (written, not
@@ -17,9 +17,9 @@ package dev.quiver.internal.hnsw;
  */
 final class GraphSearcher {
 
-    private final GraphLayers layers;
+    private final Adjacency layers;
 
-    GraphSearcher(GraphLayers layers) {
+    GraphSearcher(Adjacency layers) {
         this.layers = layers;
     }
 
