@@ -445,7 +445,7 @@ public final class DatabaseCore {
                 stateLock.writeLock().lock();
                 try {
                     closed = true;
-                    releaseQuietlyIf(quietly, index::close);
+                    releaseQuietlyIf(quietly, () -> StorageErrors.run(index::close)); // a slab busy in I/O: typed
                 } finally {
                     stateLock.writeLock().unlock();
                     releaseQuietlyIf(quietly, store::close);
