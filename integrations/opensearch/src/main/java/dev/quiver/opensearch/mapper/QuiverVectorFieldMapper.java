@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.FieldMapper;
 import org.opensearch.index.mapper.MapperParsingException;
@@ -117,6 +116,12 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
         return new Builder(simpleName()).init(this);
     }
 
+    /** The whole JSON array is one vector: OpenSearch must hand it over as one value. */
+    @Override
+    public boolean parsesArrayValue() {
+        return true;
+    }
+
     @Override
     protected String contentType() {
         return CONTENT_TYPE;
@@ -131,9 +136,5 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
         float[] vector = VectorValues.parse(parser, name(), params.dimension());
         VectorValues.checkForSimilarity(vector, params.similarity(), name());
         context.doc().add(new KnnFloatVectorField(name(), vector, luceneFieldType));
-    }
-
-    VectorSimilarityFunction similarity() {
-        return params.similarity();
     }
 }

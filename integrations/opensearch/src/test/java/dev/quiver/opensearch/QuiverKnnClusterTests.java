@@ -1,0 +1,228 @@
+package dev.quiver.opensearch;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertNoFailures;
+
+import dev.quiver.opensearch.codec.VectorsFormatChoice;
+import dev.quiver.opensearch.mapper.QuiverVectorFieldType;
+import dev.quiver.opensearch.query.QuiverKnnQueryBuilder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SegmentReader;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.lucene.Lucene;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.index.IndexService;
+import org.opensearch.index.engine.Engine;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.index.shard.IndexShard;
+import org.opensearch.indices.IndicesService;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.search.SearchHit;
+import org.opensearch.test.OpenSearchIntegTestCase;
+import org.opensearch.test.OpenSearchIntegTestCase.ClusterScope;
+import org.opensearch.test.OpenSearchIntegTestCase.Scope;
+
+/**
+ * A two-data-node cluster, an index of 2 shards x 1 replica: quiver_knn's recall@10 against the exact answer, with
+ * and without filters, through force-merge, deletes, a node restart and rolling document updates.
+ */
+@ClusterScope(scope = Scope.SUITE, numDataNodes = 2, numClientNodes = 0, supportsDedicatedMasters = false)
+public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
+
+    static final String INDEX = "vectors";
+    static final String FIELD = "vec";
+    static final int DIMENSION = 33;
+    static final int DOCS = 3000;
+    static final int K = 10;
+    static final int EF_SEARCH = 100;
+    static final int QUERIES = 40;
+    static final double MIN_RECALL = 0.95;
+    static final String[] TAGS = {"a", "a", "a", "a", "a", "b", "b", "b", "b", "c"};
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(QuiverPlugin.class);
+    }
+
+    static XContentBuilder mapping(String similarity) throws IOException {
+        return XContentFactory.jsonBuilder().startObject().startObject("properties")
+                .startObject(FIELD).field("type", "quiver_vector").field("dimension", DIMENSION)
+                .field("similarity", similarity).field("m", 16).field("ef_construction", 100).endObject()
+                .startObject("tag").field("type", "keyword").endObject()
+                .startObject("n").field("type", "integer").endObject()
+                .endObject().endObject();
+    }
+
+    static Settings.Builder quiverIndexSettings(VectorsFormatChoice format) {
+        return Settings.builder()
+                .put("index.number_of_shards", 2)
+                .put("index.number_of_replicas", 1)
+                .put(QuiverIndexSettings.ENABLED.getKey(), true)
+                .put(QuiverIndexSettings.VECTORS_FORMAT.getKey(), format.settingValue());
+    }
+
+    public void testRecallThroughMergeDeletesRestartAndUpdates() throws Exception {
+        Random random = new Random(random().nextLong());
+        assertAcked(prepareCreate(INDEX, quiverIndexSettings(VectorsFormatChoice.QUIVER)).setMapping(mapping("euclidean")));
+        ensureGreen(INDEX);
+        VectorModel model = new VectorModel(VectorSimilarityFunction.EUCLIDEAN);
+        VectorModel.Generator generator = new VectorModel.Generator(random, DIMENSION, 24);
+        List<VectorModel.Doc> initial = new ArrayList<>();
+        for (int i = 0; i < DOCS; i++) {
+            initial.add(new VectorModel.Doc("d" + i, generator.next(), TAGS[random.nextInt(TAGS.length)], i));
+        }
+        // Several bulks with refreshes between them: many segments per shard before the force-merge.
+        for (int from = 0; from < DOCS; from += 500) {
+            indexDocs(initial.subList(from, Math.min(DOCS, from + 500)), model);
+            refresh(INDEX);
+        }
+        ensureGreen(INDEX);
+        assertFieldWrittenWithChosenFormat(VectorsFormatChoice.QUIVER);
+
+        checkAllQueries(model, generator, "after bulk indexing");
+
+        assertNoFailures(client().admin().indices().prepareForceMerge(INDEX).setMaxNumSegments(1).get());
+        refresh(INDEX);
+        checkAllQueries(model, generator, "after force-merge");
+
+        List<String> ids = model.ids();
+        java.util.Collections.shuffle(ids, random);
+        Set<String> deleted = new HashSet<>(ids.subList(0, DOCS / 5));
+        BulkRequestBuilder deletes = client().prepareBulk();
+        for (String id : deleted) {
+            deletes.add(client().prepareDelete(INDEX, id));
+            model.remove(id);
+        }
+        assertBulkOk(deletes.get());
+        refresh(INDEX);
+        checkAllQueries(model, generator, "after deletes", deleted);
+
+        internalCluster().restartRandomDataNode();
+        ensureGreen(INDEX);
+        checkAllQueries(model, generator, "after restarting a data node", deleted);
+
+        // Rolling update: rounds of overwrites (new vector, new tag), searched between rounds.
+        List<String> live = model.ids();
+        for (int round = 0; round < 3; round++) {
+            java.util.Collections.shuffle(live, random);
+            List<VectorModel.Doc> updates = new ArrayList<>();
+            for (String id : live.subList(0, live.size() / 10)) {
+                VectorModel.Doc old = model.get(id);
+                updates.add(new VectorModel.Doc(id, generator.next(), TAGS[random.nextInt(TAGS.length)], old.n()));
+            }
+            indexDocs(updates, model);
+            refresh(INDEX);
+            checkAllQueries(model, generator, "after update round " + round, deleted);
+        }
+        assertEquals(model.size(), client().prepareSearch(INDEX).setSize(0).setTrackTotalHits(true).get()
+                .getHits().getTotalHits().value());
+    }
+
+    private void indexDocs(List<VectorModel.Doc> docs, VectorModel model) throws IOException {
+        BulkRequestBuilder bulk = client().prepareBulk();
+        for (VectorModel.Doc doc : docs) {
+            bulk.add(client().prepareIndex(INDEX).setId(doc.id()).setSource(XContentFactory.jsonBuilder().startObject()
+                    .array(FIELD, doc.vector()).field("tag", doc.tag()).field("n", doc.n()).endObject()));
+            model.put(doc);
+        }
+        assertBulkOk(bulk.get());
+    }
+
+    private static void assertBulkOk(BulkResponse response) {
+        assertFalse(response.buildFailureMessage(), response.hasFailures());
+    }
+
+    private void checkAllQueries(VectorModel model, VectorModel.Generator generator, String stage) {
+        checkAllQueries(model, generator, stage, Set.of());
+    }
+
+    private void checkAllQueries(VectorModel model, VectorModel.Generator generator, String stage, Set<String> deleted) {
+        int total = model.size();
+        checkRecall(model, generator, stage + ", no filter", null, d -> true, deleted);
+        checkRecall(model, generator, stage + ", filter tag=a (~50%)",
+                QueryBuilders.termQuery("tag", "a"), d -> d.tag().equals("a"), deleted);
+        checkRecall(model, generator, stage + ", filter tag=c (~10%)",
+                QueryBuilders.termQuery("tag", "c"), d -> d.tag().equals("c"), deleted);
+        int cut = total / 100;
+        checkRecall(model, generator, stage + ", filter n<" + cut + " (~1%)",
+                QueryBuilders.rangeQuery("n").lt(cut), d -> d.n() < cut, deleted);
+    }
+
+    private void checkRecall(VectorModel model, VectorModel.Generator generator, String what, QueryBuilder filter,
+            Predicate<VectorModel.Doc> accepts, Set<String> deleted) {
+        int found = 0;
+        int expected = 0;
+        for (int q = 0; q < QUERIES; q++) {
+            float[] query = generator.next();
+            List<String> exact = model.exactTopK(query, K, accepts);
+            SearchResponse response = client().prepareSearch(INDEX)
+                    .setQuery(new QuiverKnnQueryBuilder(FIELD, query, K, EF_SEARCH, filter))
+                    .setSize(K)
+                    .get();
+            assertNoFailures(response);
+            SearchHit[] hits = response.getHits().getHits();
+            Set<String> exactSet = new HashSet<>(exact);
+            for (SearchHit hit : hits) {
+                String id = hit.getId();
+                assertFalse(what + ": deleted document " + id + " returned", deleted.contains(id));
+                VectorModel.Doc doc = model.get(id);
+                assertNotNull(what + ": unknown document " + id, doc);
+                assertTrue(what + ": document " + id + " fails the filter", accepts.test(doc));
+                // Scores are Lucene's similarity of the current vector (an updated document's old vector is gone).
+                assertEquals(what + ": score of " + id, model.score(query, id), hit.getScore(), 1e-4f);
+                if (exactSet.contains(id)) {
+                    found++;
+                }
+            }
+            expected += exact.size();
+            assertTrue(what + ": fewer hits than the exact answer", hits.length >= exact.size());
+        }
+        double recall = found / (double) expected;
+        logger.info("recall@{} {}: {}", K, what, String.format(Locale.ROOT, "%.4f", recall));
+        assertTrue(what + ": recall@" + K + " " + recall + " < " + MIN_RECALL, recall >= MIN_RECALL);
+    }
+
+    /** Every segment of every copy is written by the plugin's codec, the vector field by the chosen format. */
+    private void assertFieldWrittenWithChosenFormat(VectorsFormatChoice choice) throws IOException {
+        int segments = 0;
+        for (IndicesService indices : internalCluster().getInstances(IndicesService.class)) {
+            for (IndexService indexService : indices) {
+                if (!indexService.index().getName().equals(INDEX)) {
+                    continue;
+                }
+                QuiverVectorFieldType type = (QuiverVectorFieldType) indexService.mapperService().fieldType(FIELD);
+                String expectedFormat = choice.formatFor(type.params()).getName();
+                for (IndexShard shard : indexService) {
+                    try (Engine.Searcher searcher = shard.acquireSearcher("quiver-test")) {
+                        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                            SegmentReader reader = Lucene.segmentReader(leaf.reader());
+                            assertEquals("QuiverCodec", reader.getSegmentInfo().info.getCodec().getName());
+                            FieldInfo info = reader.getFieldInfos().fieldInfo(FIELD);
+                            assertNotNull(info);
+                            assertEquals(expectedFormat, info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
+                            segments++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue("no segments inspected", segments > 0);
+    }
+}
