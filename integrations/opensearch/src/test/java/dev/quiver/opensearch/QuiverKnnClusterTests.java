@@ -114,8 +114,15 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
         refresh(INDEX);
         checkAllQueries(model, generator, "after deletes", deleted);
 
+        List<float[]> probes = new ArrayList<>();
+        for (int i = 0; i < QUERIES; i++) {
+            probes.add(generator.next());
+        }
+        List<List<String>> before = answers(probes);
         internalCluster().restartRandomDataNode();
         ensureGreen(INDEX);
+        List<List<String>> after = answers(probes);
+        assertSameAnswers(before, after);
         checkAllQueries(model, generator, "after restarting a data node", deleted);
 
         // Rolling update: rounds of overwrites (new vector, new tag), searched between rounds.
@@ -133,6 +140,38 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
         }
         assertEquals(model.size(), client().prepareSearch(INDEX).setSize(0).setTrackTotalHits(true).get()
                 .getHits().getTotalHits().value());
+    }
+
+    private List<List<String>> answers(List<float[]> probes) {
+        List<List<String>> answers = new ArrayList<>();
+        for (float[] probe : probes) {
+            SearchResponse response = client().prepareSearch(INDEX)
+                    .setQuery(new QuiverKnnQueryBuilder(FIELD, probe, K, EF_SEARCH, null)).setSize(K).get();
+            assertNoFailures(response);
+            answers.add(java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList());
+        }
+        return answers;
+    }
+
+    /**
+     * The same queries answered before and after a node restart: the copies that serve them may differ (each copy
+     * builds its own graph), so the answers must agree on at least the recall bar, and no hit may be lost outright.
+     */
+    private static void assertSameAnswers(List<List<String>> before, List<List<String>> after) {
+        int same = 0;
+        int total = 0;
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals("hit count of probe " + i, before.get(i).size(), after.get(i).size());
+            Set<String> was = new HashSet<>(before.get(i));
+            for (String id : after.get(i)) {
+                if (was.contains(id)) {
+                    same++;
+                }
+            }
+            total += before.get(i).size();
+        }
+        double agreement = same / (double) total;
+        assertTrue("answers before and after the restart agree on " + agreement, agreement >= MIN_RECALL);
     }
 
     private void indexDocs(List<VectorModel.Doc> docs, VectorModel model) throws IOException {
