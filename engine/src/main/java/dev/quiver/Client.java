@@ -1,7 +1,7 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.CollectionNames;
-import dev.quiver.engine.db.StorageDbStore;
+import dev.quiver.internal.db.CollectionNames;
+import dev.quiver.internal.db.StorageDbStore;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

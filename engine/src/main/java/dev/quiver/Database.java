@@ -1,20 +1,20 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.Catalog;
-import dev.quiver.engine.db.DbShape;
-import dev.quiver.engine.db.DbStore;
-import dev.quiver.engine.db.FilterIndex;
-import dev.quiver.engine.db.FrozenJson;
-import dev.quiver.engine.db.InputChecks;
-import dev.quiver.engine.db.JsonTransfer;
-import dev.quiver.engine.db.QueryPlanner;
-import dev.quiver.engine.db.RecordLog;
-import dev.quiver.engine.db.StorageDbStore;
-import dev.quiver.engine.db.WalRecord;
-import dev.quiver.engine.hnsw.CompactionResult;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.IndexStats;
-import dev.quiver.engine.meta.MetadataCodec;
+import dev.quiver.internal.db.Catalog;
+import dev.quiver.internal.db.DbShape;
+import dev.quiver.internal.db.DbStore;
+import dev.quiver.internal.db.FilterIndex;
+import dev.quiver.internal.db.FrozenJson;
+import dev.quiver.internal.db.InputChecks;
+import dev.quiver.internal.db.JsonTransfer;
+import dev.quiver.internal.db.QueryPlanner;
+import dev.quiver.internal.db.RecordLog;
+import dev.quiver.internal.db.StorageDbStore;
+import dev.quiver.internal.db.WalRecord;
+import dev.quiver.internal.hnsw.CompactionResult;
+import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.IndexStats;
+import dev.quiver.internal.meta.MetadataCodec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.quiver;
 
-import dev.quiver.engine.filter.FilterJson;
-import dev.quiver.engine.filter.FilterParser;
-import dev.quiver.engine.meta.JsonValues;
+import dev.quiver.internal.filter.FilterJson;
+import dev.quiver.internal.filter.FilterParser;
+import dev.quiver.internal.meta.JsonValues;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.quiver;
 
-import dev.quiver.engine.db.StorageDbStore;
+import dev.quiver.internal.db.StorageDbStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.quiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.quiver.engine.db.PlannerOverride;
+import dev.quiver.internal.db.PlannerOverride;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.quiver;
 
-import dev.quiver.engine.filter.RandomFilters;
+import dev.quiver.internal.filter.RandomFilters;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.quiver;
 import dev.quiver.bench.ann.DatasetResolver;
 import dev.quiver.bench.ann.VecsFormat;
 
-import dev.quiver.engine.db.PlannerOverride;
+import dev.quiver.internal.db.PlannerOverride;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

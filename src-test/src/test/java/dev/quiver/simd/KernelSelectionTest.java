@@ -26,6 +26,13 @@ class KernelSelectionTest {
     }
 
     @Test
+    @EnabledIfSystemProperty(named = "quiver.expectedVectorBits", matches = ".+")
+    void vectorWidthFollowsMaxVectorSize() {
+        String expected = "panama-" + System.getProperty("quiver.expectedVectorBits");
+        assertEquals(expected, VectorOps.implementationName(), "the run's -XX:MaxVectorSize must pick the kernel width");
+    }
+
+    @Test
     void vectorizedExactlyWhenTheVectorModuleIsPresentAndNotForcedOff() {
         boolean moduleLoaded = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         boolean forcedScalar = "scalar".equals(System.getProperty(KernelSelector.PROPERTY));

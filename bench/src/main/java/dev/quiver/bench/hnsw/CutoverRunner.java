@@ -1,9 +1,9 @@
 package dev.quiver.bench.hnsw;
 
 import dev.quiver.Metric;
-import dev.quiver.engine.hnsw.HnswConfig;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.SearchMode;
+import dev.quiver.internal.hnsw.HnswConfig;
+import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.SearchMode;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.quiver.bench.hnsw;
 
 import dev.quiver.Metric;
-import dev.quiver.engine.hnsw.HnswConfig;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.SearchHits;
-import dev.quiver.engine.hnsw.SearchMode;
-import dev.quiver.engine.hnsw.SlotFilter;
+import dev.quiver.internal.hnsw.HnswConfig;
+import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.SearchHits;
+import dev.quiver.internal.hnsw.SearchMode;
+import dev.quiver.internal.hnsw.SlotFilter;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,13 +1,13 @@
 package dev.quiver.bench.hnsw;
 
 import dev.quiver.Metric;
-import dev.quiver.engine.hnsw.DenseSlotFilter;
-import dev.quiver.engine.hnsw.HnswConfig;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.SearchHits;
-import dev.quiver.engine.hnsw.SearchMode;
-import dev.quiver.engine.hnsw.SearchWork;
-import dev.quiver.engine.hnsw.SlotFilter;
+import dev.quiver.internal.hnsw.DenseSlotFilter;
+import dev.quiver.internal.hnsw.HnswConfig;
+import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.SearchHits;
+import dev.quiver.internal.hnsw.SearchMode;
+import dev.quiver.internal.hnsw.SearchWork;
+import dev.quiver.internal.hnsw.SlotFilter;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.io.IOException;

@@ -3,11 +3,11 @@ package dev.quiver.bench.hnsw;
 import dev.quiver.bench.ann.VecsFormat;
 
 import dev.quiver.Metric;
-import dev.quiver.engine.hnsw.HnswConfig;
-import dev.quiver.engine.hnsw.HnswIndex;
-import dev.quiver.engine.hnsw.IndexStats;
-import dev.quiver.engine.hnsw.SearchHits;
-import dev.quiver.engine.hnsw.SearchMode;
+import dev.quiver.internal.hnsw.HnswConfig;
+import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.IndexStats;
+import dev.quiver.internal.hnsw.SearchHits;
+import dev.quiver.internal.hnsw.SearchMode;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package dev.quiver.bench.meta;
 
 import dev.quiver.Metric;
 import dev.quiver.VectorRecord;
-import dev.quiver.engine.json.JsonExporter;
-import dev.quiver.engine.json.JsonImporter;
-import dev.quiver.engine.meta.MetadataCodec;
+import dev.quiver.internal.json.JsonExporter;
+import dev.quiver.internal.json.JsonImporter;
+import dev.quiver.internal.meta.MetadataCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

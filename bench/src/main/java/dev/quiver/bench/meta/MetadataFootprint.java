@@ -1,9 +1,9 @@
 package dev.quiver.bench.meta;
 
-import dev.quiver.engine.filter.InvertedIndex;
-import dev.quiver.engine.meta.IdMap;
-import dev.quiver.engine.meta.MetadataCodec;
-import dev.quiver.engine.meta.MetadataStore;
+import dev.quiver.internal.filter.InvertedIndex;
+import dev.quiver.internal.meta.IdMap;
+import dev.quiver.internal.meta.MetadataCodec;
+import dev.quiver.internal.meta.MetadataStore;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,10 +1,10 @@
 package dev.quiver.bench.meta;
 
 import dev.quiver.Filter;
-import dev.quiver.engine.filter.InvertedIndex;
-import dev.quiver.engine.meta.IdMap;
-import dev.quiver.engine.meta.MetadataCodec;
-import dev.quiver.engine.meta.MetadataStore;
+import dev.quiver.internal.filter.InvertedIndex;
+import dev.quiver.internal.meta.IdMap;
+import dev.quiver.internal.meta.MetadataCodec;
+import dev.quiver.internal.meta.MetadataStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,4 +1,0 @@
-package dev.quiver.engine.filter;
-
-/** Stands for a JSON null among the index's value keys (maps cannot hold a null key usefully). */
-enum NullKey { NULL }

@@ -1,0 +1,86 @@
+package dev.quiver.internal.db;
+
+import dev.quiver.DimensionMismatchException;
+import dev.quiver.InvalidArgumentException;
+
+import dev.quiver.internal.meta.IdMap;
+import java.util.List;
+
+/**
+ * Checks at the public boundary. Every write validates all of its input with these before anything is logged, so a
+ * rejected call leaves the database unchanged; the messages name the bad value (vctrs's texts where vctrs has one).
+ */
+public final class InputChecks {
+
+    private InputChecks() {
+    }
+
+    /** A vector of the database dimension with only finite components. */
+    public static void vector(float[] vector, int dim, String what) {
+        if (vector == null) {
+            throw new InvalidArgumentException(what + " must not be null");
+        }
+        if (vector.length != dim) {
+            throw new DimensionMismatchException("dimension mismatch: expected " + dim + ", got " + vector.length);
+        }
+        for (int i = 0; i < vector.length; i++) {
+            float x = vector[i];
+            if (!Float.isFinite(x)) {
+                throw new InvalidArgumentException(what + " component " + i + " is " + x + "; components must be finite");
+            }
+        }
+    }
+
+    /** Every vector of a batch; the first offender is reported with its position. */
+    public static void vectors(float[][] vectors, int dim, String what) {
+        if (vectors == null) {
+            throw new InvalidArgumentException(what + " must not be null");
+        }
+        for (int i = 0; i < vectors.length; i++) {
+            vector(vectors[i], dim, what + "[" + i + "]");
+        }
+    }
+
+    /**
+     * A non-empty id of valid Unicode (no unpaired surrogate, which UTF-8 and so the log cannot carry) of at most
+     * {@link IdMap#MAX_ID_BYTES} UTF-8 bytes.
+     */
+    public static void id(String id) {
+        if (id == null) {
+            throw new InvalidArgumentException("id must not be null");
+        }
+        IdMap.validateId(id);
+    }
+
+    /** Every id of a batch. */
+    public static void ids(List<String> ids) {
+        if (ids == null) {
+            throw new InvalidArgumentException("ids must not be null");
+        }
+        for (String id : ids) {
+            id(id);
+        }
+    }
+
+    /** vctrs's binding check: {@code ids length (A) != vectors length (B)}. */
+    public static void sameLength(List<String> ids, float[][] vectors) {
+        if (ids.size() != vectors.length) {
+            throw new InvalidArgumentException("ids length (" + ids.size() + ") != vectors length (" + vectors.length + ")");
+        }
+    }
+
+    /** vctrs's binding check: {@code metadatas length (A) != ids length (B)}. */
+    public static void sameLength(List<?> metadatas, List<String> ids) {
+        if (metadatas != null && metadatas.size() != ids.size()) {
+            throw new InvalidArgumentException("metadatas length (" + metadatas.size() + ") != ids length ("
+                    + ids.size() + ")");
+        }
+    }
+
+    /** k at least 0 (0 returns an empty list). */
+    public static void k(int k) {
+        if (k < 0) {
+            throw new InvalidArgumentException("k must not be negative, got " + k);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.quiver.internal.hnsw;
+
+import dev.quiver.Metric;
+import dev.quiver.storage.CorruptFileException;
+import dev.quiver.storage.gen.Generation;
+import dev.quiver.storage.gen.ReadableStream;
+import dev.quiver.storage.gen.WritableFile;
+
+/**
+ * The files of a saved {@link HnswIndex} inside a storage generation (each file is framed, named and checksummed by
+ * the storage module; this class defines only the payloads). Names carry a caller-chosen prefix so several indexes
+ * can share a generation.
+ *
+ * <h2>Slab files (records exactly as in memory, little-endian; mapped back copy-on-write, no rebuild)</h2>
+ * <ul>
+ *   <li>{@code <prefix>vectors}: {@code dim} float32 per slot.</li>
+ *   <li>{@code <prefix>norms}: one float32 per slot, the L2 norm of the vector.</li>
+ *   <li>{@code <prefix>nodes}: 4 int32 per slot {@code [flags][level][upperBase][reserved]} (see {@link GraphLayers}).</li>
+ *   <li>{@code <prefix>layer0}: {@code 2 + 2M} int32 per slot {@code [version][count][neighbours]}.</li>
+ *   <li>{@code <prefix>upper}: {@code 2 + M} int32 per upper-layer record, same shape.</li>
+ *   <li>{@code <prefix>sq8-codes}, {@code <prefix>sq8-corr} (only when quantized): {@code dim} code bytes per slot, and
+ *       one float32 inner-product correction per slot.</li>
+ * </ul>
+ *
+ * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION})</h2>
+ * <pre>
+ * offset size  field
+ *  0      4    magic 0x534E4851 ("QHNS" little-endian)
+ *  4      4    version (1)
+ *  8      4    dim
+ * 12      4    metric: 0 cosine, 1 euclidean, 2 dot product
+ * 16      4    M
+ * 20      4    efConstruction
+ * 24      8    seed
+ * 32      4    totalSlots (records in the per-slot slabs)
+ * 36      4    live count
+ * 40      4    deleted count
+ * 44      8    entry point: (level &lt;&lt; 32) | slot, or -1 for an empty graph
+ * 52      4    upper-layer records in use
+ * 56      4    quantized: 0 or 1
+ * 60      4    (quantized only) SQ8 scale, float32
+ * 64  4*dim    (quantized only) SQ8 per-dimension offsets, float32
+ * </pre>
+ */
+final class IndexFiles {
+
+    static final int MAGIC = 0x534E4851;
+    static final int VERSION = 1;
+
+    static final String META = "meta";
+    static final String VECTORS = "vectors";
+    static final String NORMS = "norms";
+    static final String NODES = "nodes";
+    static final String LAYER0 = "layer0";
+    static final String UPPER = "upper";
+    static final String SQ8_CODES = "sq8-codes";
+    static final String SQ8_CORRECTIONS = "sq8-corr";
+
+    private IndexFiles() {
+    }
+
+    /** What the meta file holds. */
+    record Meta(int dim, Metric metric, int m, int efConstruction, long seed, int totalSlots, int live, int deleted,
+                long entry, int upperRecords, float sq8Scale, float[] sq8Offsets) {
+
+        boolean quantized() {
+            return sq8Offsets != null;
+        }
+    }
+
+    static int metricCode(Metric metric) {
+        return switch (metric) {
+            case COSINE -> 0;
+            case EUCLIDEAN -> 1;
+            case DOT_PRODUCT -> 2;
+        };
+    }
+
+    static void write(WritableFile out, Meta meta) {
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(meta.dim());
+        out.writeInt(metricCode(meta.metric()));
+        out.writeInt(meta.m());
+        out.writeInt(meta.efConstruction());
+        out.writeLong(meta.seed());
+        out.writeInt(meta.totalSlots());
+        out.writeInt(meta.live());
+        out.writeInt(meta.deleted());
+        out.writeLong(meta.entry());
+        out.writeInt(meta.upperRecords());
+        out.writeInt(meta.quantized() ? 1 : 0);
+        if (meta.quantized()) {
+            out.writeFloat(meta.sq8Scale());
+            for (float o : meta.sq8Offsets()) {
+                out.writeFloat(o);
+            }
+        }
+    }
+
+    static Meta read(Generation g, String name) {
+        try (ReadableStream in = g.openStream(name)) {
+            java.nio.file.Path file = g.file(name).path();
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new CorruptFileException(file, "bad HNSW meta magic 0x" + Integer.toHexString(magic));
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new CorruptFileException(file, "unsupported HNSW meta version " + version + " (this build reads "
+                        + VERSION + ")");
+            }
+            int dim = in.readInt();
+            int metricCode = in.readInt();
+            Metric metric = switch (metricCode) {
+                case 0 -> Metric.COSINE;
+                case 1 -> Metric.EUCLIDEAN;
+                case 2 -> Metric.DOT_PRODUCT;
+                default -> throw new CorruptFileException(file, "unknown metric code " + metricCode);
+            };
+            int m = in.readInt();
+            int efConstruction = in.readInt();
+            long seed = in.readLong();
+            int total = in.readInt();
+            int live = in.readInt();
+            int deleted = in.readInt();
+            long entry = in.readLong();
+            int upper = in.readInt();
+            int quantized = in.readInt();
+            if (dim < 1 || m < 2 || total < 0 || live < 0 || deleted < 0 || live + deleted != total || upper < 0
+                    || (quantized != 0 && quantized != 1)) {
+                throw new CorruptFileException(file, "inconsistent HNSW meta: dim " + dim + ", M " + m + ", slots "
+                        + total + " = live " + live + " + deleted " + deleted + ", upper " + upper);
+            }
+            float scale = 0f;
+            float[] offsets = null;
+            if (quantized == 1) {
+                scale = in.readFloat();
+                offsets = new float[dim];
+                for (int d = 0; d < dim; d++) {
+                    offsets[d] = in.readFloat();
+                }
+            }
+            return new Meta(dim, metric, m, efConstruction, seed, total, live, deleted, entry, upper, scale, offsets);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.quiver.internal.hnsw;
+
+/**
+ * Shape and memory of an index.
+ *
+ * @param numLayers      layers in use (max level + 1), 0 when empty
+ * @param avgDegree0     mean layer-0 degree over live nodes
+ * @param maxDegree0     largest layer-0 degree over live nodes
+ * @param minDegree0     smallest layer-0 degree over live nodes (0 when empty)
+ * @param vectorBytes    off-heap bytes reserved for vectors and norms
+ * @param graphBytes     off-heap bytes reserved for the layers and node table
+ * @param quantizedBytes off-heap bytes of the SQ8 codes (0 when not quantized)
+ * @param usesExactPath  whether an {@code AUTO} unfiltered search for k = 10 at the default efSearch currently
+ *                       scans exactly
+ */
+public record IndexStats(int numLayers, double avgDegree0, int maxDegree0, int minDegree0,
+                         long vectorBytes, long graphBytes, long quantizedBytes, boolean usesExactPath) {}

@@ -1,0 +1,75 @@
+package dev.quiver.internal.hnsw;
+
+import dev.quiver.Metric;
+import dev.quiver.internal.quant.Sq8Quantizer;
+import dev.quiver.internal.quant.Sq8Store;
+import dev.quiver.simd.VectorOps;
+
+/**
+ * Approximate distances on SQ8 codes with the integer kernels; the query is quantized once per search.
+ * Euclidean: {@code scale^2 * sum (qc - c)^2}. Dot/cosine: the inner product rebuilt from the code dot product and
+ * the stored per-slot correction (see {@link Sq8Quantizer#correction}); cosine divides by the exact float norms.
+ */
+final class Sq8Scorer implements QueryScorer {
+
+    private final Sq8Store codes;
+    private final VectorStore store;
+    private final Metric metric;
+    private final byte[] queryCode;
+    private final float scaleSquared;
+    private final float queryTerm;
+    private final float queryNorm;
+
+    Sq8Scorer(Sq8Store codes, VectorStore store, float[] query, byte[] queryCodeScratch) {
+        this.codes = codes;
+        this.store = store;
+        this.metric = store.metric();
+        Sq8Quantizer quantizer = codes.quantizer();
+        quantizer.encode(query, queryCodeScratch);
+        this.queryCode = queryCodeScratch;
+        float scale = quantizer.scale();
+        this.scaleSquared = scale * scale;
+        // y . offsets, exact: the query side of the expansion needs no quantization (see Sq8Quantizer#correction).
+        double yDotOffsets = 0;
+        for (int d = 0; d < query.length; d++) {
+            yDotOffsets += (double) query[d] * quantizer.offset(d);
+        }
+        this.queryTerm = (float) yDotOffsets;
+        this.queryNorm = (float) Math.sqrt(VectorOps.normSquared(query));
+    }
+
+    @Override
+    public float score(int slot) {
+        if (metric == Metric.EUCLIDEAN) {
+            return scaleSquared * VectorOps.squareDistanceU8(queryCode, codes.chunk(slot), codes.offset(slot));
+        }
+        return fromDot(VectorOps.dotU8(queryCode, codes.chunk(slot), codes.offset(slot)), slot);
+    }
+
+    private float fromDot(int codeDot, int slot) {
+        // y . x^ = y . m + s (m . c) + s^2 (q . c) - s (e . c), the last (query rounding) term dropped.
+        float dot = scaleSquared * codeDot + codes.correction(slot) + queryTerm;
+        return metric == Metric.DOT_PRODUCT ? -dot : VectorOps.cosineDistance(dot, queryNorm, store.norm(slot));
+    }
+
+    @Override
+    public void score(int[] slots, int count, float[] out, SearchState state) {
+        for (int i = 0; i < count; i++) {
+            int s = slots[i];
+            state.segs[i] = codes.chunk(s);
+            state.offs[i] = codes.offset(s);
+        }
+        int[] raw = state.intScores(count);
+        if (metric == Metric.EUCLIDEAN) {
+            VectorOps.squareDistanceU8Bulk(queryCode, state.segs, state.offs, count, raw);
+            for (int i = 0; i < count; i++) {
+                out[i] = scaleSquared * raw[i];
+            }
+        } else {
+            VectorOps.dotU8Bulk(queryCode, state.segs, state.offs, count, raw);
+            for (int i = 0; i < count; i++) {
+                out[i] = fromDot(raw[i], slots[i]);
+            }
+        }
+    }
+}

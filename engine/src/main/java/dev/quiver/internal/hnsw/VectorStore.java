@@ -1,0 +1,147 @@
+package dev.quiver.internal.hnsw;
+
+import dev.quiver.Metric;
+import dev.quiver.simd.VectorOps;
+import dev.quiver.storage.FloatSlab;
+import dev.quiver.storage.VectorSlab;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The vectors of an index, verbatim, slot-major in a {@link VectorSlab}, and their L2 norms in a parallel
+ * {@link FloatSlab} (so cosine never recomputes a stored vector's norm). Also the one place that knows how each
+ * {@link Metric} turns a kernel result into a distance (ascending = nearer).
+ */
+final class VectorStore implements AutoCloseable {
+
+    private final int dim;
+    private final Metric metric;
+    private final VectorSlab vectors;
+    private final FloatSlab norms;
+
+    VectorStore(int dim, Metric metric) {
+        this(dim, metric, new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim),
+                new FloatSlab(Slabs.allocate(Float.BYTES)));
+    }
+
+    VectorStore(int dim, Metric metric, VectorSlab vectors, FloatSlab norms) {
+        this.dim = dim;
+        this.metric = metric;
+        this.vectors = vectors;
+        this.norms = norms;
+    }
+
+    int dim() {
+        return dim;
+    }
+
+    Metric metric() {
+        return metric;
+    }
+
+    VectorSlab vectors() {
+        return vectors;
+    }
+
+    FloatSlab norms() {
+        return norms;
+    }
+
+    void ensureCapacity(int slots) {
+        vectors.ensureCapacity(slots);
+        norms.ensureCapacity(slots);
+    }
+
+    void write(int slot, float[] vector) {
+        vectors.set(slot, vector);
+        norms.set(slot, (float) Math.sqrt(VectorOps.normSquared(vector)));
+    }
+
+    void read(int slot, float[] dst) {
+        vectors.get(slot, dst);
+    }
+
+    MemorySegment chunk(int slot) {
+        return vectors.chunkFor(slot);
+    }
+
+    long offset(int slot) {
+        return vectors.offsetInChunk(slot);
+    }
+
+    float norm(int slot) {
+        return norms.get(slot);
+    }
+
+    /** Whether the stored vector of {@code slot} equals {@code vector} bit for bit. */
+    boolean sameAs(int slot, float[] vector) {
+        MemorySegment seg = chunk(slot);
+        long off = offset(slot);
+        for (int i = 0; i < dim; i++) {
+            float stored = seg.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + (long) i * Float.BYTES);
+            if (Float.floatToRawIntBits(stored) != Float.floatToRawIntBits(vector[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Distance of query {@code q} (with L2 norm {@code qNorm}) to the stored vector of {@code slot}. */
+    float distance(float[] q, float qNorm, int slot) {
+        MemorySegment seg = chunk(slot);
+        long off = offset(slot);
+        return switch (metric) {
+            case EUCLIDEAN -> VectorOps.squareDistance(q, seg, off);
+            case DOT_PRODUCT -> -VectorOps.dot(q, seg, off);
+            case COSINE -> VectorOps.cosineDistance(VectorOps.dot(q, seg, off), qNorm, norm(slot));
+        };
+    }
+
+    /**
+     * {@code out[i]} = distance of {@code q} to {@code slots[i]} for {@code i < count}, through the bulk kernels (several
+     * candidates per pass, so their memory loads overlap). {@code segs}/{@code offs} are caller scratch of length
+     * at least {@code count}.
+     */
+    void distances(float[] q, float qNorm, int[] slots, int count, float[] out, MemorySegment[] segs, long[] offs) {
+        for (int i = 0; i < count; i++) {
+            int s = slots[i];
+            segs[i] = vectors.chunkFor(s);
+            offs[i] = vectors.offsetInChunk(s);
+        }
+        switch (metric) {
+            case EUCLIDEAN -> VectorOps.squareDistanceBulk(q, segs, offs, count, out);
+            case DOT_PRODUCT -> {
+                VectorOps.dotBulk(q, segs, offs, count, out);
+                for (int i = 0; i < count; i++) {
+                    out[i] = -out[i];
+                }
+            }
+            case COSINE -> {
+                VectorOps.dotBulk(q, segs, offs, count, out);
+                for (int i = 0; i < count; i++) {
+                    out[i] = VectorOps.cosineDistance(out[i], qNorm, norms.get(slots[i]));
+                }
+            }
+        }
+    }
+
+    /** Distance between two query vectors given on the heap (the reference definition used by tests). */
+    static float distance(Metric metric, float[] a, float[] b) {
+        return switch (metric) {
+            case EUCLIDEAN -> VectorOps.squareDistance(a, b);
+            case DOT_PRODUCT -> -VectorOps.dot(a, b);
+            case COSINE -> VectorOps.cosineDistance(a, b);
+        };
+    }
+
+    /** Off-heap bytes reserved. */
+    long reservedBytes() {
+        return vectors.slab().chunkBytes() * vectors.slab().chunkCount() + norms.slab().chunkBytes() * norms.slab().chunkCount();
+    }
+
+    @Override
+    public void close() {
+        vectors.close();
+        norms.close();
+    }
+}
