@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.junit.Test;
 import org.opensearch.common.bootstrap.JarHell;
 import org.opensearch.plugins.Plugin;
@@ -77,20 +78,22 @@ public class PluginZipIT {
         Set<String> names = new HashSet<>();
         pluginJars.forEach(u -> names.add(Path.of(u.getPath()).getFileName().toString()));
         assertTrue("plugin jar in " + names, names.stream().anyMatch(n -> n.startsWith("quiver-opensearch-")));
+        for (String needed : List.of("quiver-lucene-", "quiver-engine-", "quiver-simd-", "quiver-storage-")) {
+            assertTrue(needed + "* in " + names, names.stream().anyMatch(n -> n.startsWith(needed)));
+        }
         for (String provided : List.of("lucene-", "opensearch-", "log4j-", "RoaringBitmap-", "HdrHistogram-")) {
             assertTrue("OpenSearch already ships " + provided + "*: " + names,
                     names.stream().noneMatch(n -> n.startsWith(provided)));
         }
 
-        // OpenSearch's class path, approximated from above by this test's: everything but Quiver's own artifacts.
-        Set<URL> combined = new HashSet<>();
-        for (URL url : JarHell.parseClassPath()) {
-            String path = url.getPath();
-            if (!path.contains("/dev/quiver/") && !path.contains("/target/")) {
-                combined.add(url);
-            }
+        // OpenSearch's own class path (the build's provided dependencies) plus the zip's jars, as install checks them.
+        Set<URL> combined = new HashSet<>(pluginJars);
+        String serverClassPath = Files.readString(Path.of(System.getProperty("quiver.opensearch.classpath"))).trim();
+        for (String entry : serverClassPath.split(java.io.File.pathSeparator)) {
+            combined.add(Path.of(entry).toUri().toURL());
         }
-        combined.addAll(pluginJars);
+        assertTrue("OpenSearch's class path has the server jar: " + serverClassPath,
+                serverClassPath.contains("opensearch-3.9.0.jar"));
         JarHell.checkJarHell(combined, message -> {});
 
         // A class loader over the zip's jars alone (the plugin's own classes come from there, not from this test).
@@ -99,9 +102,29 @@ public class PluginZipIT {
             Class<?> pluginClass = Class.forName(QuiverPlugin.class.getName(), true, loader);
             assertTrue(Plugin.class.isAssignableFrom(pluginClass));
             assertEquals(loader, pluginClass.getClassLoader());
-            Codec.reloadCodecs(loader);
-            assertEquals("QuiverCodec", Codec.forName("QuiverCodec").getName());
+            // The zip's jars register the codec and Quiver's format with Lucene's SPI, loadable from the zip alone.
+            assertServiceFromZip(loader, Codec.class, "dev.quiver.opensearch.codec.QuiverCodec");
+            assertServiceFromZip(loader, KnnVectorsFormat.class, "dev.quiver.lucene.QuiverHnswVectorsFormat");
+            Object codec = Class.forName("dev.quiver.opensearch.codec.QuiverCodec", true, loader)
+                    .getConstructor().newInstance();
+            assertEquals("QuiverCodec", ((Codec) codec).getName());
+            Object format = Class.forName("dev.quiver.lucene.QuiverHnswVectorsFormat", true, loader)
+                    .getConstructor().newInstance();
+            assertEquals("QuiverHnsw", ((KnnVectorsFormat) format).getName());
         }
+    }
+
+    private static void assertServiceFromZip(URLClassLoader loader, Class<?> service, String implementation)
+            throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (URL url : Collections.list(loader.findResources("META-INF/services/" + service.getName()))) {
+            try (InputStream in = url.openStream()) {
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    lines.add(line.trim());
+                }
+            }
+        }
+        assertTrue(service.getName() + " services in the zip: " + lines, lines.contains(implementation));
     }
 
     /** Hides this module's own classes from the parent, so that only the zip can supply them. */

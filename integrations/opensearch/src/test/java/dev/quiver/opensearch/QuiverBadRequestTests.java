@@ -78,7 +78,7 @@ public class QuiverBadRequestTests extends OpenSearchIntegTestCase {
         return all.toString();
     }
 
-    public void testBadMappingsAreRejected() {
+    public void testBadMappingsAreRejected() throws IOException {
         assertBadRequest(() -> prepareCreate("m1", settings(true)).setMapping(
                 vectorMapping("dimension", "7", "similarity", "hamming")).get(), "unknown similarity [hamming]");
         assertBadRequest(() -> prepareCreate("m2", settings(true)).setMapping(
@@ -93,7 +93,13 @@ public class QuiverBadRequestTests extends OpenSearchIntegTestCase {
                 vectorMapping("dimension", "7")).get(), "needs the index setting [index.quiver: true]");
         assertBadRequest(() -> prepareCreate("m7", settings(true).put("index.quiver.vectors_format", "faiss")).get(),
                 "unknown value [faiss] for [index.quiver.vectors_format]");
-        assertFalse(indexExists("m1") || indexExists("m2") || indexExists("m3") || indexExists("m4")
+        assertBadRequest(() -> prepareCreate("m8", settings(true)).setMapping(
+                vectorMapping("dimension", "7", "quantization", "sq8")).get(),
+                "quantization [sq8] is not available with index.quiver.vectors_format [quiver]");
+        // Lucene's HNSW baseline has an 8-bit variant.
+        assertAcked(prepareCreate("sq8", settings(true).put("index.quiver.vectors_format", "lucene_hnsw"))
+                .setMapping(vectorMapping("dimension", "7", "quantization", "sq8")));
+        assertFalse(indexExists("m8") || indexExists("m1") || indexExists("m2") || indexExists("m3") || indexExists("m4")
                 || indexExists("m5") || indexExists("m6") || indexExists("m7"));
     }
 

@@ -248,6 +248,9 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
                 }
                 QuiverVectorFieldType type = (QuiverVectorFieldType) indexService.mapperService().fieldType(FIELD);
                 String expectedFormat = choice.formatFor(type.params()).getName();
+                if (choice == VectorsFormatChoice.QUIVER) {
+                    assertEquals(dev.quiver.lucene.QuiverHnswVectorsFormat.NAME, expectedFormat);
+                }
                 for (IndexShard shard : indexService) {
                     try (Engine.Searcher searcher = shard.acquireSearcher("quiver-test")) {
                         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {

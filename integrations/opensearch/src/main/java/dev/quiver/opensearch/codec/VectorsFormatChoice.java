@@ -41,6 +41,11 @@ public enum VectorsFormatChoice {
                 value, Arrays.stream(values()).map(VectorsFormatChoice::settingValue).toList()));
     }
 
+    /** Why this format cannot write a field with these parameters, or null when it can. */
+    public String unsupported(VectorFieldParams params) {
+        return this == QUIVER ? QuiverFormats.unsupported(params.quantization()) : null;
+    }
+
     /** The format that writes a field with these parameters. */
     public KnnVectorsFormat formatFor(VectorFieldParams params) {
         return FORMATS.computeIfAbsent(new Key(this, params.m(), params.efConstruction(), params.quantization()),

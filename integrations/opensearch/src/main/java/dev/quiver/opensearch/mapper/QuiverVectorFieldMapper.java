@@ -87,6 +87,11 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
                     m.getValue(),
                     efConstruction.getValue(),
                     Quantization.parse(quantization.getValue()));
+            String unsupported = QuiverIndexSettings.VECTORS_FORMAT.get(context.indexSettings()).unsupported(params);
+            if (unsupported != null) {
+                throw new MapperParsingException(String.format(Locale.ROOT,
+                        "field [%s] of type [%s]: %s", fullName, CONTENT_TYPE, unsupported));
+            }
             return new QuiverVectorFieldMapper(name, new QuiverVectorFieldType(fullName, params, meta.getValue()),
                     params, similarity.getValue(), multiFieldsBuilder.build(this, context), copyTo.build());
         }
