@@ -19,7 +19,8 @@ import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentReader;
-import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
+import org.apache.lucene.search.TopDocs;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
@@ -49,9 +50,14 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
     static final String INDEX = "vectors";
     static final String FIELD = "vec";
     static final int DIMENSION = 33;
-    static final int DOCS = 3000;
+    static final int DOCS = 4000;
+    static final int BULK = 1000;
     static final int K = 10;
-    static final int EF_SEARCH = 100;
+    /**
+     * Small on purpose: Quiver's reader scans a segment exactly when it holds fewer than 30 x ef vectors, so with
+     * ef 32 the force-merged segments (~2,000 vectors per shard) are searched through the graph.
+     */
+    static final int EF_SEARCH = 32;
     static final int QUERIES = 40;
     static final double MIN_RECALL = 0.95;
     static final String[] TAGS = {"a", "a", "a", "a", "a", "b", "b", "b", "b", "c"};
@@ -80,17 +86,21 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
 
     public void testRecallThroughMergeDeletesRestartAndUpdates() throws Exception {
         Random random = new Random(random().nextLong());
-        assertAcked(prepareCreate(INDEX, quiverIndexSettings(VectorsFormatChoice.QUIVER)).setMapping(mapping("euclidean")));
+        // One similarity per run (the seed picks it); dot_product gets unit vectors, as it requires.
+        String similarity = randomFrom("euclidean", "cosine", "dot_product", "max_inner_product");
+        logger.info("similarity: {}", similarity);
+        assertAcked(prepareCreate(INDEX, quiverIndexSettings(VectorsFormatChoice.QUIVER)).setMapping(mapping(similarity)));
         ensureGreen(INDEX);
-        VectorModel model = new VectorModel(VectorSimilarityFunction.EUCLIDEAN);
-        VectorModel.Generator generator = new VectorModel.Generator(random, DIMENSION, 24);
+        VectorModel model = new VectorModel(dev.quiver.opensearch.mapper.SimilarityNames.parse(similarity));
+        VectorModel.Generator generator =
+                new VectorModel.Generator(random, DIMENSION, 24, similarity.equals("dot_product"));
         List<VectorModel.Doc> initial = new ArrayList<>();
         for (int i = 0; i < DOCS; i++) {
             initial.add(new VectorModel.Doc("d" + i, generator.next(), TAGS[random.nextInt(TAGS.length)], i));
         }
         // Several bulks with refreshes between them: many segments per shard before the force-merge.
-        for (int from = 0; from < DOCS; from += 500) {
-            indexDocs(initial.subList(from, Math.min(DOCS, from + 500)), model);
+        for (int from = 0; from < DOCS; from += BULK) {
+            indexDocs(initial.subList(from, Math.min(DOCS, from + BULK)), model);
             refresh(INDEX);
         }
         ensureGreen(INDEX);
@@ -101,6 +111,7 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
         assertNoFailures(client().admin().indices().prepareForceMerge(INDEX).setMaxNumSegments(1).get());
         refresh(INDEX);
         checkAllQueries(model, generator, "after force-merge");
+        assertGraphWalked(generator);
 
         List<String> ids = model.ids();
         java.util.Collections.shuffle(ids, random);
@@ -225,7 +236,9 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
                 assertNotNull(what + ": unknown document " + id, doc);
                 assertTrue(what + ": document " + id + " fails the filter", accepts.test(doc));
                 // Scores are Lucene's similarity of the current vector (an updated document's old vector is gone).
-                assertEquals(what + ": score of " + id, model.score(query, id), hit.getScore(), 1e-4f);
+                float expectedScore = model.score(query, id);
+                assertEquals(what + ": score of " + id, expectedScore, hit.getScore(),
+                        1e-4f * Math.max(1f, Math.abs(expectedScore)));
                 if (exactSet.contains(id)) {
                     found++;
                 }
@@ -236,6 +249,47 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
         double recall = found / (double) expected;
         logger.info("recall@{} {}: {}", K, what, String.format(Locale.ROOT, "%.4f", recall));
         assertTrue(what + ": recall@" + K + " " + recall + " < " + MIN_RECALL, recall >= MIN_RECALL);
+    }
+
+    /**
+     * The recall checks mean something only if big segments are searched through the graph, not scanned: on every
+     * copy's force-merged segment, a search with the test's beam visits well under half of the segment's vectors.
+     * (Checked before the deletes: with deletions or a filter, Quiver's planner scans segments this small exactly,
+     * since a filtered walk would cost more; the format's own tests cover filtered walks on larger segments.)
+     */
+    private void assertGraphWalked(VectorModel.Generator generator) throws IOException {
+        int bigSegments = 0;
+        for (IndicesService indices : internalCluster().getInstances(IndicesService.class)) {
+            for (IndexService indexService : indices) {
+                if (!indexService.index().getName().equals(INDEX)) {
+                    continue;
+                }
+                for (IndexShard shard : indexService) {
+                    try (Engine.Searcher searcher = shard.acquireSearcher("quiver-test")) {
+                        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                            int maxDoc = leaf.reader().maxDoc();
+                            if (maxDoc < 30 * EF_SEARCH) {
+                                continue;
+                            }
+                            bigSegments++;
+                            long visited = 0;
+                            int probes = 10;
+                            for (int i = 0; i < probes; i++) {
+                                TopDocs top = leaf.reader().searchNearestVectors(FIELD, generator.next(), EF_SEARCH,
+                                        AcceptDocs.fromLiveDocs(leaf.reader().getLiveDocs(), maxDoc), Integer.MAX_VALUE);
+                                assertEquals(EF_SEARCH, top.scoreDocs.length);
+                                visited += top.totalHits.value();
+                            }
+                            logger.info("segment of {} docs ({} live): {} vectors visited per search",
+                                    maxDoc, leaf.reader().numDocs(), visited / probes);
+                            assertTrue("graph not walked: " + visited / probes + " of " + maxDoc + " visited",
+                                    visited / probes < maxDoc / 2);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue("no force-merged segment to check", bigSegments >= 4);
     }
 
     /** Every segment of every copy is written by the plugin's codec, the vector field by the chosen format. */

@@ -63,9 +63,11 @@ final class VectorModel {
     static final class Generator {
         private final Random random;
         private final float[][] centres;
+        private final boolean unitLength;
 
-        Generator(Random random, int dimension, int centreCount) {
+        Generator(Random random, int dimension, int centreCount, boolean unitLength) {
             this.random = random;
+            this.unitLength = unitLength;
             this.centres = new float[centreCount][dimension];
             for (float[] centre : centres) {
                 for (int i = 0; i < dimension; i++) {
@@ -79,6 +81,16 @@ final class VectorModel {
             float[] v = new float[centre.length];
             for (int i = 0; i < v.length; i++) {
                 v[i] = centre[i] + (float) random.nextGaussian();
+            }
+            if (unitLength) {
+                double norm = 0;
+                for (float x : v) {
+                    norm += (double) x * x;
+                }
+                float scale = (float) (1 / Math.sqrt(norm));
+                for (int i = 0; i < v.length; i++) {
+                    v[i] *= scale;
+                }
             }
             return v;
         }
