@@ -48,15 +48,35 @@ public final class LuceneEngine implements AnnEngine {
     /** Large enough that indexing threads flush once each at the end, not mid-build. */
     static final double RAM_BUFFER_MB = 1024;
 
+    /** The vector format of one build: M, efConstruction, build threads and Lucene's merge pool in. */
+    @FunctionalInterface
+    interface FormatFactory {
+        KnnVectorsFormat create(BuildParams params, ExecutorService mergePool);
+    }
+
+    private final String name;
+    private final FormatFactory formatFactory;
     private Path dir;
     private Directory directory;
     private DirectoryReader reader;
     private IndexSearcher searcher;
     private int[] docToRow;
 
+    /** Lucene's own HNSW format. */
+    LuceneEngine() {
+        this("lucene", (params, pool) -> new Lucene99HnswVectorsFormat(params.m(), params.efConstruction(),
+                params.buildThreads(), pool));
+    }
+
+    /** The same Lucene index code path with another vector format (e.g. Quiver's, engine {@code lucene-quiver}). */
+    LuceneEngine(String name, FormatFactory formatFactory) {
+        this.name = name;
+        this.formatFactory = formatFactory;
+    }
+
     @Override
     public String name() {
-        return "lucene";
+        return name;
     }
 
     @Override
@@ -67,8 +87,7 @@ public final class LuceneEngine implements AnnEngine {
         int threads = params.buildThreads();
         ExecutorService mergePool = Executors.newFixedThreadPool(threads);
         try (Directory out = new MMapDirectory(dir)) {
-            KnnVectorsFormat format =
-                    new Lucene99HnswVectorsFormat(params.m(), params.efConstruction(), threads, mergePool);
+            KnnVectorsFormat format = formatFactory.create(params, mergePool);
             IndexWriterConfig config = new IndexWriterConfig()
                     .setCodec(new Lucene104Codec() {
                         @Override

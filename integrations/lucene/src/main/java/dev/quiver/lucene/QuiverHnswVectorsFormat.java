@@ -39,6 +39,7 @@ public final class QuiverHnswVectorsFormat extends KnnVectorsFormat {
     private final int efConstruction;
     private final int buildThreads;
     private final int exactScanFactor;
+    private final boolean seedMerges;
     private final KnnVectorsFormat byteFormat;
 
     /** Defaults: M 16, efConstruction 100 (Lucene's defaults), all processors, measured exact-scan cut-over. */
@@ -60,6 +61,15 @@ public final class QuiverHnswVectorsFormat extends KnnVectorsFormat {
      *                        always walks the graph
      */
     public QuiverHnswVectorsFormat(int m, int efConstruction, int buildThreads, int exactScanFactor) {
+        this(m, efConstruction, buildThreads, exactScanFactor, true);
+    }
+
+    /**
+     * @param seedMerges a merge starts from the graph of its largest source segment without deletions (copied, then
+     *                   the other vectors inserted) instead of rebuilding; false always rebuilds (for measurements)
+     */
+    public QuiverHnswVectorsFormat(int m, int efConstruction, int buildThreads, int exactScanFactor,
+                                   boolean seedMerges) {
         super(NAME);
         if (m < 2 || m > 512) {
             throw new IllegalArgumentException("m must be in [2, 512], got " + m);
@@ -77,6 +87,7 @@ public final class QuiverHnswVectorsFormat extends KnnVectorsFormat {
         this.efConstruction = efConstruction;
         this.buildThreads = buildThreads;
         this.exactScanFactor = exactScanFactor;
+        this.seedMerges = seedMerges;
         // Tiny-segment threshold 0: byte fields always get a graph, as float fields do here.
         this.byteFormat = new Lucene99HnswVectorsFormat(Math.min(m, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
                 Math.min(efConstruction, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH),
@@ -97,6 +108,10 @@ public final class QuiverHnswVectorsFormat extends KnnVectorsFormat {
 
     int exactScanFactor() {
         return exactScanFactor;
+    }
+
+    boolean seedMerges() {
+        return seedMerges;
     }
 
     KnnVectorsFormat byteFormat() {
@@ -121,6 +136,6 @@ public final class QuiverHnswVectorsFormat extends KnnVectorsFormat {
     @Override
     public String toString() {
         return NAME + "(m=" + m + ", efConstruction=" + efConstruction + ", buildThreads=" + buildThreads
-                + ", exactScanFactor=" + exactScanFactor + ")";
+                + ", exactScanFactor=" + exactScanFactor + ", seedMerges=" + seedMerges + ")";
     }
 }

@@ -45,6 +45,9 @@ final class QuiverHnswVectorsWriter extends KnnVectorsWriter {
     /** Fields smaller than this link on the flushing thread alone: a pool costs more than it saves. */
     private static final int PARALLEL_MIN_VECTORS = 2048;
 
+    /** InfoStream component of this writer's messages. */
+    static final String INFO_COMPONENT = "QuiverHnsw";
+
     private final SegmentWriteState state;
     private final QuiverHnswVectorsFormat format;
     private final IndexOutput meta;
@@ -144,7 +147,12 @@ final class QuiverHnswVectorsWriter extends KnnVectorsWriter {
             vectors.add(merged.vectorValue(it.index()).clone());
         }
         docs = Arrays.copyOf(docs, vectors.size());
-        MergeSeed seed = largestReusableGraph(fieldInfo, mergeState, docs);
+        MergeSeed seed = format.seedMerges() ? largestReusableGraph(fieldInfo, mergeState, docs) : null;
+        if (mergeState.infoStream.isEnabled(INFO_COMPONENT)) {
+            mergeState.infoStream.message(INFO_COMPONENT, "merge field " + fieldInfo.name + ": " + vectors.size()
+                    + " vectors, " + (seed == null ? "graph rebuilt" : "seeded from a graph of " + seed.graph.size()
+                    + " nodes"));
+        }
         writeField(fieldInfo, vectors, docs, mergeState.segmentInfo.maxDoc(), seed == null ? null : seed.graph,
                 seed == null ? null : seed.oldToNew);
         return null;
