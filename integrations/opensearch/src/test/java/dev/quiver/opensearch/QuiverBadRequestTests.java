@@ -99,6 +99,10 @@ public class QuiverBadRequestTests extends OpenSearchIntegTestCase {
         // Lucene's HNSW baseline has an 8-bit variant.
         assertAcked(prepareCreate("sq8", settings(true).put("index.quiver.vectors_format", "lucene_hnsw"))
                 .setMapping(vectorMapping("dimension", "7", "quantization", "sq8")));
+        // Graph and vector parameters are fixed once mapped: segments already written depend on them.
+        assertBadRequest(() -> client().admin().indices().preparePutMapping("sq8")
+                .setSource(vectorMapping("dimension", "8", "quantization", "sq8")).get(),
+                "Cannot update parameter [dimension] from [7] to [8]");
         assertFalse(indexExists("m8") || indexExists("m1") || indexExists("m2") || indexExists("m3") || indexExists("m4")
                 || indexExists("m5") || indexExists("m6") || indexExists("m7"));
     }
