@@ -85,6 +85,9 @@ public class QuiverBadRequestTests extends OpenSearchIntegTestCase {
                 vectorMapping("similarity", "cosine")).get(), "[dimension] is required", "[vec]");
         assertBadRequest(() -> prepareCreate("m3", settings(true)).setMapping(
                 vectorMapping("dimension", "0")).get(), "[dimension] must be in [1, 4096], got [0]");
+        assertBadRequest(() -> prepareCreate("m9", settings(true)).setMapping(
+                vectorMapping("dimension", "2000")).get(),
+                "[dimension] must be at most 1024 with index.quiver.vectors_format [quiver], got [2000]");
         assertBadRequest(() -> prepareCreate("m4", settings(true)).setMapping(
                 vectorMapping("dimension", "7", "m", "1")).get(), "[m] must be in [2, 512], got [1]");
         assertBadRequest(() -> prepareCreate("m5", settings(true)).setMapping(
@@ -103,7 +106,7 @@ public class QuiverBadRequestTests extends OpenSearchIntegTestCase {
         assertBadRequest(() -> client().admin().indices().preparePutMapping("sq8")
                 .setSource(vectorMapping("dimension", "8", "quantization", "sq8")).get(),
                 "Cannot update parameter [dimension] from [7] to [8]");
-        assertFalse(indexExists("m8") || indexExists("m1") || indexExists("m2") || indexExists("m3") || indexExists("m4")
+        assertFalse(indexExists("m9") || indexExists("m8") || indexExists("m1") || indexExists("m2") || indexExists("m3") || indexExists("m4")
                 || indexExists("m5") || indexExists("m6") || indexExists("m7"));
     }
 

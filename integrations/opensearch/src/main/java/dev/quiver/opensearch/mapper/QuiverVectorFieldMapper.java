@@ -2,6 +2,7 @@ package dev.quiver.opensearch.mapper;
 
 import dev.quiver.opensearch.QuiverIndexSettings;
 import dev.quiver.opensearch.codec.Quantization;
+import dev.quiver.opensearch.codec.VectorsFormatChoice;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -87,10 +88,19 @@ public final class QuiverVectorFieldMapper extends ParametrizedFieldMapper {
                     m.getValue(),
                     efConstruction.getValue(),
                     Quantization.parse(quantization.getValue()));
-            String unsupported = QuiverIndexSettings.VECTORS_FORMAT.get(context.indexSettings()).unsupported(params);
+            VectorsFormatChoice format = QuiverIndexSettings.VECTORS_FORMAT.get(context.indexSettings());
+            String unsupported = format.unsupported(params);
             if (unsupported != null) {
                 throw new MapperParsingException(String.format(Locale.ROOT,
                         "field [%s] of type [%s]: %s", fullName, CONTENT_TYPE, unsupported));
+            }
+            // Checked here rather than when Lucene first indexes a vector, so the mapping itself is refused.
+            int maxDimension = format.formatFor(params).getMaxDimensions(fullName);
+            if (params.dimension() > maxDimension) {
+                throw new MapperParsingException(String.format(Locale.ROOT,
+                        "field [%s] of type [%s]: [dimension] must be at most %d with index.quiver.vectors_format [%s],"
+                                + " got [%d]", fullName, CONTENT_TYPE, maxDimension, format.settingValue(),
+                        params.dimension()));
             }
             return new QuiverVectorFieldMapper(name, new QuiverVectorFieldType(fullName, params, meta.getValue()),
                     params, similarity.getValue(), multiFieldsBuilder.build(this, context), copyTo.build());
