@@ -86,8 +86,9 @@ public class QuiverKnnClusterTests extends OpenSearchIntegTestCase {
 
     public void testRecallThroughMergeDeletesRestartAndUpdates() throws Exception {
         Random random = new Random(random().nextLong());
-        // One similarity per run (the seed picks it); dot_product gets unit vectors, as it requires.
-        String similarity = randomFrom("euclidean", "cosine", "dot_product", "max_inner_product");
+        // One similarity per run (the seed picks it, or -Dtests.quiver.similarity); dot_product gets unit vectors.
+        String similarity = System.getProperty("tests.quiver.similarity",
+                randomFrom("euclidean", "cosine", "dot_product", "max_inner_product"));
         logger.info("similarity: {}", similarity);
         assertAcked(prepareCreate(INDEX, quiverIndexSettings(VectorsFormatChoice.QUIVER)).setMapping(mapping(similarity)));
         ensureGreen(INDEX);
