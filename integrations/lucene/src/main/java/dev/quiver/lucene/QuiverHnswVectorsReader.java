@@ -111,14 +111,19 @@ final class QuiverHnswVectorsReader extends KnnVectorsReader {
         MemorySegment ordToDoc = e.dense() ? null : region(in, e.ordToDocOffset(), (long) e.size() * Integer.BYTES,
                 arena);
         MemorySegment graphSeg = region(in, e.graphOffset(), graphBytes, arena);
+        boolean mapped = in instanceof MemorySegmentAccessInput && !isCopy(vectors, arena) && !isCopy(graphSeg, arena);
         try {
             FrozenGraph graph = new FrozenGraph(graphSeg, e.size(), e.m(), e.entry(), e.topLevel(), e.upperRecords());
             FrozenVectors fv = new FrozenVectors(vectors, norms, e.dim(), e.size(),
                     Similarities.metric(e.similarity()));
-            return new SegmentField(e, graph, fv, ordToDoc, new SegmentSearcher(graph, fv, exactScanFactor));
+            return new SegmentField(e, graph, fv, ordToDoc, new SegmentSearcher(graph, fv, exactScanFactor), mapped);
         } catch (IllegalArgumentException bad) {
             throw new CorruptIndexException(bad.getMessage(), in, bad);
         }
+    }
+
+    private static boolean isCopy(MemorySegment seg, Arena arena) {
+        return seg.scope().equals(arena.scope());
     }
 
     /** {@code length} bytes of the data file at {@code offset}: a slice of the mapping, or a copy. */
@@ -250,6 +255,11 @@ final class QuiverHnswVectorsReader extends KnnVectorsReader {
 
     FrozenGraph graph(String field) {
         return field(field).graph();
+    }
+
+    /** Whether the field is searched in place from the mapped file (false: from a copy made at open). */
+    boolean isMapped(String field) {
+        return field(field).mapped();
     }
 
     int ordToDoc(String field, int ord) {

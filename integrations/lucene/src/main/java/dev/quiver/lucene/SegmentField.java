@@ -11,10 +11,10 @@ import java.util.Arrays;
 
 /**
  * One float field of an open segment: its metadata, the graph and vectors over the data file's regions, the
- * ordinal-to-doc map (null when ordinal = doc) and the searcher.
+ * ordinal-to-doc map (null when ordinal = doc), the searcher, and whether its regions are slices of the mapped file.
  */
 record SegmentField(FieldEntry entry, FrozenGraph graph, FrozenVectors vectors, MemorySegment ordToDocMap,
-                    SegmentSearcher searcher) {
+                    SegmentSearcher searcher, boolean mapped) {
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 

@@ -77,7 +77,7 @@ public class TestQuiverHnswConcurrentMerges extends LuceneTestCase {
                     }
                 }));
             }
-            int n = 2400;
+            int n = 2000;
             for (int id = 0; id < n && failure.get() == null; id++) {
                 float[] v = VectorModel.vector(r, dim, sim, centres);
                 w.addDocument(TestQuiverHnswRecall.doc(id, v, sim, r));

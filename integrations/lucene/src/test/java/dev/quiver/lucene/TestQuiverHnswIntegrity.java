@@ -1,6 +1,8 @@
 package dev.quiver.lucene;
 
 import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.CodecReader;
@@ -92,7 +94,14 @@ public class TestQuiverHnswIntegrity extends LuceneTestCase {
         Path path = writeIndex(new Random(random().nextLong()));
         try (Directory dir = new MMapDirectory(path); DirectoryReader reader = DirectoryReader.open(dir)) {
             for (LeafReaderContext leaf : reader.leaves()) {
-                ((CodecReader) leaf.reader()).checkIntegrity();
+                CodecReader codecReader = (CodecReader) leaf.reader();
+                codecReader.checkIntegrity();
+                // MMapDirectory offers its mapping: the field is searched in place, not from a copy.
+                KnnVectorsReader vectors = codecReader.getVectorReader();
+                if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
+                    vectors = perField.getFieldReader("v");
+                }
+                assertTrue("zero-copy over MMapDirectory", ((QuiverHnswVectorsReader) vectors).isMapped("v"));
             }
             assertEquals(300, reader.numDocs());
         }

@@ -61,7 +61,7 @@ public class TestQuiverHnswRecall extends LuceneTestCase {
     private void runRecall(VectorSimilarityFunction sim, boolean sorted) throws IOException {
         Random r = new Random(random().nextLong());
         int dim = new int[] {3, 7, 17, 33, 64}[r.nextInt(5)];
-        int n = atLeast(2000);
+        int n = atLeast(1500);
         VectorModel model = new VectorModel(dim, sim);
         float[][] centres = VectorModel.centres(r, dim, 8);
         String ctx = "sim=" + sim + " dim=" + dim + " n=" + n + " sorted=" + sorted;
