@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.TreeSet;
 
 /**
@@ -133,29 +135,14 @@ final class IndexFileWriter {
         }
         heapStrings.sort(JsonValues.KEY_ORDER);
         List<long[]> stringEntries = new ArrayList<>();
-        int baseStrings = fd == null ? 0 : fd.stringCount();
-        int i = 0;
-        int j = 0;
-        while (i < baseStrings || j < heapStrings.size()) {
-            String bk = i < baseStrings ? base.stringAt(fd, i) : null;
-            String hk = j < heapStrings.size() ? heapStrings.get(j) : null;
-            int c = bk == null ? 1 : hk == null ? -1 : JsonValues.KEY_ORDER.compare(bk, hk);
-            String key = c <= 0 ? bk : hk;
-            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
-            if (c <= 0) {
-                i++;
-            }
-            if (c >= 0) {
-                j++;
-            }
-            if (!posting.isEmpty()) {
-                byte[] kb = key.getBytes(StandardCharsets.UTF_8);
-                long keyOffset = w.position();
-                w.writeBytes(kb);
-                Ref r = writePosting(w, posting);
-                stringEntries.add(new long[] {keyOffset, kb.length, r.offset(), r.length()});
-            }
-        }
+        mergeKeys(fd, fi, fd == null ? 0 : fd.stringCount(), i -> base.stringAt(fd, i), heapStrings,
+                JsonValues.KEY_ORDER, (key, posting) -> {
+                    byte[] kb = key.getBytes(StandardCharsets.UTF_8);
+                    long keyOffset = w.position();
+                    w.writeBytes(kb);
+                    Ref r = writePosting(w, posting);
+                    stringEntries.add(new long[] {keyOffset, kb.length, r.offset(), r.length()});
+                });
         long stringTable = w.position();
         for (long[] e : stringEntries) {
             w.writeLong(e[0]);
@@ -167,33 +154,18 @@ final class IndexFileWriter {
         // Numbers: the same merge in value order.
         List<NumericKey> heapNumbers = fi == null ? List.of() : new ArrayList<>(fi.numbers);
         List<Object[]> numberEntries = new ArrayList<>();
-        int baseNumbers = fd == null ? 0 : fd.numberCount();
-        i = 0;
-        j = 0;
-        while (i < baseNumbers || j < heapNumbers.size()) {
-            NumericKey bk = i < baseNumbers ? base.numberAt(fd, i) : null;
-            NumericKey hk = j < heapNumbers.size() ? heapNumbers.get(j) : null;
-            int c = bk == null ? 1 : hk == null ? -1 : bk.compareTo(hk);
-            NumericKey key = c <= 0 ? bk : hk;
-            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
-            if (c <= 0) {
-                i++;
-            }
-            if (c >= 0) {
-                j++;
-            }
-            if (!posting.isEmpty()) {
-                long textOffset = 0;
-                int textLength = 0;
-                if (!(key.toNumber() instanceof Long) && !(key.toNumber() instanceof Double)) {
-                    byte[] text = key.toNumber().toString().getBytes(StandardCharsets.US_ASCII);
-                    textOffset = w.position();
-                    textLength = text.length;
-                    w.writeBytes(text);
-                }
-                numberEntries.add(new Object[] {key, textOffset, textLength, writePosting(w, posting)});
-            }
-        }
+        mergeKeys(fd, fi, fd == null ? 0 : fd.numberCount(), i -> base.numberAt(fd, i), heapNumbers,
+                NumericKey::compareTo, (key, posting) -> {
+                    long textOffset = 0;
+                    int textLength = 0;
+                    if (!(key.toNumber() instanceof Long) && !(key.toNumber() instanceof Double)) {
+                        byte[] text = key.toNumber().toString().getBytes(StandardCharsets.US_ASCII);
+                        textOffset = w.position();
+                        textLength = text.length;
+                        w.writeBytes(text);
+                    }
+                    numberEntries.add(new Object[] {key, textOffset, textLength, writePosting(w, posting)});
+                });
         long numberTable = w.position();
         for (Object[] e : numberEntries) {
             NumericKey key = (NumericKey) e[0];
@@ -216,6 +188,38 @@ final class IndexFileWriter {
         }
         return new FieldOut(nameOffset, nameBytes.length, presentRef, nonScalarRef, fixed[0], fixed[1], fixed[2],
                 stringEntries.size(), stringTable, numberEntries.size(), numberTable);
+    }
+
+    /** Receives each key of a merge and its current posting. */
+    @FunctionalInterface
+    private interface KeyWriter<K> {
+        void write(K key, RoaringBitmap posting) throws IOException;
+    }
+
+    /**
+     * Merges the base's {@code baseCount} sorted keys ({@code baseAt}) with the heap's sorted keys, and hands each key
+     * whose merged posting is not empty to {@code out}, in key order (the order the file's tables are searched in).
+     */
+    private <K> void mergeKeys(MappedPostings.FieldDir fd, HeapFieldPostings fi, int baseCount, IntFunction<K> baseAt,
+                               List<K> heapKeys, Comparator<? super K> order, KeyWriter<K> out) throws IOException {
+        int i = 0;
+        int j = 0;
+        while (i < baseCount || j < heapKeys.size()) {
+            K bk = i < baseCount ? baseAt.apply(i) : null;
+            K hk = j < heapKeys.size() ? heapKeys.get(j) : null;
+            int c = bk == null ? 1 : hk == null ? -1 : order.compare(bk, hk);
+            K key = c <= 0 ? bk : hk;
+            RoaringBitmap posting = merged(c <= 0 ? fd : null, c >= 0 ? fi : null, key, c <= 0 ? i : -1);
+            if (c <= 0) {
+                i++;
+            }
+            if (c >= 0) {
+                j++;
+            }
+            if (!posting.isEmpty()) {
+                out.write(key, posting);
+            }
+        }
     }
 
     /**
