@@ -1,19 +1,13 @@
 package dev.quiver.internal.hnsw;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
 /**
  * Links a batch of stored vectors on several threads: the calling thread plus helpers from a pool of threads kept
- * for the index's lifetime; each takes its scratch from the index's {@link SearchStatePool}. The first failure stops the others at
- * their next item and is rethrown to the caller.
+ * for the index's lifetime ({@link ParallelRuns}); each takes its scratch from the index's {@link SearchStatePool}.
  */
 final class BatchLinker implements AutoCloseable {
 
@@ -74,48 +68,7 @@ final class BatchLinker implements AutoCloseable {
             worker.run();
             return;
         }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable guarded = () -> {
-            try {
-                worker.run();
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-                cursor.set(to); // the others stop at their next item
-            }
-        };
-        ExecutorService helpersPool = pool();
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int t = 1; t < threads; t++) {
-            helpers.add(helpersPool.submit(guarded));
-        }
-        guarded.run();
-        boolean interrupted = false;
-        for (Future<?> f : helpers) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    failure.compareAndSet(null, e.getCause());
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable f = failure.get();
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error err) {
-            throw err;
-        }
-        if (f != null) {
-            throw new IllegalStateException("batch build failed", f);
-        }
+        ParallelRuns.run(worker, threads, pool(), cursor, to, "batch build");
     }
 
     private ExecutorService pool() {

@@ -40,10 +40,18 @@ final class GraphSearcher {
      * in {@code state.hitScores[0]}.
      */
     int greedy(QueryScorer scorer, int entry, float entryScore, int level, SearchState state) {
+        return greedy(scorer, entry, entryScore, level, Long.MAX_VALUE, state);
+    }
+
+    /**
+     * {@link #greedy(QueryScorer, int, float, int, SearchState)} that stops expanding once {@code state.distances}
+     * reaches {@code distanceBudget} (a caller's visit limit is then overshot by at most one neighbour list).
+     */
+    int greedy(QueryScorer scorer, int entry, float entryScore, int level, long distanceBudget, SearchState state) {
         int best = entry;
         float bestScore = entryScore;
         boolean improved = true;
-        while (improved) {
+        while (improved && state.distances < distanceBudget) {
             improved = false;
             int n = layers.readNeighbors(best, level, state.neighbors);
             scorer.score(state.neighbors, n, state.scores, state);

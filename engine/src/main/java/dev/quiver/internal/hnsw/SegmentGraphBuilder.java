@@ -3,13 +3,9 @@ package dev.quiver.internal.hnsw;
 import dev.quiver.Metric;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -151,50 +147,13 @@ public final class SegmentGraphBuilder implements AutoCloseable {
         int n = size;
         int workers = pool == null ? 1 : Math.min(Math.max(1, threads), Math.max(1, (to - from) / 32));
         AtomicInteger cursor = new AtomicInteger(from);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
-            try {
-                SearchState state = new SearchState(dim, 2 * m);
-                for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
-                    linker.link(order[i], vectors.get(order[i]), -1, n, state);
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-                cursor.set(to); // the other workers stop at their next item
+            SearchState state = new SearchState(dim, 2 * m);
+            for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
+                linker.link(order[i], vectors.get(order[i]), -1, n, state);
             }
         };
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int t = 1; t < workers; t++) {
-            helpers.add(pool.submit(worker));
-        }
-        worker.run();
-        boolean interrupted = false;
-        for (Future<?> f : helpers) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    failure.compareAndSet(null, e.getCause());
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable f = failure.get();
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error err) {
-            throw err;
-        }
-        if (f != null) {
-            throw new IllegalStateException("graph build failed", f);
-        }
+        ParallelRuns.run(worker, workers, pool, cursor, to, "graph build");
     }
 
     private void checkBuilt() {

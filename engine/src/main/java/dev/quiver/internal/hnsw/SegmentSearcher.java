@@ -85,7 +85,7 @@ public final class SegmentSearcher {
             float curScore = scorer.score(cur);
             state.distances++;
             for (int l = graph.topLevel(); l > 0; l--) {
-                cur = descend(scorer, cur, curScore, l, visitBudget, state);
+                cur = searcher.greedy(scorer, cur, curScore, l, visitBudget, state);
                 curScore = state.hitScores[0];
                 if (state.distances >= visitBudget) {
                     return drain(state, true, false); // no beam yet: nothing to answer with
@@ -112,34 +112,6 @@ public final class SegmentSearcher {
         }
         boolean complete = scan(scorer, ef, filter, n, visitBudget, state);
         return drain(state, !complete, true);
-    }
-
-    /**
-     * {@link GraphSearcher#greedy} with the caller's visit budget checked before each expansion, so a small Lucene
-     * {@code visitLimit} is overshot by at most one neighbour list, not by a whole descent.
-     */
-    private int descend(QueryScorer scorer, int entry, float entryScore, int level, long visitBudget,
-                        SearchState state) {
-        int best = entry;
-        float bestScore = entryScore;
-        boolean improved = true;
-        while (improved && state.distances < visitBudget) {
-            improved = false;
-            int n = graph.readNeighbors(best, level, state.neighbors);
-            scorer.score(state.neighbors, n, state.scores, state);
-            state.expanded++;
-            state.distances += n;
-            int from = best;
-            for (int i = 0; i < n; i++) {
-                if (state.scores[i] < bestScore && state.neighbors[i] != from) {
-                    bestScore = state.scores[i];
-                    best = state.neighbors[i];
-                    improved = true;
-                }
-            }
-        }
-        state.hitScores[0] = bestScore;
-        return best;
     }
 
     private boolean useExact(int n, boolean filtered, int accepted, int ef) {
