@@ -107,10 +107,22 @@ public final class Client implements AutoCloseable {
      * The collection {@code name}, created with {@code dim} and {@code metric} when absent. An existing one must have
      * that dimension and metric (DEPARTURES.md D7).
      */
-    public synchronized Database getOrCreateCollection(String name, int dim, Metric metric) {
+    public Database getOrCreateCollection(String name, int dim, Metric metric) {
+        InputChecks.notNull(metric, "metric");
+        return getOrCreateCollection(name, Config.dim(dim).metric(metric));
+    }
+
+    /**
+     * The collection {@code name}, created with {@code config} when absent, else opened with it: its dimension and
+     * metric must match the stored ones (DEPARTURES.md D7), and its session settings (durability, ...) apply to this
+     * handle. A handle this client already holds is returned as it is, after the same dimension and metric check.
+     */
+    public synchronized Database getOrCreateCollection(String name, Config config) {
         ensureOpen();
         CollectionNames.check(name);
-        Config config = Config.dim(dim).metric(metric);
+        InputChecks.notNull(config, "config");
+        int dim = config.dim();
+        Metric metric = config.metric();
         Database db = open.get(name);
         if (db != null && !db.isClosed()) {
             if (db.dim() != dim) {

@@ -89,6 +89,27 @@ class ClientTest {
     }
 
     @Test
+    void getOrCreateWithAConfigCreatesWithItAndReopensWithItsSessionSettings() {
+        try (Client client = new Client(tmp)) {
+            Config sync = Config.dim(3).metric(Metric.EUCLIDEAN).m(8).durability(Durability.SYNC);
+            Database a = client.getOrCreateCollection("docs", sync);
+            a.add("x", new float[] {1, 2, 3});
+            assertSame(a, client.getOrCreateCollection("docs", sync));
+            assertEquals(Durability.SYNC, a.stats().durability());
+            a.close();
+            Database b = client.getOrCreateCollection("docs", Config.dim(3).metric(Metric.EUCLIDEAN));
+            assertEquals(1, b.count(), "the existing collection is opened, not replaced");
+            assertEquals(Durability.DEFAULT, b.stats().durability(), "the session setting of this open applies");
+            assertThrows(DimensionMismatchException.class,
+                    () -> client.getOrCreateCollection("docs", Config.dim(4).metric(Metric.EUCLIDEAN)));
+            assertThrows(InvalidArgumentException.class,
+                    () -> client.getOrCreateCollection("docs", Config.dim(3).metric(Metric.COSINE)));
+            assertThrows(InvalidArgumentException.class, () -> client.getOrCreateCollection("docs", (Config) null));
+            assertEquals(1, b.count());
+        }
+    }
+
+    @Test
     void namesFollowVctrsRules() {
         try (Client client = new Client(tmp)) {
             assertInvalid(client, "", "invalid collection name: name cannot be empty");
