@@ -72,7 +72,10 @@ public final class AnnBenchmark {
         List<ResultRow> rows;
         try {
             for (String engineName : args.engines()) {
-                built.add(build(engineName, data, filter, workDir.resolve(engineName)));
+                BuiltEngine b = build(engineName, data, filter, workDir.resolve(engineName));
+                if (b != null) {
+                    built.add(b);
+                }
             }
             rows = measureAll(built, data, datasetLabel);
         } finally {
@@ -111,17 +114,28 @@ public final class AnnBenchmark {
         }
     }
 
+    /** The engine built and opened, or null when it cannot run here (the reason is printed). */
     private BuiltEngine build(String engineName, Dataset data, RowFilter filter, Path dir) throws IOException {
+        AnnEngine engine = EngineFactory.create(engineName);
+        String unavailable = engine.unavailableReason(filter);
+        if (unavailable != null) {
+            out.printf("%s skipped: %s%n", engineName, unavailable);
+            engine.close();
+            return null;
+        }
         DirectorySize.deleteRecursively(dir);
         Files.createDirectories(dir);
         AnnEngine.BuildParams params = new AnnEngine.BuildParams(data.metric(), args.m(), args.efConstruction(),
                 args.buildThreads());
-        AnnEngine engine = EngineFactory.create(engineName);
         try {
+            engine.prepare(data, dir);
             log.printf("[%s] building %d vectors%n", engineName, data.base().length);
             long t0 = System.nanoTime();
             engine.build(data, params, filter, dir, new Progress(engineName + " build", log));
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
+            if (!Double.isNaN(engine.reportedBuildSeconds())) {
+                buildSeconds = engine.reportedBuildSeconds();
+            }
             long t1 = System.nanoTime();
             engine.open();
             double openMillis = engine.persistent() ? (System.nanoTime() - t1) / 1e6 : Double.NaN;

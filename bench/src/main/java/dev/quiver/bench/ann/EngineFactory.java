@@ -12,6 +12,7 @@ final class EngineFactory {
             case "quiver-sq8" -> new QuiverEngine(true);
             case "lucene" -> new LuceneEngine();
             case "jvector" -> new JVectorEngine();
+            case "hnswlib" -> new HnswlibEngine();
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'");
         };
     }
