@@ -26,7 +26,10 @@ import java.util.stream.Stream;
  * the index? Each mode runs one search at a time (the caller waits for each), in rounds that alternate the modes
  * (A/B/C/D, A/B/C/D...) so machine drift hits all alike; reports the median QPS per mode, its ratio to the warmed
  * thread's, and the cost of starting the thread alone (a task with no search), so a gap can be attributed.
- * Uses only the public API, so the same class runs against any build of the engine.
+ * Next to the wall-clock QPS it reports the process CPU time per search (all threads: search, thread start, GC,
+ * allocation), which a loaded machine distorts far less: under load the scheduler favours newly created threads, so
+ * wall-clock QPS can even show fresh threads ahead of a warmed one. Uses only the public API, so the same class runs
+ * against any build of the engine.
  *
  * <pre>
  * java ... dev.quiver.bench.hnsw.ThreadModeRunner synthetic:N:DIM | DATASET_DIR [metric=cosine] [ef=200]
@@ -36,6 +39,10 @@ import java.util.stream.Stream;
 public final class ThreadModeRunner {
 
     private enum Mode { WARMED, PLATFORM, VIRTUAL, ASYNC }
+
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
 
     public static void main(String[] args) throws Exception {
         String source = args[0];
@@ -73,24 +80,32 @@ public final class ThreadModeRunner {
             ExecutorService perCall = Executors.newVirtualThreadPerTaskExecutor();
             AsyncDatabase async = AsyncDatabase.wrap(db, perCall);
             double[][] qps = new double[Mode.values().length][rounds];
+            double[][] cpu = new double[Mode.values().length][rounds];
             double[][] startOnly = new double[Mode.values().length][rounds];
+            double[][] startOnlyCpu = new double[Mode.values().length][rounds];
             for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT
                 for (Mode mode : Mode.values()) {
-                    double q = run(mode, db, async, queries, params, true);
-                    double s = run(mode, db, async, queries, params, false);
+                    double[] q = run(mode, db, async, queries, params, true);
+                    double[] s = run(mode, db, async, queries, params, false);
                     if (round >= 0) {
-                        qps[mode.ordinal()][round] = q;
-                        startOnly[mode.ordinal()][round] = s;
+                        qps[mode.ordinal()][round] = q[0];
+                        cpu[mode.ordinal()][round] = q[1];
+                        startOnly[mode.ordinal()][round] = s[0];
+                        startOnlyCpu[mode.ordinal()][round] = s[1];
                     }
                 }
             }
             double warmed = median(qps[Mode.WARMED.ordinal()]);
+            double warmedCpu = median(cpu[Mode.WARMED.ordinal()]);
             for (Mode mode : Mode.values()) {
                 double m = median(qps[mode.ordinal()]);
+                double c = median(cpu[mode.ordinal()]);
                 System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f ratio_to_warmed=%.3f rounds=%s"
-                                + " start_only_us=%.1f%n", mode.name().toLowerCase(Locale.ROOT), m, m / warmed,
+                                + " start_only_us=%.1f cpu_us_per_search=%.1f cpu_ratio_to_warmed=%.3f"
+                                + " start_only_cpu_us=%.1f%n", mode.name().toLowerCase(Locale.ROOT), m, m / warmed,
                         Arrays.toString(Arrays.stream(qps[mode.ordinal()]).mapToLong(Math::round).toArray()),
-                        1e6 / median(startOnly[mode.ordinal()]));
+                        1e6 / median(startOnly[mode.ordinal()]), c, c / warmedCpu,
+                        median(startOnlyCpu[mode.ordinal()]));
             }
             perCall.shutdown();
         } finally {
@@ -98,9 +113,13 @@ public final class ThreadModeRunner {
         }
     }
 
-    /** Queries per second of one mode; with {@code search} false the task is empty (the thread's cost alone). */
-    private static double run(Mode mode, Database db, AsyncDatabase async, float[][] queries, SearchParams params,
-                              boolean search) throws InterruptedException {
+    /**
+     * Queries per second of one mode and the process CPU microseconds per query; with {@code search} false the task
+     * is empty (the thread's cost alone).
+     */
+    private static double[] run(Mode mode, Database db, AsyncDatabase async, float[][] queries, SearchParams params,
+                                boolean search) throws InterruptedException {
+        long c0 = PROCESS.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (float[] q : queries) {
             Runnable task = search ? () -> db.search(q, params) : () -> { };
@@ -117,7 +136,9 @@ public final class ThreadModeRunner {
                 }
             }
         }
-        return queries.length / ((System.nanoTime() - t0) / 1e9);
+        long wall = System.nanoTime() - t0;
+        long cpuNanos = PROCESS.getProcessCpuTime() - c0;
+        return new double[] {queries.length / (wall / 1e9), cpuNanos / 1e3 / queries.length};
     }
 
     private static float[][] gaussian(SplittableRandom r, int n, int dim) {
