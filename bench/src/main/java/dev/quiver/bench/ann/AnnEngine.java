@@ -34,8 +34,8 @@ public interface AnnEngine extends AutoCloseable {
         Pass pass(int k, int ef, int threads) throws IOException;
     }
 
-    /** A pass as timed by the engine itself. */
-    record Pass(int[][] answers, long[] latencyNanos, long elapsedNanos) { }
+    /** A pass as timed by the engine itself; {@code cpuNanos} is its query threads' CPU time. */
+    record Pass(int[][] answers, long[] latencyNanos, long elapsedNanos, long cpuNanos) { }
 
     String name();
 

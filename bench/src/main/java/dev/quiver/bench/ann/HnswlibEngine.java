@@ -147,7 +147,9 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
     public Pass pass(int k, int ef, int threads) throws IOException {
         Path answersFile = dir.resolve("staging").resolve("answers.bin");
         Path latenciesFile = dir.resolve("staging").resolve("latencies.bin");
-        long elapsed = Long.parseLong(command("pass", k, ef, threads, answersFile, latenciesFile));
+        String[] timing = command("pass", k, ef, threads, answersFile, latenciesFile).split(" ");
+        long elapsed = Long.parseLong(timing[0]);
+        long cpu = Long.parseLong(timing[1]);
         ByteBuffer answerBytes = ByteBuffer.wrap(Files.readAllBytes(answersFile)).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer latencyBytes = ByteBuffer.wrap(Files.readAllBytes(latenciesFile)).order(ByteOrder.LITTLE_ENDIAN);
         if (answerBytes.remaining() != (long) queryCount * k * Integer.BYTES
@@ -163,7 +165,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
             }
             latencies[q] = latencyBytes.getLong();
         }
-        return new Pass(answers, latencies, elapsed);
+        return new Pass(answers, latencies, elapsed, cpu);
     }
 
     @Override

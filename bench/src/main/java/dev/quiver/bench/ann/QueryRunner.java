@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class QueryRunner implements AutoCloseable {
 
     /** The numbers of one ef. */
-    record Measurement(double recall, double qps, double p50Micros, double p99Micros) { }
+    record Measurement(double recall, double qps, double p50Micros, double p99Micros, double cpuMicros) { }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final AnnEngine.Searcher[] searchers;
     private final ExecutorService pool;
@@ -47,8 +50,8 @@ final class QueryRunner implements AutoCloseable {
         pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("query").unstarted(r));
     }
 
-    /** Answers of one pass and its wall time. */
-    private record Timed(int[][] answers, long nanos) { }
+    /** Answers of one pass, its wall time and the CPU time of its query threads. */
+    private record Timed(int[][] answers, long nanos, long cpuNanos) { }
 
     /** One pass over all queries; returns each query's answer. {@code latencies} may be null (warm-up). */
     int[][] pass(float[][] queries, int k, int ef, Histogram[] latencies) {
@@ -62,11 +65,13 @@ final class QueryRunner implements AutoCloseable {
         long passStart = System.nanoTime();
         int[][] answers = new int[queries.length][];
         AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
         List<Future<?>> tasks = new ArrayList<>(searchers.length);
         for (int t = 0; t < searchers.length; t++) {
             AnnEngine.Searcher searcher = searchers[t];
             Histogram histogram = latencies == null ? null : latencies[t];
             tasks.add(pool.submit(() -> {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
                 try {
                     for (int q = next.getAndIncrement(); q < queries.length; q = next.getAndIncrement()) {
                         long start = System.nanoTime();
@@ -78,6 +83,8 @@ final class QueryRunner implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                } finally {
+                    cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                 }
             }));
         }
@@ -91,7 +98,7 @@ final class QueryRunner implements AutoCloseable {
                 throw new IllegalStateException("search failed at ef=" + ef + ": " + e.getCause(), e.getCause());
             }
         }
-        return new Timed(answers, System.nanoTime() - passStart);
+        return new Timed(answers, System.nanoTime() - passStart, cpu.get());
     }
 
     private Timed externalPass(float[][] queries, int k, int ef, Histogram[] latencies) {
@@ -110,7 +117,7 @@ final class QueryRunner implements AutoCloseable {
                 latencies[0].recordValue(nanos);
             }
         }
-        return new Timed(pass.answers(), pass.elapsedNanos());
+        return new Timed(pass.answers(), pass.elapsedNanos(), pass.cpuNanos());
     }
 
     Measurement measure(float[][] queries, int[][] groundTruth, int k, int ef, double minSeconds) {
@@ -123,6 +130,7 @@ final class QueryRunner implements AutoCloseable {
         int[][] firstAnswers = null;
         long searches = 0;
         long elapsed = 0;   // sum of the passes' own times (an out-of-process engine times its passes itself)
+        long cpuNanos = 0;
         do {
             Timed pass = timedPass(queries, k, ef, latencies);
             if (firstAnswers == null) {
@@ -130,13 +138,15 @@ final class QueryRunner implements AutoCloseable {
             }
             searches += queries.length;
             elapsed += pass.nanos();
+            cpuNanos += pass.cpuNanos();
         } while (elapsed < minNanos);
         Histogram all = new Histogram(3);
         for (Histogram h : latencies) {
             all.add(h);
         }
         return new Measurement(recall(firstAnswers, groundTruth, k), searches / (elapsed / 1e9),
-                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3);
+                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
+                cpuNanos < 0 ? Double.NaN : cpuNanos / 1e3 / searches);
     }
 
     /**

@@ -4,7 +4,8 @@ Commands, fields separated by tabs (paths are files the harness wrote; replies s
   load BASE_FVECS QUERY_FVECS               -> ok ROWS DIM
   build SPACE M EF_CONSTRUCTION THREADS OUT -> ok SECONDS       (init_index + add_items + save_index, timed here)
   open SPACE OUT                            -> ok               (load_index into a fresh Index)
-  pass K EF THREADS ANSWERS LATENCIES       -> ok ELAPSED_NS    (every query once, one knn_query call per query)
+  pass K EF THREADS ANSWERS LATENCIES       -> ok ELAPSED_NS CPU_NS (every query once, one knn_query call each;
+                                                                CPU_NS: the query threads' CPU time)
   quit
 
 A pass spreads the queries over THREADS Python threads that take the next query from a shared counter, as the
@@ -70,13 +71,15 @@ class Driver:
         latencies = np.zeros(count, dtype="<i8")
         counter = itertools.count()
         failures = []
+        cpu = []
 
         def work():
             clock = time.perf_counter_ns
+            cpu0 = time.thread_time_ns()
             try:
                 for q in counter:
                     if q >= count:
-                        return
+                        break
                     query = queries[q:q + 1]
                     t0 = clock()
                     labels, _ = index.knn_query(query, k=k, num_threads=1)
@@ -84,6 +87,8 @@ class Driver:
                     answers[q] = labels[0]
             except Exception as e:  # reported, not swallowed
                 failures.append(e)
+            finally:
+                cpu.append(time.thread_time_ns() - cpu0)
 
         start = time.perf_counter_ns()
         if threads == 1:
@@ -99,7 +104,7 @@ class Driver:
             raise failures[0]
         answers.tofile(answers_path)
         latencies.tofile(latencies_path)
-        return str(elapsed)
+        return "%d %d" % (elapsed, sum(cpu))
 
 
 def main():

@@ -97,6 +97,7 @@ class HnswlibEngineTest {
             for (ResultRow row : hnswlib) {
                 assertTrue(row.qps() > 0 && row.p50Micros() > 0 && row.p50Micros() <= row.p99Micros(), row.toString());
                 assertTrue(row.buildSeconds() > 0, row.toString());
+                assertTrue(row.cpuMicros() > 0, "the driver reports its threads' CPU time: " + row);
                 assertTrue(!Double.isNaN(row.openMillis()), "persistent: open is timed");
                 assertTrue(row.indexBytes() > 2000L * 16 * 4, "index file holds the vectors: " + row);
                 assertEquals(Integer.parseInt(threads), row.threads());
