@@ -28,7 +28,10 @@ import java.util.stream.Stream;
  * thread's, and the cost of starting the thread alone (a task with no search), so a gap can be attributed.
  * Next to the wall-clock QPS it reports the process CPU time per search (all threads: search, thread start, GC,
  * allocation), which a loaded machine distorts far less: under load the scheduler favours newly created threads, so
- * wall-clock QPS can even show fresh threads ahead of a warmed one. Uses only the public API, so the same class runs
+ * wall-clock QPS can even show fresh threads ahead of a warmed one. The CPU of the same mode with an empty task (the
+ * thread's start alone) is subtracted to give the search's own CPU per mode: anything a fresh thread pays inside the
+ * search (scratch sized to the index, say) shows there. Process CPU time ticks in 10 ms on Linux, so use enough
+ * queries (2,000 at ~200 us each is 40 ticks per mode and round). Uses only the public API, so the same class runs
  * against any build of the engine.
  *
  * <pre>
@@ -100,12 +103,16 @@ public final class ThreadModeRunner {
             for (Mode mode : Mode.values()) {
                 double m = median(qps[mode.ordinal()]);
                 double c = median(cpu[mode.ordinal()]);
+                double startCpu = median(startOnlyCpu[mode.ordinal()]);
+                double warmedSearchCpu = warmedCpu - median(startOnlyCpu[Mode.WARMED.ordinal()]);
                 System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f ratio_to_warmed=%.3f rounds=%s"
                                 + " start_only_us=%.1f cpu_us_per_search=%.1f cpu_ratio_to_warmed=%.3f"
-                                + " start_only_cpu_us=%.1f%n", mode.name().toLowerCase(Locale.ROOT), m, m / warmed,
+                                + " start_only_cpu_us=%.1f search_cpu_us_without_start=%.1f"
+                                + " search_cpu_ratio_to_warmed=%.3f%n", mode.name().toLowerCase(Locale.ROOT), m,
+                        m / warmed,
                         Arrays.toString(Arrays.stream(qps[mode.ordinal()]).mapToLong(Math::round).toArray()),
-                        1e6 / median(startOnly[mode.ordinal()]), c, c / warmedCpu,
-                        median(startOnlyCpu[mode.ordinal()]));
+                        1e6 / median(startOnly[mode.ordinal()]), c, c / warmedCpu, startCpu, c - startCpu,
+                        (c - startCpu) / warmedSearchCpu);
             }
             perCall.shutdown();
         } finally {
