@@ -107,10 +107,12 @@ public final class QueryPlanner {
                 return List.of();
             }
             // Without an explicit efSearch, the index's calibrated plan: a beam width measured to reach the target
-            // recall, or the exact scan where the graph cannot reach it for less (SearchDefaults).
+            // recall, or the exact scan where the graph cannot reach it for less (SearchDefaults). The calibration
+            // measures unfiltered walks only, so a filtered one keeps at least vctrs's width.
             SearchDefaults defaults = index.searchDefaults();
             boolean defaulted = params.efSearch() == 0;
-            int ef = defaulted ? defaults.efFor(k) : params.effectiveEfSearch();
+            int ef = !defaulted ? params.effectiveEfSearch()
+                    : matches == null ? defaults.efFor(k) : Math.max(defaults.efFor(k), params.effectiveEfSearch());
             List<SearchResult> results;
             if (matches == null) {
                 SearchMode mode = params.exact() || defaulted && defaults.exact() ? SearchMode.EXACT : SearchMode.AUTO;
