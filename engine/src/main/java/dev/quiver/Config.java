@@ -17,14 +17,19 @@ package dev.quiver;
  * @param seed              seed of the level generator, so single-threaded builds are reproducible
  * @param buildThreads      threads for batch inserts and compaction; default all cores
  * @param walCheckpointBytes the write-ahead log is checkpointed (an automatic save) once it grows past this size
+ * @param targetRecall      recall@10 the default search aims for (default 0.99): at each save the index measures, on
+ *                          a sample of its own vectors left out one at a time, the smallest efSearch that reaches it,
+ *                          or chooses the exact scan when the graph cannot reach it for less; a search with an
+ *                          explicit {@link SearchParams#efSearch} ignores it. In (0, 1].
  */
 public record Config(int dim, Metric metric, int m, int efConstruction, boolean quantize, Durability durability,
-                     long seed, int buildThreads, long walCheckpointBytes) {
+                     long seed, int buildThreads, long walCheckpointBytes, double targetRecall) {
 
     public static final int DEFAULT_M = 16;
     public static final int DEFAULT_EF_CONSTRUCTION = 200;
     public static final long DEFAULT_SEED = 42L;
     public static final long DEFAULT_WAL_CHECKPOINT_BYTES = 256L << 20;
+    public static final double DEFAULT_TARGET_RECALL = 0.99;
     /** Upper bound on m, so a layer-0 record (2m ints plus a count) stays small. */
     public static final int MAX_M = 512;
     /** Upper bound on the dimension (the SQ8 integer kernels stay exact below it). */
@@ -52,16 +57,21 @@ public record Config(int dim, Metric metric, int m, int efConstruction, boolean 
         if (walCheckpointBytes < 1) {
             throw new InvalidArgumentException("walCheckpointBytes must be positive, got " + walCheckpointBytes);
         }
+        if (!(targetRecall > 0 && targetRecall <= 1)) {
+            throw new InvalidArgumentException("targetRecall must be in (0, 1], got " + targetRecall);
+        }
     }
 
     /** A configuration with the given dimension and every other setting at its default. */
     public static Config dim(int dim) {
         return new Config(dim, Metric.COSINE, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, false, Durability.DEFAULT,
-                DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), DEFAULT_WAL_CHECKPOINT_BYTES);
+                DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), DEFAULT_WAL_CHECKPOINT_BYTES,
+                DEFAULT_TARGET_RECALL);
     }
 
     public Config metric(Metric metric) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     /** Accepts the vctrs names: cosine, euclidean, l2, dot, dot_product. */
@@ -70,30 +80,42 @@ public record Config(int dim, Metric metric, int m, int efConstruction, boolean 
     }
 
     public Config m(int m) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     public Config efConstruction(int efConstruction) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     public Config quantize(boolean quantize) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     public Config durability(Durability durability) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     public Config seed(long seed) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     public Config buildThreads(int buildThreads) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 
     public Config walCheckpointBytes(long walCheckpointBytes) {
-        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes);
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
+    }
+
+    public Config targetRecall(double targetRecall) {
+        return new Config(dim, metric, m, efConstruction, quantize, durability, seed, buildThreads, walCheckpointBytes,
+                targetRecall);
     }
 }

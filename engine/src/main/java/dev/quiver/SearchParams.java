@@ -8,7 +8,9 @@ package dev.quiver;
  * }</pre>
  *
  * @param k           how many results at most; 0 returns an empty list
- * @param efSearch    HNSW beam width, or 0 for the default {@code max(200, k + floor(10 * sqrt(k)))}
+ * @param efSearch    HNSW beam width, or 0 for the database's default: the width its last save measured to reach
+ *                    {@link Config#targetRecall} (or the exact scan where the graph cannot), and vctrs's
+ *                    {@code max(200, k + floor(10 * sqrt(k)))} before the first save
  * @param filter      metadata filter, or {@code null} for none
  * @param maxDistance results farther than this are dropped (after the top k are chosen), or {@code null} for none
  * @param exact       force an exact scan instead of the graph
@@ -68,7 +70,10 @@ public record SearchParams(int k, int efSearch, Filter filter, Float maxDistance
         return new SearchParams(k, efSearch, filter, maxDistance, exact);
     }
 
-    /** The beam width the search will use: the explicit one, or vctrs's default {@code max(200, k + floor(10 sqrt(k)))}. */
+    /**
+     * The explicit beam width (at least k), or vctrs's default {@code max(200, k + floor(10 sqrt(k)))} when none was
+     * given; a database that has calibrated its default uses its own width instead ({@link Config#targetRecall}).
+     */
     public int effectiveEfSearch() {
         int ef = efSearch > 0 ? efSearch : Math.max(200, k + (int) Math.floor(10 * Math.sqrt(k)));
         return Math.max(ef, k);

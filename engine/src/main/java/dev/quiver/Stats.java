@@ -21,11 +21,14 @@ import java.util.Map;
  * @param walBytes               current size of the write-ahead log
  * @param walBytesDroppedAtRecovery bytes of torn or corrupt log tail dropped at the last open
  * @param durability             the configured durability
+ * @param defaultEfSearch        beam width of a k = 10 search without an explicit efSearch: measured at the last save
+ *                               toward {@link Config#targetRecall}, vctrs's 200 before it, 0 when such a search
+ *                               scans exactly because the graph cannot reach the target for less
  */
 public record Stats(long numVectors, long numDeleted, int numLayers, double avgDegreeLayer0, int maxDegreeLayer0,
                     int minDegreeLayer0, long memoryVectorsBytes, long memoryGraphBytes, long memoryQuantizedBytes,
                     boolean usesBruteForce, boolean usesQuantizedSearch, long generation, long walBytes,
-                    long walBytesDroppedAtRecovery, Durability durability) {
+                    long walBytesDroppedAtRecovery, Durability durability, int defaultEfSearch) {
 
     /** The vctrs keys ({@code num_vectors} ... {@code uses_quantized_search}), then Quiver's own, in that order. */
     public Map<String, Object> toMap() {
@@ -45,6 +48,7 @@ public record Stats(long numVectors, long numDeleted, int numLayers, double avgD
         map.put("wal_bytes", walBytes);
         map.put("wal_bytes_dropped_at_recovery", walBytesDroppedAtRecovery);
         map.put("durability", durability.name().toLowerCase(java.util.Locale.ROOT));
+        map.put("default_ef_search", defaultEfSearch);
         return map;
     }
 }

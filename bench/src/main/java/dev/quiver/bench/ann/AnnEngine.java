@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * One engine under test. The runner calls, in order: {@link #build} (timed as build), {@link #open} (timed as open),
- * {@link #newSearcher} once per query thread, then {@link #close}. Each engine indexes base row {@code i} under id
+ * {@link #newSearcher} once per query thread, then {@link #close}. Before build, {@link #prepare} (untimed). Each engine indexes base row {@code i} under id
  * {@code i} and answers with row numbers, so recall is computed the same way for all.
  */
 public interface AnnEngine extends AutoCloseable {
@@ -25,7 +25,33 @@ public interface AnnEngine extends AutoCloseable {
         }
     }
 
+    /**
+     * A peer that runs in another process and times whole query passes there, so a pipe round trip per query is not
+     * counted against it; the runner calls {@link #pass} instead of {@link #newSearcher}.
+     */
+    interface OutOfProcess {
+        /** One pass over the queries given to {@link #prepare}; answers per query, each call's latency, the total. */
+        Pass pass(int k, int ef, int threads) throws IOException;
+    }
+
+    /** A pass as timed by the engine itself; {@code cpuNanos} is its query threads' CPU time. */
+    record Pass(int[][] answers, long[] latencyNanos, long elapsedNanos, long cpuNanos) { }
+
     String name();
+
+    /** Null when the engine can run here on this request, else why it is skipped (e.g. a missing package). */
+    default String unavailableReason(RowFilter filter) {
+        return null;
+    }
+
+    /** Untimed staging before {@link #build}, for engines that read the vectors from files. */
+    default void prepare(Dataset data, Path dir) throws IOException {
+    }
+
+    /** The build time the engine measured itself, or NaN to use the harness's clock around {@link #build}. */
+    default double reportedBuildSeconds() {
+        return Double.NaN;
+    }
 
     /**
      * Builds the index from scratch under {@code dir} (an empty directory the engine owns).

@@ -26,16 +26,25 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
                             List<Integer> efSearch, int k, int threads, int buildThreads, Path csv, Path svg,
                             String filter, int queries, Path workDir, double minSeconds, int rounds, long seed) {
 
+    /** The default engines: all in-JVM ones. */
     public static final List<String> ALL_ENGINES = List.of("quiver", "quiver-sq8", "lucene", "jvector");
-    /** Engines run only when named: Quiver's Lucene format, and its variant whose merges always rebuild. */
-    public static final List<String> OPT_IN_ENGINES = List.of("lucene-quiver", "lucene-quiver-rebuild");
+    /**
+     * Engines run only when named: Quiver's Lucene format, its variant whose merges always rebuild, and native
+     * hnswlib (needs python3-hnswlib).
+     */
+    public static final List<String> OPT_IN_ENGINES = List.of("lucene-quiver", "lucene-quiver-rebuild", "hnswlib");
+
+    /** Every engine {@code --engines} accepts. */
+    public static final List<String> KNOWN_ENGINES =
+            java.util.stream.Stream.concat(ALL_ENGINES.stream(), OPT_IN_ENGINES.stream()).toList();
 
     static final String USAGE = """
             usage: bench/ann [--dataset NAME|DIR] [options]
               --dataset NAME|DIR     bigann-10k | wordnet-minilm-384 | fashion-mnist | synthetic:N:D | a directory
                                      (default: bigann-10k when ../shared/datasets has it, else synthetic:20000:64)
-              --engines LIST         comma-separated: quiver,quiver-sq8,lucene,jvector (default all four),
-                                     lucene-quiver, lucene-quiver-rebuild (Quiver's Lucene format; opt-in)
+              --engines LIST         comma-separated: quiver,quiver-sq8,lucene,jvector (the default), and opt-in:
+                                     lucene-quiver, lucene-quiver-rebuild (Quiver's Lucene format), hnswlib (native
+                                     hnswlib through /usr/bin/python3 and Debian's python3-hnswlib, skipped when absent)
               --metric NAME          euclidean | cosine | dot (default: the data set's)
               --m N                  HNSW M (default 16)
               --ef-construction N    build beam width (default 200)
@@ -58,9 +67,9 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
             throw new IllegalArgumentException("dataset must not be null\n" + USAGE);
         }
         for (String engine : engines) {
-            if (!ALL_ENGINES.contains(engine) && !OPT_IN_ENGINES.contains(engine)) {
-                throw new IllegalArgumentException("unknown engine '" + engine + "', expected one of " + ALL_ENGINES
-                        + " or " + OPT_IN_ENGINES);
+            if (!KNOWN_ENGINES.contains(engine)) {
+                throw new IllegalArgumentException("unknown engine '" + engine + "', expected one of "
+                        + KNOWN_ENGINES);
             }
         }
         if (engines.isEmpty()) {

@@ -22,6 +22,7 @@ final class EngineFactory {
                     new QuiverHnswVectorsFormat(params.m(), params.efConstruction(), params.buildThreads(),
                             HnswConfig.DEFAULT_EXACT_SCAN_FACTOR, false));
             case "jvector" -> new JVectorEngine();
+            case "hnswlib" -> new HnswlibEngine();
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'");
         };
     }

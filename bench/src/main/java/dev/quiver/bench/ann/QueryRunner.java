@@ -16,17 +16,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs passes over the query set on a fixed set of query threads, each with its own {@link AnnEngine.Searcher}
  * (created once and reused, as jvector's searchers expect), and measures one ef following reference/peers.md: one
  * warm-up pass, then measured passes repeated until at least {@code minSeconds} have passed. Latency is the wall
- * time of each search call, recorded in nanoseconds into per-thread HdrHistograms.
+ * time of each search call, recorded in nanoseconds into per-thread HdrHistograms. An engine in another process
+ * ({@link AnnEngine.OutOfProcess}) runs each pass itself on the same number of threads and reports each call's
+ * latency and the pass's wall time as measured there; QPS is searches over the summed wall time of the passes.
  */
 final class QueryRunner implements AutoCloseable {
 
     /** The numbers of one ef. */
-    record Measurement(double recall, double qps, double p50Micros, double p99Micros) { }
+    record Measurement(double recall, double qps, double p50Micros, double p99Micros, double cpuMicros) { }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final AnnEngine.Searcher[] searchers;
     private final ExecutorService pool;
+    /** Set for an engine in another process: it runs and times whole passes itself. */
+    private final AnnEngine.OutOfProcess external;
+    private final int threads;
 
     QueryRunner(AnnEngine engine, RowFilter filter, int threads) throws IOException {
+        this.threads = threads;
+        if (engine instanceof AnnEngine.OutOfProcess outOfProcess) {
+            external = outOfProcess;
+            searchers = new AnnEngine.Searcher[0];
+            pool = null;
+            return;
+        }
+        external = null;
         searchers = new AnnEngine.Searcher[threads];
         for (int t = 0; t < threads; t++) {
             searchers[t] = engine.newSearcher(filter);
@@ -34,15 +50,28 @@ final class QueryRunner implements AutoCloseable {
         pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().name("query").unstarted(r));
     }
 
+    /** Answers of one pass, its wall time and the CPU time of its query threads. */
+    private record Timed(int[][] answers, long nanos, long cpuNanos) { }
+
     /** One pass over all queries; returns each query's answer. {@code latencies} may be null (warm-up). */
     int[][] pass(float[][] queries, int k, int ef, Histogram[] latencies) {
+        return timedPass(queries, k, ef, latencies).answers();
+    }
+
+    private Timed timedPass(float[][] queries, int k, int ef, Histogram[] latencies) {
+        if (external != null) {
+            return externalPass(queries, k, ef, latencies);
+        }
+        long passStart = System.nanoTime();
         int[][] answers = new int[queries.length][];
         AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
         List<Future<?>> tasks = new ArrayList<>(searchers.length);
         for (int t = 0; t < searchers.length; t++) {
             AnnEngine.Searcher searcher = searchers[t];
             Histogram histogram = latencies == null ? null : latencies[t];
             tasks.add(pool.submit(() -> {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
                 try {
                     for (int q = next.getAndIncrement(); q < queries.length; q = next.getAndIncrement()) {
                         long start = System.nanoTime();
@@ -54,6 +83,8 @@ final class QueryRunner implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                } finally {
+                    cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                 }
             }));
         }
@@ -67,34 +98,55 @@ final class QueryRunner implements AutoCloseable {
                 throw new IllegalStateException("search failed at ef=" + ef + ": " + e.getCause(), e.getCause());
             }
         }
-        return answers;
+        return new Timed(answers, System.nanoTime() - passStart, cpu.get());
+    }
+
+    private Timed externalPass(float[][] queries, int k, int ef, Histogram[] latencies) {
+        AnnEngine.Pass pass;
+        try {
+            pass = external.pass(k, ef, threads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("external pass failed at ef=" + ef, e);
+        }
+        if (pass.answers().length != queries.length) {
+            throw new IllegalStateException("external engine answered " + pass.answers().length + " of "
+                    + queries.length + " queries");
+        }
+        if (latencies != null) {
+            for (long nanos : pass.latencyNanos()) {
+                latencies[0].recordValue(nanos);
+            }
+        }
+        return new Timed(pass.answers(), pass.elapsedNanos(), pass.cpuNanos());
     }
 
     Measurement measure(float[][] queries, int[][] groundTruth, int k, int ef, double minSeconds) {
         pass(queries, k, ef, null);
-        Histogram[] latencies = new Histogram[searchers.length];
+        Histogram[] latencies = new Histogram[Math.max(1, searchers.length)];
         for (int t = 0; t < latencies.length; t++) {
             latencies[t] = new Histogram(3);
         }
         long minNanos = (long) (minSeconds * 1e9);
-        long start = System.nanoTime();
         int[][] firstAnswers = null;
         long searches = 0;
-        long elapsed;
+        long elapsed = 0;   // sum of the passes' own times (an out-of-process engine times its passes itself)
+        long cpuNanos = 0;
         do {
-            int[][] answers = pass(queries, k, ef, latencies);
+            Timed pass = timedPass(queries, k, ef, latencies);
             if (firstAnswers == null) {
-                firstAnswers = answers;
+                firstAnswers = pass.answers();
             }
             searches += queries.length;
-            elapsed = System.nanoTime() - start;
+            elapsed += pass.nanos();
+            cpuNanos += pass.cpuNanos();
         } while (elapsed < minNanos);
         Histogram all = new Histogram(3);
         for (Histogram h : latencies) {
             all.add(h);
         }
         return new Measurement(recall(firstAnswers, groundTruth, k), searches / (elapsed / 1e9),
-                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3);
+                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
+                cpuNanos < 0 ? Double.NaN : cpuNanos / 1e3 / searches);
     }
 
     /**
@@ -129,7 +181,9 @@ final class QueryRunner implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        pool.shutdown();
+        if (pool != null) {
+            pool.shutdown();
+        }
         for (AnnEngine.Searcher searcher : searchers) {
             searcher.close();
         }

@@ -5,14 +5,16 @@ package dev.quiver.bench.ann;
  *
  * @param openMillis  time to open the built index from disk, or NaN for in-memory engines (no open step)
  * @param indexBytes  on-disk size of the index directory for persistent engines, estimated RAM for in-memory ones
+ * @param cpuMicros   CPU time per query in microseconds, summed over the query threads (the least over the rounds):
+ *                    unlike QPS it hardly moves when other processes load the machine; NaN when not measured
  */
 public record ResultRow(String dataset, String engine, int m, int efConstruction, int ef, int k, int threads,
                         double recall, double qps, double p50Micros, double p99Micros, double buildSeconds,
-                        double openMillis, long indexBytes) {
+                        double openMillis, long indexBytes, double cpuMicros) {
 
     /** The CSV header, exactly these columns in this order. */
     public static final String CSV_HEADER =
-            "dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,index_bytes";
+            "dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,index_bytes,cpu_us";
 
     /** One CSV line; {@code open_ms} is empty for in-memory engines. */
     public String toCsv() {
@@ -24,6 +26,7 @@ public record ResultRow(String dataset, String engine, int m, int efConstruction
                 String.format(java.util.Locale.ROOT, "%.1f", p99Micros),
                 String.format(java.util.Locale.ROOT, "%.3f", buildSeconds),
                 Double.isNaN(openMillis) ? "" : String.format(java.util.Locale.ROOT, "%.2f", openMillis),
-                Long.toString(indexBytes));
+                Long.toString(indexBytes),
+                Double.isNaN(cpuMicros) ? "" : String.format(java.util.Locale.ROOT, "%.1f", cpuMicros));
     }
 }

@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * (A/B/C/D, A/B/C/D...) so machine drift hits all alike. Per mode it reports medians of: wall-clock QPS and its
  * ratio to the warmed thread's; this process's CPU time per call and heap bytes allocated per call (both immune to
  * other processes' load, and the allocation counts virtual threads too); and the same two for the thread alone (a
- * task with no search), so a gap can be attributed to the thread or to the search. Uses only the public API, so the
- * same class runs against any build of the engine.
+ * task with no search), so a gap can be attributed to the thread or to the search; the difference is the search's own
+ * CPU per mode. Process CPU time ticks in 10 ms on Linux, so use enough queries (2,000 at ~200 us each is 40 ticks per
+ * mode and round). Uses only the public API, so the same class runs against any build of the engine.
  *
  * <pre>
  * java ... dev.quiver.bench.hnsw.ThreadModeRunner synthetic:N:DIM | DATASET_DIR [metric=cosine] [ef=200]
@@ -93,11 +94,15 @@ public final class ThreadModeRunner {
             for (Mode mode : Mode.values()) {
                 double[][] m = search[mode.ordinal()];
                 double[][] e = empty[mode.ordinal()];
+                // The search's own CPU: the call's minus the same thread mode's empty task (its start alone).
+                double searchCpu = median(m[1]) - median(e[1]);
+                double warmedSearchCpu = warmedCpu - median(empty[Mode.WARMED.ordinal()][1]);
                 System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f qps_ratio=%.3f cpu_us_per_call=%.1f"
                                 + " cpu_ratio=%.3f alloc_bytes_per_call=%.0f | thread_only: cpu_us=%.1f"
-                                + " alloc_bytes=%.0f | qps_rounds=%s%n", mode.name().toLowerCase(Locale.ROOT),
+                                + " alloc_bytes=%.0f | search_cpu_us=%.1f search_cpu_ratio=%.3f | qps_rounds=%s%n",
+                        mode.name().toLowerCase(Locale.ROOT),
                         median(m[0]), median(m[0]) / warmedQps, median(m[1]), median(m[1]) / warmedCpu,
-                        median(m[2]), median(e[1]), median(e[2]),
+                        median(m[2]), median(e[1]), median(e[2]), searchCpu, searchCpu / warmedSearchCpu,
                         Arrays.toString(Arrays.stream(m[0]).mapToLong(Math::round).toArray()));
             }
             perCall.shutdown();

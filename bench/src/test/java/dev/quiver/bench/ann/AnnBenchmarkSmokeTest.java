@@ -43,11 +43,12 @@ class AnnBenchmarkSmokeTest {
 
         List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
         assertEquals("dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,"
-                + "index_bytes", csv.getFirst());
+                + "index_bytes,cpu_us", csv.getFirst());
         assertEquals(rows.size() + 1, csv.size());
         for (String line : csv.subList(1, csv.size())) {
             String[] cells = line.split(",", -1);
-            assertEquals(14, cells.length, line);
+            assertEquals(15, cells.length, line);
+            assertTrue(Double.parseDouble(cells[14]) > 0, "CPU time per query measured: " + line);
             assertEquals("synthetic-2000x16", cells[0], line);
             assertEquals("16", cells[2], line);
             assertEquals("200", cells[3], line);

@@ -8,6 +8,7 @@ import dev.quiver.DatabaseNotFoundException;
 import dev.quiver.DimensionMismatchException;
 import dev.quiver.Durability;
 import dev.quiver.InvalidArgumentException;
+import dev.quiver.SearchParams;
 import dev.quiver.Stats;
 import dev.quiver.internal.hnsw.CompactionResult;
 import dev.quiver.internal.hnsw.HnswIndex;
@@ -340,7 +341,8 @@ public final class DatabaseCore {
             IndexStats s = idx.stats();
             return new Stats(cat.size(), idx.deletedCount(), s.numLayers(), s.avgDegree0(), s.maxDegree0(),
                     s.minDegree0(), s.vectorBytes(), s.graphBytes(), s.quantizedBytes(), s.usesExactPath(),
-                    idx.isQuantized(), generation, log.sizeBytes(), walBytesDroppedAtRecovery, config.durability());
+                    idx.isQuantized(), generation, log.sizeBytes(), walBytesDroppedAtRecovery, config.durability(),
+                    idx.searchDefaults().exact() ? 0 : idx.searchDefaults().efFor(SearchParams.DEFAULT_K));
         });
     }
 
@@ -353,6 +355,8 @@ public final class DatabaseCore {
 
     private void saveLocked() {
         maintainQuantization(true);
+        // Writers are out: measure the default search plan on what is about to be saved (no-op while still fresh).
+        index.calibrateDefaults(config.targetRecall());
         generation = store.save(index, catalog, filterIndex, appliedLsn, shape, this::underStateWriteLock);
         savedLsn = appliedLsn;
         unsavedIndexChange = false;

@@ -39,7 +39,7 @@ public record DbShape(int dim, Metric metric, int m, int efConstruction, boolean
     public Config toConfig(Config session) {
         Config base = session != null ? session : Config.dim(dim);
         return new Config(dim, metric, m, efConstruction, quantize, base.durability(), seed, base.buildThreads(),
-                base.walCheckpointBytes());
+                base.walCheckpointBytes(), base.targetRecall());
     }
 
     public HnswConfig hnswConfig(int buildThreads) {

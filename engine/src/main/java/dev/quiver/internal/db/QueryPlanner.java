@@ -5,6 +5,7 @@ import dev.quiver.SearchParams;
 import dev.quiver.SearchResult;
 import dev.quiver.internal.hnsw.DenseSlotFilter;
 import dev.quiver.internal.hnsw.HnswIndex;
+import dev.quiver.internal.hnsw.SearchDefaults;
 import dev.quiver.internal.hnsw.SearchHits;
 import dev.quiver.internal.hnsw.SearchMode;
 import dev.quiver.internal.hnsw.SlotFilter;
@@ -102,13 +103,19 @@ public final class QueryPlanner {
 
         public List<SearchResult> search(float[] query) {
             int k = params.k();
-            int ef = params.effectiveEfSearch();
             if (k == 0) {
                 return List.of();
             }
+            // Without an explicit efSearch, the index's calibrated plan: a beam width measured to reach the target
+            // recall, or the exact scan where the graph cannot reach it for less (SearchDefaults). The calibration
+            // measures unfiltered walks only, so a filtered one keeps at least vctrs's width.
+            SearchDefaults defaults = index.searchDefaults();
+            boolean defaulted = params.efSearch() == 0;
+            int ef = !defaulted ? params.effectiveEfSearch()
+                    : matches == null ? defaults.efFor(k) : Math.max(defaults.efFor(k), params.effectiveEfSearch());
             List<SearchResult> results;
             if (matches == null) {
-                SearchMode mode = params.exact() ? SearchMode.EXACT : SearchMode.AUTO;
+                SearchMode mode = params.exact() || defaulted && defaults.exact() ? SearchMode.EXACT : SearchMode.AUTO;
                 results = resolve(index.search(query, k, ef, null, mode));
                 int expected = Math.min(k, catalog.size());
                 if (results.size() < expected) {

@@ -16,14 +16,28 @@ record BeamRequest(QueryScorer scorer, int level, int ef, Acceptance accept, boo
     /**
      * Which slots a beam may collect: live (when the index has tombstones, {@code checkDeleted}), not
      * {@code exclude}, and accepted by {@code filter}. Rejected slots are still expanded, so deletions and filters
-     * never cut off a region.
+     * never cut off a region; with {@code hideExcluded} the excluded slot is not visited at all.
      */
-    record Acceptance(SlotFilter filter, int exclude, boolean checkDeleted) {
+    record Acceptance(SlotFilter filter, int exclude, boolean checkDeleted, boolean hideExcluded) {
 
         Acceptance {
             if (filter == null) {
                 filter = GraphSearcher.ALL_LIVE;
             }
+        }
+
+        /** Collects everything but {@code exclude}, which is still expanded when reached. */
+        Acceptance(SlotFilter filter, int exclude, boolean checkDeleted) {
+            this(filter, exclude, checkDeleted, false);
+        }
+
+        /**
+         * Every live slot but {@code node}, which is not even visited: the walk cannot use its neighbour list, so
+         * searching for the node's own vector is as hard as for a vector the index does not hold (leave-one-out
+         * calibration, {@link DefaultEfCalibrator}).
+         */
+        static Acceptance hiding(int node, boolean checkDeleted) {
+            return new Acceptance(GraphSearcher.ALL_LIVE, node, checkDeleted, true);
         }
 
         /** Every live slot but {@code node} (linking and re-linking a node must not find itself). */

@@ -103,6 +103,9 @@ final class GraphSearcher {
         ScoreHeap candidates = state.candidates;
         ScoreHeap results = state.results;
         visited.reset(capacity);
+        if (request.accept().hideExcluded() && exclude >= 0) {
+            visited.visit(exclude); // never scored, never expanded
+        }
         candidates.clear();
         results.clear();
         for (int i = 0; i < entryCount; i++) {

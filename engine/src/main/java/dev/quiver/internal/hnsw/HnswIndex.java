@@ -49,9 +49,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class HnswIndex implements AutoCloseable {
 
     /**
-     * The default beam width for {@code k} results, as vctrs defines it: {@code max(200, k + floor(10 * sqrt(k)))}.
-     * bench/results/hnsw.md shows recall@10 is already >= 0.99 at ef 80 on both data sets, so callers chasing
-     * throughput may pass less.
+     * vctrs's default beam width for {@code k} results, {@code max(200, k + floor(10 * sqrt(k)))}: the default of an
+     * index not yet calibrated ({@link #searchDefaults}).
      */
     public static int defaultEfSearch(int k) {
         return Math.max(200, k + (int) Math.floor(10 * Math.sqrt(k)));
@@ -80,6 +79,8 @@ public final class HnswIndex implements AutoCloseable {
     private final AtomicInteger deleted = new AtomicInteger();
 
     private final ReentrantLock updateLock = new ReentrantLock();
+    /** The plan of searches without an explicit efSearch; replaced whole by {@link #calibrateDefaults}. */
+    private volatile SearchDefaults defaults = SearchDefaults.UNCALIBRATED;
     private final AtomicReference<Boolean> closed = new AtomicReference<>(false);
 
     private HnswIndex(HnswConfig config) {
@@ -129,6 +130,11 @@ public final class HnswIndex implements AutoCloseable {
      * files must show one state of the index).
      */
     public void writeTo(GenerationWriter w, String prefix) {
+        writeTo(w, prefix, IndexFiles.VERSION);
+    }
+
+    /** {@link #writeTo(GenerationWriter, String)} with the meta file in format {@code metaVersion} (tests). */
+    void writeTo(GenerationWriter w, String prefix, int metaVersion) {
         checkOpen();
         int total = totalSlots;
         w.writeSlab(prefix + IndexFiles.VECTORS, store.vectors().slab(), total);
@@ -145,9 +151,9 @@ public final class HnswIndex implements AutoCloseable {
             }
             IndexFiles.Meta meta = new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(),
                     config.seed(), total, live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
-                    q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets());
+                    q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets(), defaults);
             try (WritableFile out = w.create(prefix + IndexFiles.META)) {
-                IndexFiles.write(out, meta);
+                IndexFiles.write(out, meta, metaVersion);
             }
         } finally {
             if (lease != null) {
@@ -196,6 +202,7 @@ public final class HnswIndex implements AutoCloseable {
             index.live.set(meta.live());
             index.deleted.set(meta.deleted());
             index.entry.set(meta.entry());
+            index.defaults = meta.defaults();
             return index;
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
@@ -395,6 +402,42 @@ public final class HnswIndex implements AutoCloseable {
         }
     }
 
+    /** The plan of searches without an explicit efSearch (uncalibrated until the first {@link #calibrateDefaults}). */
+    public SearchDefaults searchDefaults() {
+        return defaults;
+    }
+
+    /**
+     * Measures the default search plan toward {@code targetRecall} ({@link DefaultEfCalibrator}) unless the current
+     * one was measured for that target at about this size; returns whether it changed. Searches may run meanwhile;
+     * the caller keeps writers out (the database calls it before each save).
+     */
+    public boolean calibrateDefaults(double targetRecall) {
+        checkOpen();
+        if (!defaults.staleFor(live.get(), targetRecall)) {
+            return false;
+        }
+        SearchDefaults measured = DefaultEfCalibrator.calibrate(this, targetRecall, config.seed());
+        boolean changed = !measured.equals(defaults);
+        defaults = measured;
+        return changed;
+    }
+
+    /** A graph walk that never visits {@code hidden}, a layer-0-only slot (see {@link KnnSearch#searchHiding}). */
+    SearchHits searchHiding(float[] q, int k, int ef, int hidden) {
+        SearchState state = states.acquire();
+        try {
+            return knn.searchHiding(q, k, ef, hidden, state);
+        } finally {
+            states.release(state);
+        }
+    }
+
+    /** The top layer of {@code slot} (0 for most). */
+    int levelOf(int slot) {
+        return layers.level(slot);
+    }
+
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
     public boolean usesExactPath(int ef) {
         return knn.usesExactPath(ef);
@@ -532,7 +575,7 @@ public final class HnswIndex implements AutoCloseable {
         }
         return new IndexStats(numLayers, count == 0 ? 0 : (double) sum / count, max, count == 0 ? 0 : min,
                 store.reservedBytes(), layers.reservedBytes(), quant.reservedBytes(),
-                usesExactPath(defaultEfSearch(10)));
+                defaults.exact() || usesExactPath(defaults.efFor(10)));
     }
 
     @Override

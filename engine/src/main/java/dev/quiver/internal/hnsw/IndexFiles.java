@@ -22,11 +22,12 @@ import dev.quiver.storage.gen.WritableFile;
  *       one float32 inner-product correction per slot.</li>
  * </ul>
  *
- * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION})</h2>
+ * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION}; version 1, without the search defaults, still
+ * reads as an uncalibrated index)</h2>
  * <pre>
  * offset size  field
  *  0      4    magic 0x534E4851 ("QHNS" little-endian)
- *  4      4    version (1)
+ *  4      4    version (2)
  *  8      4    dim
  * 12      4    metric: 0 cosine, 1 euclidean, 2 dot product
  * 16      4    M
@@ -40,12 +41,20 @@ import dev.quiver.storage.gen.WritableFile;
  * 56      4    quantized: 0 or 1
  * 60      4    (quantized only) SQ8 scale, float32
  * 64  4*dim    (quantized only) SQ8 per-dimension offsets, float32
+ * then (version 2) the {@link SearchDefaults}:
+ *        4    calibrated ef (0: none)
+ *        4    exact: 0 or 1
+ *        4    live count when calibrated
+ *        8    target recall, float64
+ *        8    recall measured at the calibrated ef, float64
  * </pre>
  */
 final class IndexFiles {
 
     static final int MAGIC = 0x534E4851;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Format before the search defaults were persisted; read as uncalibrated. */
+    static final int VERSION_WITHOUT_DEFAULTS = 1;
 
     static final String META = "meta";
     static final String VECTORS = "vectors";
@@ -61,7 +70,7 @@ final class IndexFiles {
 
     /** What the meta file holds. */
     record Meta(int dim, Metric metric, int m, int efConstruction, long seed, int totalSlots, int live, int deleted,
-                long entry, int upperRecords, float sq8Scale, float[] sq8Offsets) {
+                long entry, int upperRecords, float sq8Scale, float[] sq8Offsets, SearchDefaults defaults) {
 
         boolean quantized() {
             return sq8Offsets != null;
@@ -77,8 +86,13 @@ final class IndexFiles {
     }
 
     static void write(WritableFile out, Meta meta) {
+        write(out, meta, VERSION);
+    }
+
+    /** Writes {@code meta} in format {@code version}: {@link #VERSION}, or 1 (tests of the old-format reader). */
+    static void write(WritableFile out, Meta meta, int version) {
         out.writeInt(MAGIC);
-        out.writeInt(VERSION);
+        out.writeInt(version);
         out.writeInt(meta.dim());
         out.writeInt(metricCode(meta.metric()));
         out.writeInt(meta.m());
@@ -96,6 +110,15 @@ final class IndexFiles {
                 out.writeFloat(o);
             }
         }
+        if (version == VERSION_WITHOUT_DEFAULTS) {
+            return;
+        }
+        SearchDefaults d = meta.defaults();
+        out.writeInt(d.ef());
+        out.writeInt(d.exact() ? 1 : 0);
+        out.writeInt(d.calibratedLive());
+        out.writeLong(Double.doubleToLongBits(d.target()));
+        out.writeLong(Double.doubleToLongBits(d.recall()));
     }
 
     static Meta read(Generation g, String name) {
@@ -106,7 +129,7 @@ final class IndexFiles {
                 throw new CorruptFileException(file, "bad HNSW meta magic 0x" + Integer.toHexString(magic));
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_DEFAULTS) {
                 throw new CorruptFileException(file, "unsupported HNSW meta version " + version + " (this build reads "
                         + VERSION + ")");
             }
@@ -141,7 +164,22 @@ final class IndexFiles {
                     offsets[d] = in.readFloat();
                 }
             }
-            return new Meta(dim, metric, m, efConstruction, seed, total, live, deleted, entry, upper, scale, offsets);
+            SearchDefaults defaults = SearchDefaults.UNCALIBRATED;
+            if (version >= VERSION) {
+                int ef = in.readInt();
+                int exact = in.readInt();
+                int calibratedLive = in.readInt();
+                double target = Double.longBitsToDouble(in.readLong());
+                double recall = Double.longBitsToDouble(in.readLong());
+                if (ef < 0 || (exact != 0 && exact != 1) || calibratedLive < 0 || !(target >= 0 && target <= 1)
+                        || !(recall >= 0 && recall <= 1)) {
+                    throw new CorruptFileException(file, "inconsistent HNSW search defaults: ef " + ef + ", exact "
+                            + exact + ", live " + calibratedLive + ", target " + target + ", recall " + recall);
+                }
+                defaults = new SearchDefaults(ef, exact == 1, calibratedLive, target, recall);
+            }
+            return new Meta(dim, metric, m, efConstruction, seed, total, live, deleted, entry, upper, scale, offsets,
+                    defaults);
         }
     }
 }

@@ -71,7 +71,7 @@ final class KnnSearch {
             case AUTO -> useExact(liveNow, filter != null, accepted, Math.max(efSearch, k));
         };
         if (!exact) {
-            int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, state);
+            int found = graphSearch(q, k, Math.max(efSearch, k), filter, accepted, liveNow, -1, state);
             // found < 0: the filtered walk used up the work an exact scan of the accepted slots would cost.
             boolean shortOfK = found < 0 || found < k && (accepted < 0 || found < Math.min(k, accepted));
             if (!shortOfK) {
@@ -84,6 +84,19 @@ final class KnnSearch {
         scanner.scan(new FloatScorer(store, q), k, filter, totalSlots.getAsInt(), state);
         state.ensureHits(state.results.size());
         return hits(state.results.drainReversed(state.hitSlots, state.hitScores), state);
+    }
+
+    /**
+     * An unfiltered graph walk that never visits {@code hidden} (a slot on layer 0 only), without the exact fallback:
+     * searching for a stored vector as if it were not stored ({@link DefaultEfCalibrator}).
+     */
+    SearchHits searchHiding(float[] q, int k, int ef, int hidden, SearchState state) {
+        if (live.get() == 0 || totalSlots.getAsInt() == 0) {
+            return SearchHits.empty();
+        }
+        state.resetWork();
+        int found = graphSearch(q, k, Math.max(ef, k), null, -1, live.get(), hidden, state);
+        return hits(Math.max(found, 0), state);
     }
 
     /** Whether an unfiltered AUTO search with beam {@code ef} currently takes the exact path. */
@@ -114,7 +127,7 @@ final class KnnSearch {
         return (ef + 10.0) * config.maxDegree0() * FILTERED_WORK_PER_DEGREE;
     }
 
-    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow,
+    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, int hidden,
                             SearchState state) {
         long ep = entry.get();
         if (ep == EntryPoint.NONE) {
@@ -123,7 +136,8 @@ final class KnnSearch {
         // The codes stay allocated until this search releases them, even if a retrain replaces them meanwhile.
         QuantizationLifecycle.Lease lease = quant.acquire();
         try {
-            return graphSearch(q, k, ef, filter, accepted, liveNow, ep, lease == null ? null : lease.codes(), state);
+            return graphSearch(q, k, ef, filter, accepted, liveNow, hidden, ep, lease == null ? null : lease.codes(),
+                    state);
         } finally {
             if (lease != null) {
                 lease.release();
@@ -131,8 +145,8 @@ final class KnnSearch {
         }
     }
 
-    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, long ep,
-                            Sq8Codes codes, SearchState state) {
+    private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, int hidden,
+                            long ep, Sq8Codes codes, SearchState state) {
         QueryScorer scorer = codes == null ? new FloatScorer(store, q)
                 : new Sq8Scorer(codes, store, q, state.queryCode(dim));
         int cur = EntryPoint.slot(ep);
@@ -147,8 +161,9 @@ final class KnnSearch {
         // A filtered walk is bounded by the cost of the exact scan of its accepted slots: beyond that budget the
         // scan is the cheaper answer (and an exact one), so at worst a search costs about twice the scan.
         long budget = filter == null || accepted < 0 ? Long.MAX_VALUE : (long) accepted / GRAPH_DISTANCE_COST;
-        BeamRequest request = new BeamRequest(scorer, 0, ef,
-                new BeamRequest.Acceptance(filter, -1, deleted.get() > 0), twoHop, totalSlots.getAsInt(), budget);
+        BeamRequest.Acceptance accept = hidden >= 0 ? BeamRequest.Acceptance.hiding(hidden, deleted.get() > 0)
+                : new BeamRequest.Acceptance(filter, -1, deleted.get() > 0);
+        BeamRequest request = new BeamRequest(scorer, 0, ef, accept, twoHop, totalSlots.getAsInt(), budget);
         if (!searcher.beam(request, 1, state)) {
             return -1;
         }

@@ -1,0 +1,119 @@
+package dev.quiver.internal.hnsw;
+
+import java.util.BitSet;
+import java.util.SplittableRandom;
+
+/**
+ * Finds the default search plan of an index on its own vectors, leave-one-out: a seeded sample of live vectors on
+ * layer 0 only is searched for, each time with the vector's own node hidden from the walk (never visited, so its
+ * neighbour list, which holds about its nearest, cannot help: merely not returning it measured recall 0.99 where
+ * unseen queries got 0.95); the exact scan gives each sample's true 10 nearest; recall@10 is measured
+ * along a ladder of beam widths, and the smallest width whose mean recall reaches the target wins. When no width up to
+ * the point where the exact scan is as cheap (the index's own cut-over {@code live / exactScanFactor}, or graph work
+ * measured above the scan's) reaches it, the plan is the exact scan. A hit counts when its distance is within the
+ * sample's 10th true distance, so ties and duplicate vectors do not count as misses.
+ *
+ * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances) plus {@code SAMPLE} graph searches per ladder step
+ * tried; at save time, outside any search.
+ */
+final class DefaultEfCalibrator {
+
+    /** Results per calibration query; the target is recall@K. */
+    static final int K = 10;
+    /** Sample queries: 2,000 neighbour slots, so recall 0.99 is measured to about +-0.002 (one standard error). */
+    static final int SAMPLE = 200;
+    /** Smallest live count calibrated; below it the exact scan answers anyway (AUTO cut-over at the old default). */
+    static final int MIN_LIVE = 4 * K;
+    /** Beam widths tried, in order; about 25% apart so the chosen width is at most that much above the need. */
+    static final int[] LADDER = {10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 640,
+        768, 1024, 1280, 1536, 2048, 2560, 3072, 4096};
+
+    private DefaultEfCalibrator() {
+    }
+
+    static SearchDefaults calibrate(HnswIndex index, double target, long seed) {
+        int live = index.liveCount();
+        if (live < MIN_LIVE) {
+            return SearchDefaults.UNCALIBRATED;
+        }
+        int[] sample = sample(index, Math.min(SAMPLE, live / 4), seed);
+        int dim = index.config().dim();
+        float[][] queries = new float[sample.length][dim];
+        float[] kth = new float[sample.length];
+        for (int i = 0; i < sample.length; i++) {
+            index.vector(sample[i], queries[i]);
+            kth[i] = kthDistanceWithout(index.search(queries[i], K + 1, 0, null, SearchMode.EXACT), sample[i]);
+        }
+        int factor = index.config().exactScanFactor();
+        int cap = factor == 0 ? Integer.MAX_VALUE : live / factor;
+        for (int ef : LADDER) {
+            if (ef > cap) {
+                break;
+            }
+            long hits = 0;
+            long distances = 0;
+            for (int i = 0; i < sample.length; i++) {
+                SearchHits found = index.searchHiding(queries[i], K, ef, sample[i]);
+                hits += hitsWithout(found, sample[i], kth[i]);
+                distances += found.work().distances();
+            }
+            double recall = (double) hits / ((long) K * sample.length);
+            if (recall >= target) {
+                return new SearchDefaults(ef, false, live, target, recall);
+            }
+            if ((double) distances / sample.length * KnnSearch.GRAPH_DISTANCE_COST >= live) {
+                break; // the graph already costs more than scanning every vector
+            }
+        }
+        return new SearchDefaults(0, true, live, target, 1.0);
+    }
+
+    /**
+     * {@code count} distinct live slots on layer 0 only, drawn with {@code seed}: the upper layers' greedy descent
+     * never passes through them, so hiding them from the layer-0 walk hides them from the whole search. Levels are
+     * drawn independently of the vectors, so this is still a uniform sample of the data.
+     */
+    private static int[] sample(HnswIndex index, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int total = index.totalSlots();
+        BitSet taken = new BitSet(total);
+        int[] out = new int[count];
+        int n = 0;
+        while (n < count) {
+            int slot = random.nextInt(total);
+            if (!taken.get(slot) && !index.isDeleted(slot) && index.levelOf(slot) == 0) {
+                taken.set(slot);
+                out[n++] = slot;
+            }
+        }
+        return out;
+    }
+
+    /** The K-th smallest distance among the hits other than {@code self}. */
+    private static float kthDistanceWithout(SearchHits exact, int self) {
+        int seen = 0;
+        for (int i = 0; i < exact.size(); i++) {
+            if (exact.slots()[i] != self && ++seen == K) {
+                return exact.distances()[i];
+            }
+        }
+        return Float.POSITIVE_INFINITY; // fewer than K others: every hit counts
+    }
+
+    /** Hits among the first K other than {@code self} that are as near as the true K-th. */
+    private static int hitsWithout(SearchHits found, int self, float kth) {
+        float bound = kth + 1e-5f * Math.max(1f, Math.abs(kth));
+        int counted = 0;
+        int hits = 0;
+        for (int i = 0; i < found.size() && counted < K; i++) {
+            if (found.slots()[i] == self) {
+                continue;
+            }
+            counted++;
+            if (found.distances()[i] <= bound) {
+                hits++;
+            }
+        }
+        return hits;
+    }
+}
