@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** One test per user-visible departure from vctrs (docs/DEPARTURES.md, D1-D11; D12, the calibrated default search plan, is DefaultSearchPlanTest). */
+/**
+ * One test per user-visible departure from vctrs (docs/DEPARTURES.md, D1-D11); D12, the calibrated default search
+ * plan, is tested by DefaultSearchPlanTest.
+ */
 class DeparturesTest {
 
     @TempDir
