@@ -45,11 +45,11 @@ public final class CutoverRunner {
                     }
                 }
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                        "n=%d dim=%d n*dim=%d exact_cpu_us=%.1f", n, dim, (long) n * dim, median(samples[0])));
+                        "n=%d dim=%d n*dim=%d exact_cpu_us=%.1f", n, dim, (long) n * dim, RunnerSupport.median(samples[0])));
                 for (int e = 0; e < efs.length; e++) {
-                    double g = median(samples[e + 1]);
+                    double g = RunnerSupport.median(samples[e + 1]);
                     line.append(String.format(Locale.ROOT, " graph_ef%d_cpu_us=%.1f ratio_exact/graph=%.2f", efs[e], g,
-                            median(samples[0]) / g));
+                            RunnerSupport.median(samples[0]) / g));
                 }
                 System.out.println(line);
             }
@@ -88,9 +88,4 @@ public final class CutoverRunner {
         return (CPU.getCurrentThreadCpuTime() - start) / 1e3 / queries.length;
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
-    }
 }

@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -40,11 +38,11 @@ public final class DefaultEfRunner {
 
     public static void main(String[] args) throws Exception {
         String spec = args[0];
-        int queryCount = Integer.parseInt(option(args, "queries", "500"));
-        int rounds = Integer.parseInt(option(args, "rounds", "5"));
-        double target = Double.parseDouble(option(args, "target", "0.99"));
-        boolean quantize = Boolean.parseBoolean(option(args, "quantize", "false"));
-        String metricName = option(args, "metric", null);
+        int queryCount = Integer.parseInt(RunnerSupport.option(args, "queries", "500"));
+        int rounds = Integer.parseInt(RunnerSupport.option(args, "rounds", "5"));
+        double target = Double.parseDouble(RunnerSupport.option(args, "target", "0.99"));
+        boolean quantize = Boolean.parseBoolean(RunnerSupport.option(args, "quantize", "false"));
+        String metricName = RunnerSupport.option(args, "metric", null);
         Metric metric = metricName == null ? null : Metric.parse(metricName);
         int threads = Runtime.getRuntime().availableProcessors();
         Dataset data = spec.startsWith("uniform:") ? uniform(spec, queryCount, threads)
@@ -85,7 +83,7 @@ public final class DefaultEfRunner {
                     for (int q = 0; q < queries.length; q++) {
                         List<SearchResult> found = db.search(queries[q], params);
                         if (round == 0) {
-                            hits += overlap(found, data.groundTruth()[q]);
+                            hits += RunnerSupport.overlap(found, data.groundTruth()[q]);
                         }
                     }
                     long ns = cpu.getCurrentThreadCpuTime() - t0;
@@ -97,16 +95,16 @@ public final class DefaultEfRunner {
                     }
                 }
             }
-            double exactMicros = median(micros[plans.size() - 1]);
+            double exactMicros = RunnerSupport.median(micros[plans.size() - 1]);
             for (int p = 0; p < plans.size(); p++) {
-                double m = median(micros[p]);
+                double m = RunnerSupport.median(micros[p]);
                 System.out.printf(Locale.ROOT, "dataset=%s plan=%-11s recall@10=%.4f cpu_us_per_query=%.1f"
                                 + " cpu_qps=%.0f cost_vs_exact=%.3f rounds=%s%n", data.name(), plans.get(p).name(),
                         recall[p], m, 1e6 / m, m / exactMicros,
                         Arrays.toString(Arrays.stream(micros[p]).mapToLong(Math::round).toArray()));
             }
         } finally {
-            ThreadModeRunner.deleteTree(dir);
+            RunnerSupport.deleteTree(dir);
         }
     }
 
@@ -129,30 +127,6 @@ public final class DefaultEfRunner {
         return new Dataset("uniform-" + n + "x" + dim, Metric.COSINE, base, queries, truth, null);
     }
 
-    private static int overlap(List<SearchResult> found, int[] truth) {
-        Set<String> want = new HashSet<>();
-        for (int i = 0; i < 10 && i < truth.length; i++) {
-            want.add(Integer.toString(truth[i]));
-        }
-        int n = 0;
-        for (SearchResult r : found) {
-            n += want.contains(r.id()) ? 1 : 0;
-        }
-        return n;
-    }
 
-    private static String option(String[] args, String name, String fallback) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                return a.substring(name.length() + 1);
-            }
-        }
-        return fallback;
-    }
 
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 }

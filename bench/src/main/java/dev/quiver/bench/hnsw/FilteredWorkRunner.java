@@ -135,7 +135,7 @@ public final class FilteredWorkRunner {
         }
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.0f | %d | %.1f | %.1f | %.1f | %.1f | %.4f | %.4f |%n",
                 name, dense == null ? n : dense.estimatedCount(), ef, (double) expanded / nq, (double) bridges / nq,
-                (double) distances / nq, fallbacks, median(g), median(r), median(a), median(x), graphRecall / nq,
+                (double) distances / nq, fallbacks, RunnerSupport.median(g), RunnerSupport.median(r), RunnerSupport.median(a), RunnerSupport.median(x), graphRecall / nq,
                 autoRecall / nq);
     }
 
@@ -156,11 +156,6 @@ public final class FilteredWorkRunner {
         return (double) found / truth.size();
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
-    }
 
     private static double time(HnswIndex index, float[][] queries, int ef, SlotFilter filter, SearchMode mode) {
         long start = CPU.getCurrentThreadCpuTime();

@@ -109,11 +109,11 @@ public final class HnswRunner {
                 + "| QPS SQ8 (per CPU s) | SQ8/f32 (per CPU s) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int e = 0; e < efs.length; e++) {
-            double f = median(qps[0][e]);
-            double fc = median(cpuQps[0][e]);
+            double f = RunnerSupport.median(qps[0][e]);
+            double fc = RunnerSupport.median(cpuQps[0][e]);
             if (sq8) {
-                double q = median(qps[1][e]);
-                double qc = median(cpuQps[1][e]);
+                double q = RunnerSupport.median(qps[1][e]);
+                double qc = RunnerSupport.median(cpuQps[1][e]);
                 System.out.printf(Locale.ROOT, "| %d | %.4f | %.0f | %.0f | %.4f | %.0f | %.0f | %.2f |%n", efs[e],
                         recall[0][e], f, fc, recall[1][e], q, qc, qc / fc);
             } else {
@@ -124,11 +124,6 @@ public final class HnswRunner {
         index.close();
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        java.util.Arrays.sort(c);
-        return c[c.length / 2];
-    }
 
     private static int[][] groundTruth(Path dir, HnswIndex index, float[][] queries, int limit, int k)
             throws IOException {

@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Single-thread search cost in CPU time per query, for before/after comparisons on a shared, loaded machine: wall-clock
@@ -64,7 +62,7 @@ public final class SearchCpuRunner {
                     for (int q = 0; q < queries.length; q++) {
                         List<SearchResult> found = db.search(queries[q], params);
                         if (round == 0) {
-                            hits += overlap(found, truth[q]);
+                            hits += RunnerSupport.overlap(found, truth[q]);
                         }
                     }
                     long ns = cpu.getCurrentThreadCpuTime() - t0;
@@ -84,19 +82,8 @@ public final class SearchCpuRunner {
                         s[s.length / 2], s[0], s[s.length - 1]);
             }
         } finally {
-            ThreadModeRunner.deleteTree(dir);
+            RunnerSupport.deleteTree(dir);
         }
     }
 
-    private static int overlap(List<SearchResult> found, int[] truth) {
-        Set<String> want = new HashSet<>();
-        for (int i = 0; i < 10 && i < truth.length; i++) {
-            want.add(Integer.toString(truth[i]));
-        }
-        int n = 0;
-        for (SearchResult r : found) {
-            n += want.contains(r.id()) ? 1 : 0;
-        }
-        return n;
-    }
 }

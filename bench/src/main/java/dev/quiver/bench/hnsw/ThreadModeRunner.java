@@ -6,20 +6,16 @@ import dev.quiver.Database;
 import dev.quiver.Metric;
 import dev.quiver.SearchParams;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 
 /**
  * Searches from a warmed thread against searches from a fresh platform thread, a fresh virtual thread, and
@@ -43,9 +39,9 @@ public final class ThreadModeRunner {
 
     public static void main(String[] args) throws Exception {
         String source = args[0];
-        int ef = option(args, "ef", 200);
-        int queryCount = option(args, "queries", 1000);
-        int rounds = option(args, "rounds", 7);
+        int ef = RunnerSupport.option(args, "ef", 200);
+        int queryCount = RunnerSupport.option(args, "queries", 1000);
+        int rounds = RunnerSupport.option(args, "rounds", 7);
         float[][] base;
         float[][] queries;
         Metric metric;
@@ -61,7 +57,7 @@ public final class ThreadModeRunner {
             Path dir = Path.of(source);
             base = HnswRunner.readFvecs(dir.resolve("base.fvecs"), Integer.MAX_VALUE);
             queries = HnswRunner.readFvecs(dir.resolve("query.fvecs"), queryCount);
-            metric = Metric.parse(stringOption(args, "metric", "euclidean"));
+            metric = Metric.parse(RunnerSupport.option(args, "metric", "euclidean"));
         }
         Path dir = Files.createTempDirectory("quiver-threadmode");
         try (Database db = Database.open(dir.resolve("db"), Config.dim(base[0].length).metric(metric))) {
@@ -89,25 +85,25 @@ public final class ThreadModeRunner {
                     }
                 }
             }
-            double warmedQps = median(search[Mode.WARMED.ordinal()][0]);
-            double warmedCpu = median(search[Mode.WARMED.ordinal()][1]);
+            double warmedQps = RunnerSupport.median(search[Mode.WARMED.ordinal()][0]);
+            double warmedCpu = RunnerSupport.median(search[Mode.WARMED.ordinal()][1]);
             for (Mode mode : Mode.values()) {
                 double[][] m = search[mode.ordinal()];
                 double[][] e = empty[mode.ordinal()];
                 // The search's own CPU: the call's minus the same thread mode's empty task (its start alone).
-                double searchCpu = median(m[1]) - median(e[1]);
-                double warmedSearchCpu = warmedCpu - median(empty[Mode.WARMED.ordinal()][1]);
+                double searchCpu = RunnerSupport.median(m[1]) - RunnerSupport.median(e[1]);
+                double warmedSearchCpu = warmedCpu - RunnerSupport.median(empty[Mode.WARMED.ordinal()][1]);
                 System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f qps_ratio=%.3f cpu_us_per_call=%.1f"
                                 + " cpu_ratio=%.3f alloc_bytes_per_call=%.0f | thread_only: cpu_us=%.1f"
                                 + " alloc_bytes=%.0f | search_cpu_us=%.1f search_cpu_ratio=%.3f | qps_rounds=%s%n",
                         mode.name().toLowerCase(Locale.ROOT),
-                        median(m[0]), median(m[0]) / warmedQps, median(m[1]), median(m[1]) / warmedCpu,
-                        median(m[2]), median(e[1]), median(e[2]), searchCpu, searchCpu / warmedSearchCpu,
+                        RunnerSupport.median(m[0]), RunnerSupport.median(m[0]) / warmedQps, RunnerSupport.median(m[1]), RunnerSupport.median(m[1]) / warmedCpu,
+                        RunnerSupport.median(m[2]), RunnerSupport.median(e[1]), RunnerSupport.median(e[2]), searchCpu, searchCpu / warmedSearchCpu,
                         Arrays.toString(Arrays.stream(m[0]).mapToLong(Math::round).toArray()));
             }
             perCall.shutdown();
         } finally {
-            deleteTree(dir);
+            RunnerSupport.deleteTree(dir);
         }
     }
 
@@ -157,40 +153,7 @@ public final class ThreadModeRunner {
         return v;
     }
 
-    private static int option(String[] args, String name, int fallback) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                return Integer.parseInt(a.substring(name.length() + 1));
-            }
-        }
-        return fallback;
-    }
 
-    private static String stringOption(String[] args, String name, String fallback) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                return a.substring(name.length() + 1);
-            }
-        }
-        return fallback;
-    }
 
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 
-    /** Deletes a scratch directory and everything in it. */
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }
