@@ -1,5 +1,7 @@
 package dev.quiver.opensearch;
 
+import dev.quiver.datasets.SharedDatasets;
+import dev.quiver.datasets.VecsFormat;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertNoFailures;
 
@@ -49,13 +51,13 @@ public class FormatComparisonBenchmark extends OpenSearchIntegTestCase {
 
     public void testCompareFormats() throws Exception {
         String dataset = System.getProperty("quiver.bench.dataset", "bigann-10k");
-        Path root = TexmexFiles.datasetsRoot();
+        Path root = SharedDatasets.root();
         assumeTrue("data set " + dataset + " not found (set -Dquiver.datasets=DIR)",
                 root != null && Files.isDirectory(root.resolve(dataset)));
         Path dir = root.resolve(dataset);
-        float[][] base = TexmexFiles.readFvecs(dir.resolve("base.fvecs"));
-        float[][] queries = TexmexFiles.readFvecs(dir.resolve("query.fvecs"));
-        int[][] truth = TexmexFiles.readIvecs(dir.resolve("groundtruth.ivecs"));
+        float[][] base = VecsFormat.readFvecs(dir.resolve("base.fvecs"));
+        float[][] queries = VecsFormat.readFvecs(dir.resolve("query.fvecs"));
+        int[][] truth = VecsFormat.readIvecs(dir.resolve("groundtruth.ivecs"));
         String similarity = dataset.contains("minilm") ? "cosine" : "euclidean";
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         // A throw-away index first, so neither measured index pays for JIT warm-up alone.
