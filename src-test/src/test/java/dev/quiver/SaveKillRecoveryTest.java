@@ -3,18 +3,14 @@ package dev.quiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.quiver.storage.ChildProcess;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +43,9 @@ class SaveKillRecoveryTest {
         int killsDuringSave = 0;
         String where = "seed " + seed;
         for (int cycle = 0; cycle <= cycles; cycle++) {
-            try (Child child = new Child(dir, cycle)) {
+            try (ChildProcess child = new ChildProcess(SaveKillChild.class, List.of("-Xmx128m", "--add-modules",
+                    "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"), true, dir.toString(),
+                    Integer.toString(cycle))) {
                 String state = child.await("STATE ", where + ", cycle " + cycle);
                 recordsChecked += check(state, cycle, decided, acked, where + ", cycle " + cycle);
                 if (cycle == cycles) {
@@ -203,74 +201,5 @@ class SaveKillRecoveryTest {
             }
         }
         return "";
-    }
-
-    /** One child JVM with its output lines. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Thread pump;
-
-        Child(Path dir, int cycle) throws IOException {
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-Xmx128m",
-                    "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                    SaveKillChild.class.getName(), dir.toString(), Integer.toString(cycle));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            pump = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // killed mid-line
-                }
-            });
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        /** The next line starting with {@code prefix}; other lines (warnings) are skipped. */
-        String await(String prefix, String where) throws InterruptedException {
-            List<String> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line == null) {
-                    if (!process.isAlive() && lines.isEmpty()) {
-                        break;
-                    }
-                    continue;
-                }
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-                seen.add(line);
-            }
-            throw new AssertionError("child never printed '" + prefix + "' (" + where + "); output: " + seen);
-        }
-
-        List<String> kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-            pump.join(10_000);
-            List<String> rest = new ArrayList<>();
-            lines.drainTo(rest);
-            return rest;
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 }

@@ -9,23 +9,38 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A child JVM running {@link CrashChild} on this test class path, with its output lines collected. */
-final class ChildProcess implements AutoCloseable {
+/** A child JVM on this test class path (by default running {@link CrashChild}), with its output lines collected. */
+public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Thread pump;
 
-    ChildProcess(String... args) throws IOException {
+    public ChildProcess(String... args) throws IOException {
+        this(CrashChild.class, List.of("-Xmx64m", "--enable-native-access=ALL-UNNAMED"), false, args);
+    }
+
+    /**
+     * {@code java <jvmOptions> -cp <this class path> <mainClass> <args>}, on the test JVM's own {@code java}.
+     *
+     * @param mergeStderr whether the child's standard error joins the collected lines (else it goes to ours)
+     */
+    public ChildProcess(Class<?> mainClass, List<String> jvmOptions, boolean mergeStderr, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("-XX:TieredStopAtLevel=1"); // starts faster; the child does I/O, not computation
-        command.add("-Xmx64m");
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add(CrashChild.class.getName());
+        command.add("-XX:TieredStopAtLevel=1"); // starts faster; the children do I/O, not computation
+        command.addAll(jvmOptions);
+        command.add(mainClass.getName());
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (mergeStderr) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+        process = builder.start();
         pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -42,7 +57,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The next line, waiting up to {@code seconds}; fails if the child says nothing in time. */
-    String awaitLine(int seconds) throws InterruptedException {
+    public String awaitLine(int seconds) throws InterruptedException {
         String line = lines.poll(seconds, TimeUnit.SECONDS);
         if (line == null) {
             throw new AssertionError("child printed nothing within " + seconds + " s (alive: " + process.isAlive()
@@ -51,8 +66,28 @@ final class ChildProcess implements AutoCloseable {
         return line;
     }
 
+    /** The next line starting with {@code prefix} within 180 s; other lines (warnings) are skipped. */
+    public String await(String prefix, String where) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line == null) {
+                if (!process.isAlive() && lines.isEmpty()) {
+                    break;
+                }
+                continue;
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            seen.add(line);
+        }
+        throw new AssertionError("child never printed '" + prefix + "' (" + where + "); output: " + seen);
+    }
+
     /** SIGKILL (on Linux {@code destroyForcibly} sends SIGKILL), then waits for death and the last output. */
-    List<String> kill() throws InterruptedException {
+    public List<String> kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
         pump.join(10_000);
