@@ -107,7 +107,7 @@ public final class QueryPlanner {
                 return List.of();
             }
             // Without an explicit efSearch, the index's calibrated plan: a beam width measured to reach the target
-            // recall, or the exact scan where the graph cannot reach it for less (SearchDefaults). The calibration
+            // recall, or a scan where the graph cannot reach it for less (SearchDefaults). The calibration
             // measures unfiltered walks only, so a filtered one keeps at least vctrs's width.
             SearchDefaults defaults = index.searchDefaults();
             boolean defaulted = params.efSearch() == 0;
@@ -115,7 +115,14 @@ public final class QueryPlanner {
                     : matches == null ? defaults.efFor(k) : Math.max(defaults.efFor(k), params.effectiveEfSearch());
             List<SearchResult> results;
             if (matches == null) {
-                SearchMode mode = params.exact() || defaulted && defaults.exact() ? SearchMode.EXACT : SearchMode.AUTO;
+                // An explicit exact flag scans float32; a default scan plan scans the SQ8 codes and re-ranks the best
+                // rerankFor(k) with float32 when calibrated so (float32 when the index holds no codes).
+                boolean codeScan = !params.exact() && defaulted && defaults.codeScan();
+                SearchMode mode = codeScan ? SearchMode.CODE_SCAN
+                        : params.exact() || defaulted && defaults.exact() ? SearchMode.EXACT : SearchMode.AUTO;
+                if (codeScan) {
+                    ef = defaults.rerankFor(k);
+                }
                 results = resolve(index.search(query, k, ef, null, mode));
                 int expected = Math.min(k, catalog.size());
                 if (results.size() < expected) {

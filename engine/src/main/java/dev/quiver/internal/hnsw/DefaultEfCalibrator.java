@@ -13,6 +13,12 @@ import java.util.SplittableRandom;
  * measured above the scan's) reaches it, the plan is the exact scan. A hit counts when its distance is within the
  * sample's 10th true distance, so ties and duplicate vectors do not count as misses.
  *
+ * <p>Where the graph falls short, the code scan is measured next ({@link #calibrateCodeScan}): every vector scored on
+ * its SQ8 code (a quarter of float32's bytes), the best r re-ranked with float32. One scan per sample query gives the
+ * recall at every r of a ladder; the smallest r that reaches the target, plus one ladder step of headroom, becomes the
+ * plan. Only when no r up to {@code live / RERANK_LIVE_DIVISOR} reaches it (or the target is 1) is the default the
+ * float32 exact scan.
+ *
  * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances) plus {@code SAMPLE} graph searches per ladder step
  * tried; at save time, outside any search.
  */
@@ -27,6 +33,11 @@ final class DefaultEfCalibrator {
     /** Beam widths tried, in order; about 25% apart so the chosen width is at most that much above the need. */
     static final int[] LADDER = {10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 640,
         768, 1024, 1280, 1536, 2048, 2560, 3072, 4096};
+    /**
+     * The code scan re-ranks at most {@code live / RERANK_LIVE_DIVISOR} candidates: each is a random float32 read
+     * (several times a scanned code's cost), so beyond that the code scan saves little over the float32 scan.
+     */
+    static final int RERANK_LIVE_DIVISOR = 16;
 
     private DefaultEfCalibrator() {
     }
@@ -65,7 +76,62 @@ final class DefaultEfCalibrator {
                 break; // the graph already costs more than scanning every vector
             }
         }
-        return new SearchDefaults(0, true, live, target, 1.0);
+        return calibrateCodeScan(index, target, sample, queries, kth);
+    }
+
+    /**
+     * The scan plan: the code scan with the smallest re-rank count (from {@link #LADDER}, plus one step of headroom)
+     * whose sample recall reaches {@code target}, else the float32 exact scan. Trains scan codes when the index has
+     * none; {@link HnswIndex#calibrateDefaults} frees them again if the plan does not use them.
+     */
+    private static SearchDefaults calibrateCodeScan(HnswIndex index, double target, int[] sample, float[][] queries,
+                                                    float[] kth) {
+        int live = index.liveCount();
+        SearchDefaults floatScan = new SearchDefaults(0, true, live, target, 1.0);
+        int cap = Math.min(live / RERANK_LIVE_DIVISOR, LADDER[LADDER.length - 1]);
+        if (target >= 1.0 || cap < K) {
+            return floatScan; // recall 1 asks for the exact answer; tiny indexes scan float32 anyway
+        }
+        index.ensureScanCodes();
+        long[] hitsAt = new long[LADDER.length];
+        for (int i = 0; i < sample.length; i++) {
+            SearchHits candidates = index.codeScanCandidates(queries[i], cap + 1);
+            float bound = bound(kth[i]);
+            int rank = 0;
+            int within = 0;
+            int step = 0;
+            for (int j = 0; j < candidates.size() && step < LADDER.length; j++) {
+                if (candidates.slots()[j] == sample[i]) {
+                    continue; // the sample's own vector: not a candidate of a query that is not stored
+                }
+                rank++;
+                if (candidates.distances()[j] <= bound) {
+                    within++;
+                }
+                // Re-ranking the first r candidates returns the K float32-nearest among them: every one within the
+                // true K-th distance is a hit, up to K.
+                while (step < LADDER.length && LADDER[step] == rank) {
+                    hitsAt[step++] += Math.min(K, within);
+                }
+            }
+            for (; step < LADDER.length; step++) {
+                hitsAt[step] += Math.min(K, within); // fewer candidates than r: all of them were re-ranked
+            }
+        }
+        for (int step = 0; step < LADDER.length && LADDER[step] <= cap; step++) {
+            double recall = (double) hitsAt[step] / ((long) K * sample.length);
+            if (recall >= target) {
+                int headroom = step + 1 < LADDER.length && LADDER[step + 1] <= cap ? step + 1 : step;
+                double planned = (double) hitsAt[headroom] / ((long) K * sample.length);
+                return new SearchDefaults(0, true, live, target, planned, LADDER[headroom]);
+            }
+        }
+        return floatScan;
+    }
+
+    /** The largest distance that still counts as a hit against a true K-th distance {@code kth}. */
+    private static float bound(float kth) {
+        return kth + 1e-5f * Math.max(1f, Math.abs(kth));
     }
 
     /**
@@ -102,7 +168,7 @@ final class DefaultEfCalibrator {
 
     /** Hits among the first K other than {@code self} that are as near as the true K-th. */
     private static int hitsWithout(SearchHits found, int self, float kth) {
-        float bound = kth + 1e-5f * Math.max(1f, Math.abs(kth));
+        float bound = bound(kth);
         int counted = 0;
         int hits = 0;
         for (int i = 0; i < found.size() && counted < K; i++) {

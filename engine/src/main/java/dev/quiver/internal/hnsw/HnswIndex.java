@@ -151,7 +151,8 @@ public final class HnswIndex implements AutoCloseable {
             }
             IndexFiles.Meta meta = new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(),
                     config.seed(), total, live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
-                    q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets(), defaults);
+                    q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets(), defaults,
+                    quant.traverses());
             try (WritableFile out = w.create(prefix + IndexFiles.META)) {
                 IndexFiles.write(out, meta, metaVersion);
             }
@@ -196,7 +197,8 @@ public final class HnswIndex implements AutoCloseable {
             if (meta.quantized()) {
                 ByteRecordSlab codes = track(opened, new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, d), d));
                 FloatSlab corr = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.SQ8_CORRECTIONS, 4)));
-                index.quant.adopt(new Sq8Codes(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr));
+                index.quant.adopt(new Sq8Codes(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr),
+                        meta.sq8Traverse());
             }
             index.totalSlots = meta.totalSlots();
             index.live.set(meta.live());
@@ -420,7 +422,33 @@ public final class HnswIndex implements AutoCloseable {
         SearchDefaults measured = DefaultEfCalibrator.calibrate(this, targetRecall, config.seed());
         boolean changed = !measured.equals(defaults);
         defaults = measured;
+        if (!measured.codeScan()) {
+            quant.dropScanCodes(); // codes kept only for a code scan the plan no longer runs
+        }
         return changed;
+    }
+
+    /**
+     * Trains SQ8 codes for the default plan's code scan when the index has none (they are then kept up to date by
+     * every write, saved with the index and counted in {@link IndexStats#quantizedBytes}); graph walks stay on float32
+     * unless SQ8 traversal is on. Called by the calibration, which the caller runs with writers kept out.
+     */
+    void ensureScanCodes() {
+        quant.ensureScanCodes(totalSlots, layers::isLive);
+    }
+
+    /**
+     * The code scan's candidates for {@code q}: the {@code r} nearest live slots on SQ8 codes, nearest first, each
+     * with its exact float32 distance (not re-sorted), for the calibration to measure recall at every re-rank count up
+     * to {@code r} in one pass. Empty when the index holds no codes.
+     */
+    SearchHits codeScanCandidates(float[] q, int r) {
+        SearchState state = states.acquire();
+        try {
+            return knn.codeScanCandidates(q, r, state);
+        } finally {
+            states.release(state);
+        }
     }
 
     /** A graph walk that never visits {@code hidden}, a layer-0-only slot (see {@link KnnSearch#searchHiding}). */
@@ -505,7 +533,7 @@ public final class HnswIndex implements AutoCloseable {
             if (filled > 0) {
                 fresh.insertBatch(Arrays.copyOf(batch, filled));
             }
-            if (quant.isOn()) {
+            if (quant.traverses()) {
                 fresh.enableQuantization();
             }
         } catch (RuntimeException | Error e) {
@@ -530,10 +558,13 @@ public final class HnswIndex implements AutoCloseable {
         quant.retrainIfDrifted(totalSlots, layers::isLive);
     }
 
-    /** Traverses on float32 from now on; the codes are freed once no running search holds them. */
+    /**
+     * Traverses on float32 from now on; the codes are freed once no running search holds them, or kept for the
+     * default plan when it is a code scan.
+     */
     public void disableQuantization() {
         checkOpen();
-        quant.switchOff();
+        quant.stopTraversal(defaults.codeScan());
     }
 
     /** The index's search scratch pool (tests). */
@@ -546,11 +577,17 @@ public final class HnswIndex implements AutoCloseable {
         return quant.retiredInUse();
     }
 
+    /** Whether graph walks traverse on SQ8 codes (codes kept only for the default plan's code scan do not count). */
     public boolean isQuantized() {
-        return quant.isOn();
+        return quant.traverses();
     }
 
-    /** The trained quantizer, or null when SQ8 is off. */
+    /** Whether the index holds SQ8 codes, for traversal or for the default plan's code scan. */
+    public boolean hasCodes() {
+        return quant.hasCodes();
+    }
+
+    /** The trained quantizer, or null when the index holds no codes. */
     public Sq8Quantizer quantizer() {
         return quant.quantizer();
     }

@@ -18,16 +18,18 @@ import dev.quiver.storage.gen.WritableFile;
  *   <li>{@code <prefix>nodes}: 4 int32 per slot {@code [flags][level][upperBase][reserved]} (see {@link GraphLayers}).</li>
  *   <li>{@code <prefix>layer0}: {@code 2 + 2M} int32 per slot {@code [version][count][neighbours]}.</li>
  *   <li>{@code <prefix>upper}: {@code 2 + M} int32 per upper-layer record, same shape.</li>
- *   <li>{@code <prefix>sq8-codes}, {@code <prefix>sq8-corr} (only when quantized): {@code dim} code bytes per slot, and
- *       one float32 inner-product correction per slot.</li>
+ *   <li>{@code <prefix>sq8-codes}, {@code <prefix>sq8-corr} (only when the index holds codes, for traversal or for
+ *       the default plan's code scan): {@code dim} code bytes per slot, and one float32 inner-product correction per
+ *       slot.</li>
  * </ul>
  *
  * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION}; version 1, without the search defaults, still
- * reads as an uncalibrated index)</h2>
+ * reads as an uncalibrated index; version 2, without the code-scan fields, as a plan without a code scan whose codes,
+ * if any, are traversed)</h2>
  * <pre>
  * offset size  field
  *  0      4    magic 0x534E4851 ("QHNS" little-endian)
- *  4      4    version (2)
+ *  4      4    version (3)
  *  8      4    dim
  * 12      4    metric: 0 cosine, 1 euclidean, 2 dot product
  * 16      4    M
@@ -38,7 +40,7 @@ import dev.quiver.storage.gen.WritableFile;
  * 40      4    deleted count
  * 44      8    entry point: (level &lt;&lt; 32) | slot, or -1 for an empty graph
  * 52      4    upper-layer records in use
- * 56      4    quantized: 0 or 1
+ * 56      4    codes present: 0 or 1
  * 60      4    (quantized only) SQ8 scale, float32
  * 64  4*dim    (quantized only) SQ8 per-dimension offsets, float32
  * then (version 2) the {@link SearchDefaults}:
@@ -47,12 +49,17 @@ import dev.quiver.storage.gen.WritableFile;
  *        4    live count when calibrated
  *        8    target recall, float64
  *        8    recall measured at the calibrated ef, float64
+ * then (version 3):
+ *        4    code-scan re-rank candidates at k = 10 (0: no code scan)
+ *        4    codes traversed by graph walks: 1, or 0 when kept for the code scan only
  * </pre>
  */
 final class IndexFiles {
 
     static final int MAGIC = 0x534E4851;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** Format before the code scan: defaults without re-rank count; codes, when present, are traversed. */
+    static final int VERSION_WITHOUT_CODE_SCAN = 2;
     /** Format before the search defaults were persisted; read as uncalibrated. */
     static final int VERSION_WITHOUT_DEFAULTS = 1;
 
@@ -70,7 +77,8 @@ final class IndexFiles {
 
     /** What the meta file holds. */
     record Meta(int dim, Metric metric, int m, int efConstruction, long seed, int totalSlots, int live, int deleted,
-                long entry, int upperRecords, float sq8Scale, float[] sq8Offsets, SearchDefaults defaults) {
+                long entry, int upperRecords, float sq8Scale, float[] sq8Offsets, SearchDefaults defaults,
+                boolean sq8Traverse) {
 
         boolean quantized() {
             return sq8Offsets != null;
@@ -119,6 +127,11 @@ final class IndexFiles {
         out.writeInt(d.calibratedLive());
         out.writeLong(Double.doubleToLongBits(d.target()));
         out.writeLong(Double.doubleToLongBits(d.recall()));
+        if (version == VERSION_WITHOUT_CODE_SCAN) {
+            return;
+        }
+        out.writeInt(d.rerank());
+        out.writeInt(meta.sq8Traverse() ? 1 : 0);
     }
 
     static Meta read(Generation g, String name) {
@@ -129,7 +142,7 @@ final class IndexFiles {
                 throw new CorruptFileException(file, "bad HNSW meta magic 0x" + Integer.toHexString(magic));
             }
             int version = in.readInt();
-            if (version != VERSION && version != VERSION_WITHOUT_DEFAULTS) {
+            if (version != VERSION && version != VERSION_WITHOUT_CODE_SCAN && version != VERSION_WITHOUT_DEFAULTS) {
                 throw new CorruptFileException(file, "unsupported HNSW meta version " + version + " (this build reads "
                         + VERSION + ")");
             }
@@ -165,7 +178,8 @@ final class IndexFiles {
                 }
             }
             SearchDefaults defaults = SearchDefaults.UNCALIBRATED;
-            if (version >= VERSION) {
+            boolean traverse = true;
+            if (version >= VERSION_WITHOUT_CODE_SCAN) {
                 int ef = in.readInt();
                 int exact = in.readInt();
                 int calibratedLive = in.readInt();
@@ -176,10 +190,20 @@ final class IndexFiles {
                     throw new CorruptFileException(file, "inconsistent HNSW search defaults: ef " + ef + ", exact "
                             + exact + ", live " + calibratedLive + ", target " + target + ", recall " + recall);
                 }
-                defaults = new SearchDefaults(ef, exact == 1, calibratedLive, target, recall);
+                int rerank = 0;
+                if (version >= VERSION) {
+                    rerank = in.readInt();
+                    int traversed = in.readInt();
+                    if (rerank < 0 || (traversed != 0 && traversed != 1) || (rerank > 0 && exact != 1)) {
+                        throw new CorruptFileException(file, "inconsistent HNSW code-scan fields: rerank " + rerank
+                                + ", traversed " + traversed + ", exact " + exact);
+                    }
+                    traverse = traversed == 1;
+                }
+                defaults = new SearchDefaults(ef, exact == 1, calibratedLive, target, recall, rerank);
             }
             return new Meta(dim, metric, m, efConstruction, seed, total, live, deleted, entry, upper, scale, offsets,
-                    defaults);
+                    defaults, traverse);
         }
     }
 }

@@ -64,9 +64,15 @@ final class KnnSearch {
             return SearchHits.empty();
         }
         state.resetWork();
+        if (mode == SearchMode.CODE_SCAN && filter == null) {
+            SearchHits scanned = codeScan(q, k, Math.max(efSearch, k), state);
+            if (scanned != null) {
+                return scanned;
+            }
+        }
         int accepted = filter == null ? liveNow : filter.estimatedCount();
         boolean exact = switch (mode) {
-            case EXACT -> true;
+            case EXACT, CODE_SCAN -> true;
             case GRAPH -> false;
             case AUTO -> useExact(liveNow, filter != null, accepted, Math.max(efSearch, k));
         };
@@ -84,6 +90,67 @@ final class KnnSearch {
         scanner.scan(new FloatScorer(store, q), k, filter, totalSlots.getAsInt(), state);
         state.ensureHits(state.results.size());
         return hits(state.results.drainReversed(state.hitSlots, state.hitScores), state);
+    }
+
+    /**
+     * The code scan: every live slot scored on its SQ8 code, the {@code r} nearest kept and re-ranked with float32,
+     * the {@code k} nearest of those returned. Null when the index holds no codes (the caller scans float32).
+     */
+    private SearchHits codeScan(float[] q, int k, int r, SearchState state) {
+        QuantizationLifecycle.Lease lease = quant.acquire();
+        if (lease == null) {
+            return null;
+        }
+        try {
+            scanner.scan(new Sq8Scorer(lease.codes(), store, q, state.queryCode(dim)), r, null, totalSlots.getAsInt(),
+                    state);
+            int found = state.results.size();
+            state.ensureHits(found);
+            state.results.drainReversed(state.hitSlots, state.hitScores);
+            state.distances += found; // the float32 re-rank
+            return hits(rerank(q, k, found, state), state);
+        } finally {
+            lease.release();
+        }
+    }
+
+    /**
+     * The code scan's {@code r} nearest on codes, nearest first on codes, each with its exact float32 distance (not
+     * re-sorted): {@link DefaultEfCalibrator} counts recall at every re-rank count up to {@code r} from one scan.
+     */
+    SearchHits codeScanCandidates(float[] q, int r, SearchState state) {
+        QuantizationLifecycle.Lease lease = quant.acquire();
+        if (lease == null || live.get() == 0) {
+            if (lease != null) {
+                lease.release();
+            }
+            return SearchHits.empty();
+        }
+        try {
+            state.resetWork();
+            scanner.scan(new Sq8Scorer(lease.codes(), store, q, state.queryCode(dim)), r, null, totalSlots.getAsInt(),
+                    state);
+            int found = state.results.size();
+            state.ensureHits(found);
+            state.ensureGather(found);
+            state.results.drainReversed(state.hitSlots, state.hitScores);
+            new FloatScorer(store, q).score(state.hitSlots, found, state.hitScores, state);
+            return hits(found, state);
+        } finally {
+            lease.release();
+        }
+    }
+
+    /** Re-scores the first {@code found} hits with float32 and leaves the {@code k} nearest first; returns how many. */
+    private int rerank(float[] q, int k, int found, SearchState state) {
+        FloatScorer exact = new FloatScorer(store, q);
+        state.ensureGather(found);
+        exact.score(state.hitSlots, found, state.hitScores, state);
+        ScoreHeap best = state.results; // empty: drained by the caller
+        for (int i = 0; i < found; i++) {
+            best.offerBounded(state.hitScores[i], state.hitSlots[i], k);
+        }
+        return Math.min(best.drainReversed(state.hitSlots, state.hitScores), k);
     }
 
     /**
@@ -134,7 +201,7 @@ final class KnnSearch {
             return 0;
         }
         // The codes stay allocated until this search releases them, even if a retrain replaces them meanwhile.
-        QuantizationLifecycle.Lease lease = quant.acquire();
+        QuantizationLifecycle.Lease lease = quant.acquireForTraversal();
         try {
             return graphSearch(q, k, ef, filter, accepted, liveNow, hidden, ep, lease == null ? null : lease.codes(),
                     state);
@@ -172,14 +239,7 @@ final class KnnSearch {
         state.results.drainReversed(state.hitSlots, state.hitScores);
         if (codes != null) {
             // Re-rank every beam survivor with exact float32 distances (the re-rank factor is ef / k).
-            FloatScorer exact = new FloatScorer(store, q);
-            state.ensureGather(found);
-            exact.score(state.hitSlots, found, state.hitScores, state);
-            ScoreHeap best = state.results; // empty again after the drain above
-            for (int i = 0; i < found; i++) {
-                best.offerBounded(state.hitScores[i], state.hitSlots[i], k);
-            }
-            found = best.drainReversed(state.hitSlots, state.hitScores);
+            return rerank(q, k, found, state);
         }
         return Math.min(found, k);
     }

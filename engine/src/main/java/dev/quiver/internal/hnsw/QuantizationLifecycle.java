@@ -14,6 +14,11 @@ import java.util.function.IntPredicate;
  * out of the trained range), encoding each written vector, switching off, and reclaiming the code slabs a retrain or a
  * switch-off replaced.
  *
+ * <h2>Traversal or scan only</h2>
+ * Codes exist for one of two users: graph walks (the database was opened with SQ8 traversal) and the default plan's
+ * code scan ({@link SearchDefaults#codeScan}), which may need codes in a database that traverses on float32. A flag on
+ * the current codes says which; {@link #traverses} is what "quantized" means to the rest of the index.
+ *
  * <h2>Reclaiming</h2>
  * Searches read codes without a lock, so replaced codes cannot be freed at once. A search holds a {@link Lease} on
  * the codes it traverses (a reference count); replaced codes are closed as soon as the last lease on them is released,
@@ -33,9 +38,12 @@ final class QuantizationLifecycle implements AutoCloseable {
         private final Sq8Codes codes;
         private final AtomicInteger users = new AtomicInteger();
         private volatile boolean retired;
+        /** Graph walks score on these codes; false: they exist only for the default plan's code scan. */
+        private volatile boolean traverse;
 
-        private Lease(Sq8Codes codes) {
+        private Lease(Sq8Codes codes, boolean traverse) {
             this.codes = codes;
+            this.traverse = traverse;
         }
 
         Sq8Codes codes() {
@@ -95,13 +103,33 @@ final class QuantizationLifecycle implements AutoCloseable {
         this.dim = store.dim();
     }
 
-    /** Starts with codes opened from a saved generation. */
-    void adopt(Sq8Codes codes) {
-        current = new Lease(codes);
+    /** Starts with codes opened from a saved generation; {@code traverse} false: kept for the code scan only. */
+    void adopt(Sq8Codes codes, boolean traverse) {
+        current = new Lease(codes, traverse);
     }
 
-    boolean isOn() {
+    /** Whether any codes exist (for traversal or for the code scan). */
+    boolean hasCodes() {
         return current != null;
+    }
+
+    /** Whether graph walks score on the codes (SQ8 traversal is on). */
+    boolean traverses() {
+        Lease l = current;
+        return l != null && l.traverse;
+    }
+
+    /** The codes for one graph walk, or null when the walk is on float32; release as for {@link #acquire}. */
+    Lease acquireForTraversal() {
+        while (true) {
+            Lease l = current;
+            if (l == null || !l.traverse) {
+                return null;
+            }
+            if (l.tryAcquire()) {
+                return l;
+            }
+        }
     }
 
     /**
@@ -118,7 +146,7 @@ final class QuantizationLifecycle implements AutoCloseable {
         }
     }
 
-    /** The trained quantizer, or null when SQ8 is off. */
+    /** The trained quantizer, or null when there are no codes. */
     Sq8Quantizer quantizer() {
         Lease l = current;
         return l == null ? null : l.codes().quantizer();
@@ -152,6 +180,51 @@ final class QuantizationLifecycle implements AutoCloseable {
      * publishes them; the codes they replace are freed once no search holds them.
      */
     void retrain(int totalSlots, IntPredicate live) {
+        retrain(totalSlots, live, true);
+    }
+
+    /**
+     * Codes for the default plan's code scan: trains them (not for traversal) when none exist; existing codes, either
+     * kind, already serve the scan.
+     */
+    void ensureScanCodes(int totalSlots, IntPredicate live) {
+        if (current == null) {
+            retrain(totalSlots, live, false);
+        }
+    }
+
+    /** Frees codes that exist only for the code scan (the default plan no longer scans them). */
+    void dropScanCodes() {
+        lock.writeLock().lock();
+        try {
+            Lease l = current;
+            if (l != null && !l.traverse) {
+                replace(null);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Stops traversing on the codes; they stay for the code scan when {@code keepForScan}, else are freed once no
+     * search holds them.
+     */
+    void stopTraversal(boolean keepForScan) {
+        lock.writeLock().lock();
+        try {
+            Lease l = current;
+            if (keepForScan && l != null) {
+                l.traverse = false;
+            } else {
+                replace(null);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void retrain(int totalSlots, IntPredicate live, boolean traverse) {
         lock.writeLock().lock();
         try {
             int[] liveSlots = new int[totalSlots];
@@ -175,7 +248,8 @@ final class QuantizationLifecycle implements AutoCloseable {
                 store.read(s, buffer);
                 codes.encode(s, buffer, scratch, false);
             }
-            replace(new Lease(codes));
+            Lease previous = current;
+            replace(new Lease(codes, traverse || previous != null && previous.traverse));
         } finally {
             lock.writeLock().unlock();
         }
@@ -185,17 +259,7 @@ final class QuantizationLifecycle implements AutoCloseable {
     void retrainIfDrifted(int totalSlots, IntPredicate live) {
         Lease l = current;
         if (l != null && l.codes().drifted()) {
-            retrain(totalSlots, live);
-        }
-    }
-
-    /** Traverses on float32 from now on; the codes are freed once no search holds them. */
-    void switchOff() {
-        lock.writeLock().lock();
-        try {
-            replace(null);
-        } finally {
-            lock.writeLock().unlock();
+            retrain(totalSlots, live, l.traverse);
         }
     }
 
