@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class FloatKernelsTest {
 
     static final int[] LENGTHS = IntStream.concat(IntStream.rangeClosed(1, 65),
-            IntStream.of(100, 127, 128, 129, 384, 768, 769, 1024, 1536)).toArray();
+            IntStream.of(100, 127, 128, 129, 383, 384, 385, 768, 769, 1024, 1536)).toArray();
 
     enum Values { RANDOM, ZEROS, LARGE, NEGATIVE }
 

@@ -123,7 +123,7 @@ class U8KernelsTest {
         long seed = KernelImplementations.seed();
         for (DistanceKernels k : KernelImplementations.available()) {
             SplittableRandom r = new SplittableRandom(seed);
-            for (int n : new int[] {1, 7, 15, 16, 17, 63, 64, 65, 100, 384, 769}) {
+            for (int n : new int[] {1, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 383, 384, 385, 769}) {
                 for (int count : new int[] {0, 1, 3, 4, 5, 9}) {
                     MemorySegment chunk = MemorySegment.ofArray(new byte[n * count + 16]);
                     MemorySegment[] segs = new MemorySegment[count + 1];

@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The default search plan (efSearch calibrated at save toward {@code Config.targetRecall}, or the exact scan) against
+ * The default search plan (efSearch calibrated at save toward {@code Config.targetRecall}, or a scan: over SQ8 codes
+ * with float32 re-ranking when that reaches the target, else float32; {@code default_ef=scan}) against
  * vctrs's fixed default ef 200 and the exact scan, on one data set: recall@10 and single-thread CPU microseconds per
  * query (CPU time, not wall time: the machine is shared), in rounds that alternate the three plans; medians. Builds
  * as {@code bench/ann} does (M 16, efConstruction 200), then saves (which calibrates) and reports how long that took.
@@ -67,9 +68,12 @@ public final class DefaultEfRunner {
             double saveSeconds = (System.nanoTime() - s0) / 1e9;
             int defaultEf = db.stats().defaultEfSearch();
             System.out.printf(Locale.ROOT, "dataset=%s n=%d dim=%d metric=%s quantize=%s target=%.3f build_s=%.1f"
-                            + " save_with_calibration_s=%.2f save_cpu_s=%.2f default_ef=%s%n", data.name(),
+                            + " save_with_calibration_s=%.2f save_cpu_s=%.2f default_ef=%s vector_mb=%.1f"
+                            + " code_mb=%.1f traverses_codes=%s%n", data.name(),
                     base.length, data.dim(), data.metric().canonicalName(), quantize, target, buildSeconds,
-                    saveSeconds, saveCpuSeconds, defaultEf == 0 ? "exact" : Integer.toString(defaultEf));
+                    saveSeconds, saveCpuSeconds, defaultEf == 0 ? "scan" : Integer.toString(defaultEf),
+                    db.stats().memoryVectorsBytes() / 1e6, db.stats().memoryQuantizedBytes() / 1e6,
+                    db.stats().usesQuantizedSearch());
             List<Plan> plans = List.of(new Plan("default", SearchParams.k(10)),
                     new Plan("vctrs-ef200", SearchParams.k(10).efSearch(200)),
                     new Plan("exact", SearchParams.k(10).exact(true)));
