@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  * <p>Where the graph falls short, the code scan is measured next ({@link #calibrateCodeScan}): every vector scored on
  * its SQ8 code (a quarter of float32's bytes), the best r re-ranked with float32. One scan per sample query gives the
  * recall at every r of a ladder; the smallest r that reaches the target, plus one ladder step of headroom, becomes the
- * plan. Only when no r up to {@code live / RERANK_LIVE_DIVISOR} reaches it (or the target is 1) is the default the
- * float32 exact scan.
+ * plan. Only when no r up to {@code live / RERANK_LIVE_DIVISOR} reaches it (or the target is 1, or the index is
+ * smaller than {@code CODE_SCAN_MIN_LIVE}) is the default the float32 exact scan.
  *
  * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances) plus {@code SAMPLE} graph searches per ladder step
  * tried; at save time, outside any search.
@@ -38,6 +38,11 @@ final class DefaultEfCalibrator {
      * (several times a scanned code's cost), so beyond that the code scan saves little over the float32 scan.
      */
     static final int RERANK_LIVE_DIVISOR = 16;
+    /**
+     * Below this many live vectors the default scan stays float32: it costs well under a millisecond there and
+     * answers exactly, so approximate answers and a second copy of the data in codes would buy almost nothing.
+     */
+    static final int CODE_SCAN_MIN_LIVE = 1000;
 
     private DefaultEfCalibrator() {
     }
@@ -89,8 +94,8 @@ final class DefaultEfCalibrator {
         int live = index.liveCount();
         SearchDefaults floatScan = new SearchDefaults(0, true, live, target, 1.0);
         int cap = Math.min(live / RERANK_LIVE_DIVISOR, LADDER[LADDER.length - 1]);
-        if (target >= 1.0 || cap < K) {
-            return floatScan; // recall 1 asks for the exact answer; tiny indexes scan float32 anyway
+        if (target >= 1.0 || live < CODE_SCAN_MIN_LIVE || cap < K) {
+            return floatScan; // recall 1 asks for the exact answer; small indexes scan float32 anyway
         }
         index.ensureScanCodes();
         long[] hitsAt = new long[LADDER.length];

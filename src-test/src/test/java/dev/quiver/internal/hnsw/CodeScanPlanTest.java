@@ -93,6 +93,24 @@ class CodeScanPlanTest {
     }
 
     @Test
+    void smallIndexesAndTargetOneKeepTheFloat32Scan() {
+        int dim = 33;
+        SplittableRandom rnd = new SplittableRandom(81);
+        try (HnswIndex small = HnswIndex.create(scanOnly(dim, Metric.COSINE, 81))) {
+            small.insertBatch(unitCube(rnd, DefaultEfCalibrator.CODE_SCAN_MIN_LIVE - 1, dim));
+            small.calibrateDefaults(0.99);
+            SearchDefaults d = small.searchDefaults();
+            assertTrue(d.exact() && !d.codeScan() && !small.hasCodes(), d.toString());
+        }
+        try (HnswIndex large = HnswIndex.create(scanOnly(dim, Metric.COSINE, 82))) {
+            large.insertBatch(unitCube(rnd, 2000, dim));
+            large.calibrateDefaults(1.0);
+            SearchDefaults d = large.searchDefaults();
+            assertTrue(d.exact() && !d.codeScan() && !large.hasCodes(), "recall 1 is the exact scan: " + d);
+        }
+    }
+
+    @Test
     void explicitModesKeepTheirMeaningBesideScanCodes() {
         int dim = 65;
         long seed = 41;
