@@ -88,6 +88,7 @@ public final class AnnBenchmark {
         }
         out.println();
         ReportWriter.printTable(out, rows);
+        RecallTargets.print(out, rows, "quiver");
         if (args.csv() != null) {
             ReportWriter.writeCsv(args.csv(), rows);
             out.println("CSV: " + args.csv());

@@ -3,6 +3,7 @@ package dev.quiver.bench.hnsw;
 import dev.quiver.AsyncDatabase;
 import dev.quiver.Config;
 import dev.quiver.Database;
+import dev.quiver.Durability;
 import dev.quiver.Metric;
 import dev.quiver.SearchParams;
 
@@ -30,8 +31,12 @@ import java.util.concurrent.Executors;
  *
  * <pre>
  * java ... dev.quiver.bench.hnsw.ThreadModeRunner synthetic:N:DIM | DATASET_DIR [metric=cosine] [ef=200]
- *     [queries=1000] [rounds=7]
+ *     [queries=1000] [rounds=7] [op=search|insert]
  * </pre>
+ * With {@code op=insert} each call adds one vector (a query vector under a new id, {@link Durability#DEFAULT}: the log
+ * record is handed to the OS, not forced) instead of searching: inserts take their linking scratch from the same pool
+ * as searches, so a fresh thread must not pay for anything the size of the index there either. The index grows by
+ * {@code queries x 4 modes x (rounds + 2)} vectors over the run, a few percent of a 200,000-vector index.
  */
 public final class ThreadModeRunner {
 
@@ -42,6 +47,7 @@ public final class ThreadModeRunner {
         int ef = RunnerSupport.option(args, "ef", 200);
         int queryCount = RunnerSupport.option(args, "queries", 1000);
         int rounds = RunnerSupport.option(args, "rounds", 7);
+        boolean insert = RunnerSupport.option(args, "op", "search").equals("insert");
         float[][] base;
         float[][] queries;
         Metric metric;
@@ -67,8 +73,9 @@ public final class ThreadModeRunner {
             }
             long t0 = System.nanoTime();
             db.addMany(ids, base);
-            System.out.printf(Locale.ROOT, "built %d x %d in %.1f s; ef=%d, %d queries per mode per round, %d rounds%n",
-                    base.length, base[0].length, (System.nanoTime() - t0) / 1e9, ef, queries.length, rounds);
+            System.out.printf(Locale.ROOT, "built %d x %d in %.1f s; op=%s ef=%d, %d calls per mode per round, %d rounds%n",
+                    base.length, base[0].length, (System.nanoTime() - t0) / 1e9, insert ? "insert" : "search", ef,
+                    queries.length, rounds);
             SearchParams params = SearchParams.k(10).efSearch(ef);
             ExecutorService perCall = Executors.newVirtualThreadPerTaskExecutor();
             AsyncDatabase async = AsyncDatabase.wrap(db, perCall);
@@ -77,7 +84,9 @@ public final class ThreadModeRunner {
             double[][][] empty = new double[modes][3][rounds];
             for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT
                 for (Mode mode : Mode.values()) {
-                    double[] withSearch = run(mode, db, async, queries, params, true);
+                    String idPrefix = mode + "-" + (round + 2) + "-";
+                    double[] withSearch = insert ? runInserts(mode, db, async, queries, idPrefix)
+                            : run(mode, db, async, queries, params, true);
                     double[] threadOnly = run(mode, db, async, queries, params, false);
                     for (int f = 0; f < 3 && round >= 0; f++) {
                         search[mode.ordinal()][f][round] = withSearch[f];
@@ -134,6 +143,30 @@ public final class ThreadModeRunner {
                         async.count().join();
                     }
                 }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuUs = (PROCESS.getProcessCpuTime() - cpu0) / 1e3;
+        double alloc = THREADS.getTotalThreadAllocatedBytes() - alloc0;
+        int n = queries.length;
+        return new double[] {n / seconds, cpuUs / n, alloc / n};
+    }
+
+    /** Like {@link #run} with every call adding {@code queries[i]} under id {@code idPrefix + i}. */
+    private static double[] runInserts(Mode mode, Database db, AsyncDatabase async, float[][] queries,
+                                       String idPrefix) throws InterruptedException {
+        long cpu0 = PROCESS.getProcessCpuTime();
+        long alloc0 = THREADS.getTotalThreadAllocatedBytes();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < queries.length; i++) {
+            String id = idPrefix + i;
+            float[] vector = queries[i];
+            Runnable task = () -> db.add(id, vector);
+            switch (mode) {
+                case WARMED -> task.run();
+                case PLATFORM -> Thread.ofPlatform().start(task).join();
+                case VIRTUAL -> Thread.ofVirtual().start(task).join();
+                case ASYNC -> async.add(id, vector).join();
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

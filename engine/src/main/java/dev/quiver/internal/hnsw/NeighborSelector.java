@@ -32,14 +32,7 @@ final class NeighborSelector {
             boolean diverse = true;
             if (kept > 0) {
                 store.read(c, state.vectorA);
-                FloatScorer fromCandidate = new FloatScorer(store, state.vectorA, store.norm(c));
-                fromCandidate.score(chosen, kept, state.pairScores, state);
-                for (int j = 0; j < kept; j++) {
-                    if (state.pairScores[j] < dc) {
-                        diverse = false;
-                        break;
-                    }
-                }
+                diverse = fartherFromAllKept(c, dc, kept, state);
             }
             if (diverse) {
                 chosen[kept] = c;
@@ -65,6 +58,33 @@ final class NeighborSelector {
         }
         return kept;
     }
+
+    /**
+     * Whether candidate {@code c} (its vector in {@code state.vectorA}, at distance {@code dc} from the base) is
+     * nearer to the base than to each of the first {@code kept} chosen neighbours. The kept list is scored in blocks
+     * of {@link #BLOCK}, nearest kept first, stopping at the first one nearer to the candidate. Same decision as
+     * scoring the whole list; on wordnet-minilm-384 it cut the selection's distance computations from 165 M to 95 M
+     * per build (10.7 M candidates checked; bench/results/graph.md).
+     */
+    private boolean fartherFromAllKept(int c, float dc, int kept, SearchState state) {
+        FloatScorer fromCandidate = new FloatScorer(store, state.vectorA, store.norm(c));
+        int[] block = state.selectBlock;
+        float[] scores = state.pairScores;
+        for (int from = 0; from < kept; from += BLOCK) {
+            int n = Math.min(BLOCK, kept - from);
+            System.arraycopy(state.chosen, from, block, 0, n);
+            fromCandidate.score(block, n, scores, state);
+            for (int j = 0; j < n; j++) {
+                if (scores[j] < dc) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Kept neighbours scored per step of the diversity check: the width of the bulk kernel. */
+    static final int BLOCK = 4;
 
     /** Sorts the first {@code count} entries by ascending score (insertion sort: lists hold at most 2M+1). */
     static void sortByScore(int[] slots, float[] scores, int count) {

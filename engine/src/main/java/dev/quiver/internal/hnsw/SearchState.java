@@ -29,6 +29,8 @@ final class SearchState {
     final int[] chosen;
     final float[] chosenScores;
     final float[] pairScores;
+    /** The slots of one block of kept neighbours in the diversity check. */
+    final int[] selectBlock;
     final float[] vectorA;
     final float[] vectorB;
     /** A second candidate list for back-link pruning and repair (the first holds the beam's entries meanwhile). */
@@ -68,6 +70,7 @@ final class SearchState {
         chosen = new int[fanout];
         chosenScores = new float[fanout];
         pairScores = new float[fanout];
+        selectBlock = new int[NeighborSelector.BLOCK];
         vectorA = new float[dim];
         vectorB = new float[dim];
     }

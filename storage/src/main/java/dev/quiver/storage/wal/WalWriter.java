@@ -59,22 +59,13 @@ public final class WalWriter implements AutoCloseable {
     private long nextLsn;
     private boolean closed;
 
-    // Group commit state, guarded by syncMonitor.
-    private final Object syncMonitor = new Object();
-    private long writtenLsn; // highest LSN handed to the OS
-    private long durableLsn; // highest LSN known forced to the device
-    private boolean forcing; // a force (or a roll/trim/close that excludes forces) is in progress
-    private long forceCount; // forces issued for group commit (stats; shows how many appends shared one)
-    /**
-     * Set when a force failed. After a failed fsync the kernel may have dropped the dirty pages and a later force
-     * can succeed without them ("fsyncgate"), so the log refuses every later append and force: the engine must
-     * reopen, which re-reads what really is in the file.
-     */
-    private volatile IOException forceFailure;
+    /** Which LSNs are written and forced; group commit of syncing appends. */
+    private final GroupCommit commits;
 
     private WalWriter(Path dir, WalRecovery recovery) {
         this.dir = dir;
         this.recovery = recovery;
+        this.commits = new GroupCommit(dir.resolve(WalFormat.ACTIVE_NAME), () -> channel);
     }
 
     /**
@@ -132,8 +123,7 @@ public final class WalWriter implements AutoCloseable {
             }
         }
         nextLsn = next;
-        writtenLsn = next - 1;
-        durableLsn = next - 1;
+        commits.startAt(next - 1);
         try {
             if (active == null) {
                 channel = createActive(next);
@@ -243,9 +233,9 @@ public final class WalWriter implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        published(lsn);
+        commits.written(lsn);
         if (sync) {
-            awaitDurable(lsn);
+            commits.awaitDurable(lsn);
         }
         return lsn;
     }
@@ -299,9 +289,9 @@ public final class WalWriter implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        published(last);
+        commits.written(last);
         if (sync) {
-            awaitDurable(last);
+            commits.awaitDurable(last);
         }
         return last;
     }
@@ -327,18 +317,12 @@ public final class WalWriter implements AutoCloseable {
 
     /** Number of forces issued for syncing appends since open: with group commit, fewer than syncing appends. */
     public long forceCount() {
-        synchronized (syncMonitor) {
-            return forceCount;
-        }
+        return commits.forceCount();
     }
 
     /** Forces everything appended so far to the device (group commit with concurrent syncing appenders). */
     public void sync() {
-        long target;
-        synchronized (syncMonitor) {
-            target = writtenLsn;
-        }
-        awaitDurable(target);
+        commits.awaitDurable(commits.writtenLsn());
     }
 
     private static void checkLength(int length) {
@@ -399,95 +383,6 @@ public final class WalWriter implements AutoCloseable {
         }
     }
 
-    private void published(long lsn) {
-        synchronized (syncMonitor) {
-            if (lsn > writtenLsn) {
-                writtenLsn = lsn;
-            }
-        }
-    }
-
-    /** Group commit: returns once {@code lsn} is forced; one thread forces for everyone waiting. */
-    private void awaitDurable(long lsn) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                long target;
-                FileChannel toForce;
-                synchronized (syncMonitor) {
-                    while (durableLsn < lsn && forcing) {
-                        try {
-                            syncMonitor.wait();
-                        } catch (InterruptedException e) {
-                            interrupted = true; // the record is written; we owe the caller its durability
-                        }
-                    }
-                    if (durableLsn >= lsn) {
-                        return;
-                    }
-                    IOException failed = forceFailure;
-                    if (failed != null) {
-                        throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME),
-                                "force (an earlier force failed; reopen the database)", failed);
-                    }
-                    forcing = true;
-                    forceCount++;
-                    target = writtenLsn;
-                    toForce = channel;
-                }
-                boolean forced = false;
-                try {
-                    interrupted |= Thread.interrupted();
-                    FileIo.force(toForce, false, dir.resolve(WalFormat.ACTIVE_NAME));
-                    forced = true;
-                } catch (IOException e) {
-                    forceFailure = e;
-                    throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
-                } finally {
-                    synchronized (syncMonitor) {
-                        forcing = false;
-                        if (forced && target > durableLsn) {
-                            durableLsn = target;
-                        }
-                        syncMonitor.notifyAll();
-                    }
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Takes exclusive control for a roll/trim/close: no appends (appendLock held by caller) and no force running. */
-    private void excludeForces() {
-        synchronized (syncMonitor) {
-            boolean interrupted = false;
-            while (forcing) {
-                try {
-                    syncMonitor.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            forcing = true;
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void releaseForces(long nowDurable) {
-        synchronized (syncMonitor) {
-            forcing = false;
-            if (nowDurable > durableLsn) {
-                durableLsn = nowDurable;
-            }
-            syncMonitor.notifyAll();
-        }
-    }
-
     /**
      * Seals the active segment (if it has records) and starts a new one; returns the LSN of the last sealed record
      * (everything up to it is now in sealed segments).
@@ -500,7 +395,7 @@ public final class WalWriter implements AutoCloseable {
             if (nextLsn == activeFirstLsn) {
                 return last;
             }
-            excludeForces();
+            commits.exclude();
             long durable = -1;
             try {
                 FileIo.force(channel, false, dir.resolve(WalFormat.ACTIVE_NAME));
@@ -517,7 +412,7 @@ public final class WalWriter implements AutoCloseable {
                 closed = true;
                 throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "roll", e);
             } finally {
-                releaseForces(durable);
+                commits.release(durable);
             }
             return last;
         } finally {
@@ -547,7 +442,7 @@ public final class WalWriter implements AutoCloseable {
                 FileIo.forceDirectory(dir);
             }
             if (sealed.isEmpty() && nextLsn > activeFirstLsn && nextLsn - 1 <= coveredLsn) {
-                excludeForces();
+                commits.exclude();
                 long durable = -1;
                 try {
                     FileChannel fresh = createActive(nextLsn); // replaces the covered segment atomically
@@ -561,7 +456,7 @@ public final class WalWriter implements AutoCloseable {
                     closed = true;
                     throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "trim", e);
                 } finally {
-                    releaseForces(durable);
+                    commits.release(durable);
                 }
             }
             return removed;
@@ -598,7 +493,7 @@ public final class WalWriter implements AutoCloseable {
         if (closed) {
             throw new ClosedStoreException("write-ahead log of " + dir + " is closed");
         }
-        IOException failed = forceFailure;
+        IOException failed = commits.failure();
         if (failed != null) {
             throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME),
                     "append to (an earlier force failed; reopen the database)", failed);
@@ -617,7 +512,7 @@ public final class WalWriter implements AutoCloseable {
                 return;
             }
             closed = true;
-            excludeForces();
+            commits.exclude();
             long durable = -1;
             try {
                 FileIo.force(channel, false, dir.resolve(WalFormat.ACTIVE_NAME));
@@ -625,7 +520,7 @@ public final class WalWriter implements AutoCloseable {
             } catch (IOException e) {
                 throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
             } finally {
-                releaseForces(durable);
+                commits.release(durable);
                 closeChannel();
             }
         } finally {
