@@ -2,17 +2,9 @@ package dev.quiver.internal.hnsw;
 
 import dev.quiver.internal.quant.Sq8Quantizer;
 import dev.quiver.internal.quant.Sq8Codes;
-import dev.quiver.storage.ByteRecordSlab;
-import dev.quiver.storage.FloatSlab;
-import dev.quiver.storage.IntRecordSlab;
-import dev.quiver.storage.VectorSlab;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationWriter;
-import dev.quiver.storage.gen.WritableFile;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link VectorSlabs}, the layers in {@link GraphLayers}, linking in {@link GraphLinker} (batches on several threads
  * through {@link BatchLinker}), searches in {@link GraphSearcher} and {@link ExactScanner}, keeping the graph
  * navigable across updates and deletes in {@link GraphRepair}, and the SQ8 codes' training, retraining and reclaiming
- * in {@link QuantizationLifecycle}. This class owns slots, validation, persistence and the search plan.
+ * in {@link QuantizationLifecycle}; saving and opening in {@link IndexSnapshots}, compaction in {@link IndexCompaction}.
+ * This class owns slots, validation and the search plan.
  *
  * <h2>Slots</h2>
  * Every insert takes the next slot; slots are never reused. A deleted slot is a tombstone: never returned, still
@@ -34,8 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * see a torn list. Inserts run concurrently (a batch links on {@code buildThreads} threads). Locks, in the only order
  * they may nest: {@code updateLock} (serialises {@link #update} re-links) → the {@link QuantizationLifecycle}'s lock
  * (read by writers encoding a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint}
- * monitor. A thread never
- * holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
+ * monitor. A thread never holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
  * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
  * database's lifecycle lock sees to it).
  *
@@ -55,9 +47,6 @@ public final class HnswIndex implements AutoCloseable {
     public static int defaultEfSearch(int k) {
         return Math.max(200, k + (int) Math.floor(10 * Math.sqrt(k)));
     }
-
-    /** Vectors copied to the heap at a time while compacting. */
-    static final int COMPACTION_BATCH = 16_384;
 
     private final HnswConfig config;
     private final int dim;
@@ -136,31 +125,7 @@ public final class HnswIndex implements AutoCloseable {
     /** {@link #writeTo(GenerationWriter, String)} with the meta file in format {@code metaVersion} (tests). */
     void writeTo(GenerationWriter w, String prefix, int metaVersion) {
         checkOpen();
-        int total = totalSlots;
-        w.writeSlab(prefix + IndexFiles.VECTORS, store.vectors().slab(), total);
-        w.writeSlab(prefix + IndexFiles.NORMS, store.norms().slab(), total);
-        w.writeSlab(prefix + IndexFiles.NODES, layers.nodesSlab().slab(), total);
-        w.writeSlab(prefix + IndexFiles.LAYER0, layers.layer0Slab().slab(), total);
-        w.writeSlab(prefix + IndexFiles.UPPER, layers.upperSlab().slab(), layers.upperRecordCount());
-        QuantizationLifecycle.Lease lease = quant.acquire();
-        try {
-            Sq8Codes q = lease == null ? null : lease.codes();
-            if (q != null) {
-                w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.codes().slab(), total);
-                w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, q.corrections().slab(), total);
-            }
-            IndexFiles.Meta meta = new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(),
-                    config.seed(), total, live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
-                    q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets(), defaults,
-                    quant.traverses());
-            try (WritableFile out = w.create(prefix + IndexFiles.META)) {
-                IndexFiles.write(out, meta, metaVersion);
-            }
-        } finally {
-            if (lease != null) {
-                lease.release();
-            }
-        }
+        IndexSnapshots.write(this, w, prefix, metaVersion);
     }
 
     /** {@link #open(Generation, String, HnswConfig)} with no name prefix. */
@@ -174,53 +139,41 @@ public final class HnswIndex implements AutoCloseable {
      * dim, metric and M; its efConstruction, threads and cut-over apply from now on.
      */
     public static HnswIndex open(Generation g, String prefix, HnswConfig cfg) {
-        IndexFiles.Meta meta = IndexFiles.read(g, prefix + IndexFiles.META);
-        if (meta.dim() != cfg.dim() || meta.metric() != cfg.metric() || meta.m() != cfg.m()) {
-            throw new IllegalArgumentException("saved index has dim " + meta.dim() + ", metric " + meta.metric()
-                    + ", M " + meta.m() + "; config asks for dim " + cfg.dim() + ", metric " + cfg.metric() + ", M "
-                    + cfg.m());
-        }
-        int d = cfg.dim();
-        int m = cfg.m();
-        List<AutoCloseable> opened = new ArrayList<>();
-        try {
-            VectorSlab vectors = track(opened, new VectorSlab(g.openSlab(prefix + IndexFiles.VECTORS, (long) d * 4), d));
-            FloatSlab norms = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.NORMS, 4)));
-            IntRecordSlab nodes = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.NODES,
-                    GraphLayers.NODE_INTS * 4L), GraphLayers.NODE_INTS));
-            IntRecordSlab layer0 = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.LAYER0,
-                    (2L + 2 * m) * 4), 2 + 2 * m));
-            IntRecordSlab upper = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.UPPER,
-                    (2L + m) * 4), 2 + m));
-            HnswIndex index = new HnswIndex(cfg, new VectorSlabs(d, cfg.metric(), vectors, norms),
-                    new GraphLayers(m, nodes, layer0, upper, meta.upperRecords()));
-            if (meta.quantized()) {
-                ByteRecordSlab codes = track(opened, new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, d), d));
-                FloatSlab corr = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.SQ8_CORRECTIONS, 4)));
-                index.quant.adopt(new Sq8Codes(new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale()), codes, corr),
-                        meta.sq8Traverse());
-            }
-            index.totalSlots = meta.totalSlots();
-            index.live.set(meta.live());
-            index.deleted.set(meta.deleted());
-            index.entry.set(meta.entry());
-            index.defaults = meta.defaults();
-            return index;
-        } catch (RuntimeException e) {
-            for (AutoCloseable c : opened) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
+        return IndexSnapshots.open(g, prefix, cfg);
     }
 
-    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
-        opened.add(resource);
-        return resource;
+    /** An index over slabs opened from a generation ({@link IndexSnapshots}); counters set by {@link #restore}. */
+    static HnswIndex assemble(HnswConfig cfg, VectorSlabs store, GraphLayers layers) {
+        return new HnswIndex(cfg, store, layers);
+    }
+
+    /** Sets what a saved meta file recorded besides the slabs: slot counts, entry point, search plan. */
+    void restore(IndexFiles.Meta meta) {
+        totalSlots = meta.totalSlots();
+        live.set(meta.live());
+        deleted.set(meta.deleted());
+        entry.set(meta.entry());
+        defaults = meta.defaults();
+    }
+
+    /** The meta file's view of this index now, with the SQ8 codes {@code q} (null when it holds none). */
+    IndexFiles.Meta meta(int total, Sq8Codes q) {
+        return new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(), config.seed(), total,
+                live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
+                q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets(), defaults,
+                quant.traverses());
+    }
+
+    VectorSlabs store() {
+        return store;
+    }
+
+    GraphLayers layers() {
+        return layers;
+    }
+
+    QuantizationLifecycle quantization() {
+        return quant;
     }
 
     // ---------------------------------------------------------------- writes
@@ -509,38 +462,7 @@ public final class HnswIndex implements AutoCloseable {
      */
     public CompactionResult compact() {
         checkOpen();
-        int total = totalSlots;
-        int[] oldToNew = new int[total];
-        int n = 0;
-        for (int s = 0; s < total; s++) {
-            oldToNew[s] = layers.isLive(s) ? n++ : -1;
-        }
-        HnswIndex fresh = HnswIndex.create(config);
-        try {
-            // In batches, so the heap holds one batch of vectors, not a copy of the whole index.
-            float[][] batch = new float[Math.min(n, COMPACTION_BATCH)][];
-            int filled = 0;
-            for (int s = 0; s < total; s++) {
-                if (oldToNew[s] < 0) {
-                    continue;
-                }
-                batch[filled++] = vector(s);
-                if (filled == batch.length) {
-                    fresh.insertBatch(batch);
-                    filled = 0;
-                }
-            }
-            if (filled > 0) {
-                fresh.insertBatch(Arrays.copyOf(batch, filled));
-            }
-            if (quant.traverses()) {
-                fresh.enableQuantization();
-            }
-        } catch (RuntimeException | Error e) {
-            fresh.close(); // a build that fails half-way leaves no slabs behind
-            throw e;
-        }
-        return new CompactionResult(fresh, oldToNew);
+        return IndexCompaction.compact(this, layers::isLive, quant.traverses());
     }
 
     /** Trains SQ8 on the live vectors and traverses on codes from now on (re-ranking with float32). */
