@@ -9,7 +9,7 @@ package dev.quiver.internal.hnsw;
  * @param minDegree0     smallest layer-0 degree over live nodes (0 when empty)
  * @param vectorBytes    off-heap bytes reserved for vectors and norms
  * @param graphBytes     off-heap bytes reserved for the layers and node table
- * @param quantizedBytes off-heap bytes of the SQ8 codes (0 when not quantized)
+ * @param quantizedBytes off-heap bytes of the SQ8 codes (0 when the index holds no codes: neither SQ8 traversal nor a code-scan plan)
  * @param usesExactPath  whether an {@code AUTO} unfiltered search for k = 10 at the default efSearch currently
  *                       scans exactly
  */
