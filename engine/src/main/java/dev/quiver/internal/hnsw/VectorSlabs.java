@@ -14,6 +14,11 @@ import java.lang.foreign.MemorySegment;
  */
 final class VectorSlabs implements AutoCloseable {
 
+    /** Experiment switch (LoopAb): load each gathered vector's first line before scoring the batch. */
+    static boolean touchAhead = false;
+    /** Keeps the early loads alive. */
+    static int sink;
+
     private final int dim;
     private final Metric metric;
     private final VectorSlab vectors;
@@ -24,11 +29,18 @@ final class VectorSlabs implements AutoCloseable {
                 new FloatSlab(Slabs.allocate(Float.BYTES)));
     }
 
+    /**
+     * Over slabs as given; vectors mapped from a saved file move in the background into anonymous memory that may use
+     * transparent huge pages ({@link dev.quiver.storage.Slab#moveMappedToAnonymousInBackground}): a search touches
+     * vectors at random across the whole slab, and 2 MiB pages save a page walk on most of those reads. The open stays
+     * instant (searches read the mapping meanwhile) and the file is never written, as before.
+     */
     VectorSlabs(int dim, Metric metric, VectorSlab vectors, FloatSlab norms) {
         this.dim = dim;
         this.metric = metric;
         this.vectors = vectors;
         this.norms = norms;
+        vectors.slab().moveMappedToAnonymousInBackground();
     }
 
     int dim() {
@@ -104,10 +116,19 @@ final class VectorSlabs implements AutoCloseable {
      * at least {@code count}.
      */
     void distances(float[] q, float qNorm, int[] slots, int count, float[] out, MemorySegment[] segs, long[] offs) {
+        int touched = 0;
         for (int i = 0; i < count; i++) {
             int s = slots[i];
-            segs[i] = vectors.chunkFor(s);
-            offs[i] = vectors.offsetInChunk(s);
+            MemorySegment seg = vectors.chunkFor(s);
+            long off = vectors.offsetInChunk(s);
+            segs[i] = seg;
+            offs[i] = off;
+            if (touchAhead) {
+                touched ^= seg.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off);
+            }
+        }
+        if (touchAhead) {
+            sink = touched;
         }
         switch (metric) {
             case EUCLIDEAN -> VectorOps.squareDistanceBulk(q, segs, offs, count, out);
