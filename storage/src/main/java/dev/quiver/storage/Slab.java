@@ -155,7 +155,10 @@ public final class Slab implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, (long) table.length << chunkShift);
     }
 
-    /** Number of leading chunks backed by a file mapping (the rest are off-heap memory). */
+    /**
+     * Number of leading chunks mapped from a file at open (the rest are off-heap memory); they stay mapped unless
+     * {@link #moveMappedToAnonymous} moved them.
+     */
     public int mappedChunkCount() {
         return mappedChunks;
     }
@@ -277,6 +280,11 @@ public final class Slab implements AutoCloseable {
         moving = true;
         Thread.ofPlatform().daemon().name("quiver-slab-move").start(this::moveMappedToAnonymous);
         return true;
+    }
+
+    /** Whether a move to anonymous memory is still pending or running. */
+    public boolean movePending() {
+        return moving;
     }
 
     /** Brackets an in-place record write; returns a token for {@link #endWrite} (0 when no move is pending). */

@@ -14,11 +14,6 @@ import java.lang.foreign.MemorySegment;
  */
 final class VectorSlabs implements AutoCloseable {
 
-    /** Experiment switch (LoopAb): load each gathered vector's first line before scoring the batch. */
-    static boolean touchAhead = false;
-    /** Keeps the early loads alive. */
-    static int sink;
-
     private final int dim;
     private final Metric metric;
     private final VectorSlab vectors;
@@ -116,19 +111,10 @@ final class VectorSlabs implements AutoCloseable {
      * at least {@code count}.
      */
     void distances(float[] q, float qNorm, int[] slots, int count, float[] out, MemorySegment[] segs, long[] offs) {
-        int touched = 0;
         for (int i = 0; i < count; i++) {
             int s = slots[i];
-            MemorySegment seg = vectors.chunkFor(s);
-            long off = vectors.offsetInChunk(s);
-            segs[i] = seg;
-            offs[i] = off;
-            if (touchAhead) {
-                touched ^= seg.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off);
-            }
-        }
-        if (touchAhead) {
-            sink = touched;
+            segs[i] = vectors.chunkFor(s);
+            offs[i] = vectors.offsetInChunk(s);
         }
         switch (metric) {
             case EUCLIDEAN -> VectorOps.squareDistanceBulk(q, segs, offs, count, out);
