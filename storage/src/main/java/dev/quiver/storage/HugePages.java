@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * {@code madvise}, and only when native access is enabled for this module (a downcall otherwise makes the JDK warn on
  * stderr). Anything else, or a failing {@code mmap}, answers null and the caller keeps its memory as it is.
  */
-// "restricted": the downcalls and reinterpret run only after isNativeAccessEnabled() said yes (Native.load).
+// "restricted": the downcalls and reinterpret run only after isNativeAccessEnabled() said yes (SUPPORTED).
 @SuppressWarnings("restricted")
 final class HugePages {
 
@@ -28,14 +28,39 @@ final class HugePages {
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
-    private static final Native NATIVE = Native.load();
+    /**
+     * The cheap checks, made on first use by whichever thread opens a slab: native access, Linux, THP mode. The
+     * downcall handles themselves ({@link Calls}) are made on first {@link #allocate}, on the background thread that
+     * moves the slab, since creating them costs tens of milliseconds in a fresh JVM and the open must stay instant.
+     */
+    private static final boolean SUPPORTED = supported();
 
     private HugePages() {
     }
 
     /** Whether huge-page memory can be had here; {@code -Dquiver.hugePages=false} (read at each call) says no. */
     static boolean available() {
-        return NATIVE != null && !"false".equals(System.getProperty("quiver.hugePages"));
+        return SUPPORTED && !"false".equals(System.getProperty("quiver.hugePages"));
+    }
+
+    private static boolean supported() {
+        try {
+            return HugePages.class.getModule().isNativeAccessEnabled()
+                    && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+                    && transparentHugePagesAdvisable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** THP is "[always]" or "[madvise]" (not "[never]", and the file exists). */
+    private static boolean transparentHugePagesAdvisable() {
+        try {
+            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            return mode.contains("[always]") || mode.contains("[madvise]");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -43,19 +68,20 @@ final class HugePages {
      * {@code arena} closes; null when huge pages are not available here or the mapping fails.
      */
     static MemorySegment allocate(long bytes, Arena arena) {
-        if (!available() || bytes <= 0) {
+        if (!available() || bytes <= 0 || Calls.NATIVE == null) {
             return null;
         }
+        Calls calls = Calls.NATIVE;
         long length = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
         long mapped = length + HUGE_PAGE; // room to align the start
         try {
-            MemorySegment raw = (MemorySegment) NATIVE.mmap.invokeExact(MemorySegment.NULL, mapped, PROT_READ_WRITE,
+            MemorySegment raw = (MemorySegment) calls.mmap.invokeExact(MemorySegment.NULL, mapped, PROT_READ_WRITE,
                     MAP_PRIVATE_ANONYMOUS, -1, 0L);
             if (raw.address() == -1L || raw.address() == 0L) {
                 return null;
             }
             long skip = (HUGE_PAGE - raw.address() % HUGE_PAGE) % HUGE_PAGE;
-            MethodHandle munmap = NATIVE.munmap;
+            MethodHandle munmap = calls.munmap;
             long start = raw.address();
             MemorySegment region = raw.reinterpret(mapped, arena, ignored -> {
                 try {
@@ -65,22 +91,19 @@ final class HugePages {
                 }
             });
             MemorySegment aligned = region.asSlice(skip, length);
-            int unused = (int) NATIVE.madvise.invokeExact(aligned, length, MADV_HUGEPAGE); // advice only: failure is harmless
+            int unused = (int) calls.madvise.invokeExact(aligned, length, MADV_HUGEPAGE); // advice only: failure is harmless
             return aligned.asSlice(0, bytes);
         } catch (Throwable t) {
             return null;
         }
     }
 
-    /** The downcalls, looked up once; null where they must not or cannot be used. */
-    private record Native(MethodHandle mmap, MethodHandle madvise, MethodHandle munmap) {
-        static Native load() {
+    /** The downcalls, looked up once on first use; {@link #NATIVE} is null where they cannot be made. */
+    private record Calls(MethodHandle mmap, MethodHandle madvise, MethodHandle munmap) {
+        static final Calls NATIVE = SUPPORTED ? load() : null;
+
+        static Calls load() {
             try {
-                if (!HugePages.class.getModule().isNativeAccessEnabled()
-                        || !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
-                        || !transparentHugePagesAdvisable()) {
-                    return null;
-                }
                 Linker linker = Linker.nativeLinker();
                 var lookup = linker.defaultLookup();
                 MethodHandle mmap = linker.downcallHandle(lookup.find("mmap").orElseThrow(),
@@ -91,19 +114,9 @@ final class HugePages {
                                 ValueLayout.JAVA_INT));
                 MethodHandle munmap = linker.downcallHandle(lookup.find("munmap").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-                return new Native(mmap, madvise, munmap);
+                return new Calls(mmap, madvise, munmap);
             } catch (RuntimeException | LinkageError e) {
                 return null;
-            }
-        }
-
-        /** THP is "[always]" or "[madvise]" (not "[never]", and the file exists). */
-        private static boolean transparentHugePagesAdvisable() {
-            try {
-                String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-                return mode.contains("[always]") || mode.contains("[madvise]");
-            } catch (java.io.IOException | RuntimeException e) {
-                return false;
             }
         }
     }
