@@ -138,6 +138,14 @@ class SlabMoveTest {
                 System.setProperty("quiver.hugePages", previous);
             }
         }
+        Path small = dir.resolve("small");
+        Files.write(small, new byte[DIM * 4 << CHUNK_SHIFT]); // one 68 KiB chunk: under HugePages.MIN_BYTES
+        try (FileChannel channel = FileChannel.open(small, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             VectorSlab slab = new VectorSlab(Slab.mapPrivate(small, channel, 0, Files.size(small), DIM * 4L,
+                     CHUNK_SHIFT), DIM)) {
+            assertFalse(slab.slab().moveMappedToAnonymousInBackground(), "too small to be worth a huge page");
+            assertTrue(slab.slab().chunk(0).isMapped());
+        }
         try (VectorSlab empty = new VectorSlab(Slab.allocate(DIM * 4L, CHUNK_SHIFT), DIM)) {
             assertFalse(empty.slab().moveMappedToAnonymousInBackground(), "nothing mapped, nothing to move");
         }

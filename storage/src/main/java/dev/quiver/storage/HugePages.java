@@ -25,6 +25,11 @@ import java.nio.file.Path;
 final class HugePages {
 
     static final long HUGE_PAGE = 2L << 20;
+    /**
+     * Smallest slab worth moving: 8 MiB, the reach of a 2,048-entry second-level TLB with 4 KiB pages (below it the
+     * page walks huge pages save are few, and a 2 MiB page would cost more memory than a small slab needs).
+     */
+    static final long MIN_BYTES = 8L << 20;
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
@@ -91,7 +96,8 @@ final class HugePages {
                 }
             });
             MemorySegment aligned = region.asSlice(skip, length);
-            int unused = (int) calls.madvise.invokeExact(aligned, length, MADV_HUGEPAGE); // advice only: failure is harmless
+            // Advice only: if it fails the region is still good memory, on small pages.
+            int unused = (int) calls.madvise.invokeExact(aligned, length, MADV_HUGEPAGE);
             return aligned.asSlice(0, bytes);
         } catch (Throwable t) {
             return null;
@@ -108,7 +114,8 @@ final class HugePages {
                 var lookup = linker.defaultLookup();
                 MethodHandle mmap = linker.downcallHandle(lookup.find("mmap").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+                                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                                ValueLayout.JAVA_LONG));
                 MethodHandle madvise = linker.downcallHandle(lookup.find("madvise").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                                 ValueLayout.JAVA_INT));

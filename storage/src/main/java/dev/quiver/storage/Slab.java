@@ -218,16 +218,16 @@ public final class Slab implements AutoCloseable {
     }
 
     /**
-     * Copies the file-mapped chunks into one anonymous region that may use transparent huge pages ({@link HugePages})
+     * Copies the file-mapped chunks into one anonymous region that may use transparent huge pages ({@code HugePages})
      * and switches them over chunk by chunk; returns false at once, changing nothing, where huge pages are not
-     * available or there is nothing mapped. Meant for a background thread right after open: searches keep reading
-     * throughout (a chunk's old and new memory hold the same bytes when the switch is published), record writes made
-     * between {@link #beginWrite} and {@link #endWrite} wait for the chunk being copied, and a {@link #close} stops it
-     * (returns false). The file is never written, as with the private mapping; the mapping stays reserved until close,
-     * its clean pages reclaimable by the kernel.
+     * available or less than {@code HugePages.MIN_BYTES} (8 MiB) is mapped. Meant for a background thread right after
+     * open: searches keep reading throughout (a chunk's old and new memory hold the same bytes when the switch is
+     * published), record writes made between {@link #beginWrite} and {@link #endWrite} wait for the chunk being
+     * copied, and a {@link #close} stops it (returns false). The file is never written, as with the private
+     * mapping; the mapping stays reserved until close, its clean pages reclaimable by the kernel.
      */
     public boolean moveMappedToAnonymous() {
-        if (mappedChunks == 0 || !HugePages.available()) {
+        if (!worthMoving()) {
             moving = false;
             return false;
         }
@@ -274,12 +274,20 @@ public final class Slab implements AutoCloseable {
      * {@link #beginWrite}/{@link #endWrite} synchronise with it.
      */
     public boolean moveMappedToAnonymousInBackground() {
-        if (mappedChunks == 0 || !HugePages.available()) {
+        if (!worthMoving()) {
             return false;
         }
         moving = true;
         Thread.ofPlatform().daemon().name("quiver-slab-move").start(this::moveMappedToAnonymous);
         return true;
+    }
+
+    /**
+     * Below {@code HugePages.MIN_BYTES} (8 MiB) mapped there is nothing to gain (4 KiB pages of that much fit the TLB)
+     * and a huge page would take more memory than the slab: many small collections stay as they are.
+     */
+    private boolean worthMoving() {
+        return mappedChunks * chunkBytes >= HugePages.MIN_BYTES && HugePages.available();
     }
 
     /** Whether a move to anonymous memory is still pending or running. */

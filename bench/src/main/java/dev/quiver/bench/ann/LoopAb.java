@@ -130,7 +130,8 @@ public final class LoopAb {
             if (toggle != null) {
                 toggle.setBoolean(null, initial);
             }
-            System.out.println("   ef  evals/q   recall   off us/q    on us/q   on/off  (median over rounds; per-round ratios)");
+            System.out.println("   ef  evals/q   recall   off us/q    on us/q   on/off"
+                    + "  (median over rounds; per-round ratios)");
             for (int e = 0; e < efs.size(); e++) {
                 int ef = efs.get(e);
                 long evals = 0;
