@@ -20,11 +20,12 @@ import java.util.Locale;
  * query ({@link QuiverWork}). CPU time of the query thread, not wall time: the machine is shared.
  *
  * <pre>
- * java ... dev.quiver.bench.ann.LoopAb --dataset wordnet-minilm-384 --work-dir /tmp/idx --ef 20,40,80 --rounds 5 \
- *     --switch dev.quiver.internal.hnsw.VectorSlabs#touchAhead
+ * java ... dev.quiver.bench.ann.LoopAb --dataset wordnet-minilm-384 --work-dir /tmp/idx --ef 20,40,80 --rounds 7 \
+ *     --switch property:quiver.hugePages
  * </pre>
- * or {@code --switch property:quiver.hugePages} for a switch read when an index opens (two copies of the index are
- * opened, one per side).
+ * {@code --switch property:NAME} is a system property read when an index opens (two copies of the index are opened,
+ * one per side); {@code --switch CLASS#FIELD} a static non-final boolean added to the engine for the experiment and
+ * removed afterwards (bench/results/loop.md lists the ones measured).
  * The index in {@code --work-dir} is built once (M 16, ef_construction 200) and reused by later runs.
  */
 public final class LoopAb {
