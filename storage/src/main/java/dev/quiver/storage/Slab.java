@@ -40,6 +40,10 @@ public final class Slab implements AutoCloseable {
     private final Arena arena;
     private final int mappedChunks;
     private final Object growLock = new Object();
+    /** Writers take it shared while a move to anonymous memory is pending, the move exclusively per chunk. */
+    private final java.util.concurrent.locks.StampedLock writeGuard = new java.util.concurrent.locks.StampedLock();
+    /** Set before a move starts (before writers exist), cleared when it ends: later writes skip the guard. */
+    private volatile boolean moving;
     /** The chunk table; replaced (never mutated after publication) on growth; {@link #CLOSED} after close. */
     private volatile MemorySegment[] chunks;
 
@@ -151,7 +155,10 @@ public final class Slab implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, (long) table.length << chunkShift);
     }
 
-    /** Number of leading chunks backed by a file mapping (the rest are off-heap memory). */
+    /**
+     * Number of leading chunks mapped from a file at open (the rest are off-heap memory); they stay mapped unless
+     * {@link #moveMappedToAnonymous} moved them.
+     */
     public int mappedChunkCount() {
         return mappedChunks;
     }
@@ -208,6 +215,95 @@ public final class Slab implements AutoCloseable {
             throw new IndexOutOfBoundsException("chunk " + i + " of " + table.length);
         }
         return table[i];
+    }
+
+    /**
+     * Copies the file-mapped chunks into one anonymous region that may use transparent huge pages ({@code HugePages})
+     * and switches them over chunk by chunk; returns false at once, changing nothing, where huge pages are not
+     * available or less than {@code HugePages.MIN_BYTES} (8 MiB) is mapped. Meant for a background thread right after
+     * open: searches keep reading throughout (a chunk's old and new memory hold the same bytes when the switch is
+     * published), record writes made between {@link #beginWrite} and {@link #endWrite} wait for the chunk being
+     * copied, and a {@link #close} stops it (returns false). The file is never written, as with the private
+     * mapping; the mapping stays reserved until close, its clean pages reclaimable by the kernel.
+     */
+    public boolean moveMappedToAnonymous() {
+        if (!worthMoving()) {
+            moving = false;
+            return false;
+        }
+        try {
+            MemorySegment region;
+            synchronized (growLock) {
+                if (chunks == CLOSED) {
+                    return false;
+                }
+                region = HugePages.allocate(mappedChunks * chunkBytes, arena);
+            }
+            if (region == null) {
+                return false;
+            }
+            for (int i = 0; i < mappedChunks; i++) {
+                long stamp = writeGuard.writeLock();
+                try {
+                    synchronized (growLock) {
+                        MemorySegment[] table = chunks;
+                        if (table == CLOSED) {
+                            return false;
+                        }
+                        MemorySegment target = region.asSlice(i * chunkBytes, chunkBytes);
+                        MemorySegment.copy(table[i], 0, target, 0, chunkBytes);
+                        MemorySegment[] moved = table.clone();
+                        moved[i] = target;
+                        chunks = moved;
+                    }
+                } finally {
+                    writeGuard.unlockWrite(stamp);
+                }
+            }
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // closed underneath the copy
+        } finally {
+            moving = false;
+        }
+    }
+
+    /**
+     * Starts {@link #moveMappedToAnonymous} on a daemon thread when it can do anything here; returns whether it
+     * started. Call before the slab is shared with writers: from now until the move ends, writes bracketed by
+     * {@link #beginWrite}/{@link #endWrite} synchronise with it.
+     */
+    public boolean moveMappedToAnonymousInBackground() {
+        if (!worthMoving()) {
+            return false;
+        }
+        moving = true;
+        Thread.ofPlatform().daemon().name("quiver-slab-move").start(this::moveMappedToAnonymous);
+        return true;
+    }
+
+    /**
+     * Below {@code HugePages.MIN_BYTES} (8 MiB) mapped there is nothing to gain (4 KiB pages of that much fit the TLB)
+     * and a huge page would take more memory than the slab: many small collections stay as they are.
+     */
+    private boolean worthMoving() {
+        return mappedChunks * chunkBytes >= HugePages.MIN_BYTES && HugePages.available();
+    }
+
+    /** Whether a move to anonymous memory is still pending or running. */
+    public boolean movePending() {
+        return moving;
+    }
+
+    /** Brackets an in-place record write; returns a token for {@link #endWrite} (0 when no move is pending). */
+    public long beginWrite() {
+        return moving ? writeGuard.readLock() : 0L;
+    }
+
+    public void endWrite(long token) {
+        if (token != 0L) {
+            writeGuard.unlockRead(token);
+        }
     }
 
     /** Whether {@link #close()} has been called. */

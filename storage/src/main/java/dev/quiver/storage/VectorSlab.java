@@ -32,7 +32,12 @@ public final class VectorSlab extends SlabView {
         if (vector.length != dim) {
             throw new IllegalArgumentException("dimension mismatch: expected " + dim + ", got " + vector.length);
         }
-        MemorySegment.copy(vector, 0, slab.chunkFor(slot), LittleEndian.FLOAT, slab.offsetInChunk(slot), dim);
+        long token = slab.beginWrite();
+        try {
+            MemorySegment.copy(vector, 0, slab.chunkFor(slot), LittleEndian.FLOAT, slab.offsetInChunk(slot), dim);
+        } finally {
+            slab.endWrite(token);
+        }
     }
 
     public void get(int slot, float[] dst) {

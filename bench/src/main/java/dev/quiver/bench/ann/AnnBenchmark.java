@@ -194,9 +194,11 @@ public final class AnnBenchmark {
             BuiltEngine b = built.get(e);
             for (int i = 0; i < efs.size(); i++) {
                 QueryRunner.Measurement m = best[e][i];
+                // After the timed passes: counting may take another code path (e.g. Lucene's leaf-level search).
+                double evals = b.runner().evaluationsPerQuery(data.queries(), args.k(), efs.get(i));
                 rows.add(new ResultRow(datasetLabel, b.engine().name(), args.m(), args.efConstruction(), efs.get(i),
                         args.k(), args.threads(), m.recall(), m.qps(), m.p50Micros(), m.p99Micros(),
-                        b.buildSeconds(), b.openMillis(), b.indexBytes(), leastCpu[e][i]));
+                        b.buildSeconds(), b.openMillis(), b.indexBytes(), leastCpu[e][i], evals));
             }
         }
         return rows;

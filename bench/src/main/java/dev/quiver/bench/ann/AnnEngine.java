@@ -20,6 +20,15 @@ public interface AnnEngine extends AutoCloseable {
         /** The row numbers of (about) the k nearest, nearest first; {@code ef} is the search beam width. */
         int[] search(float[] query, int k, int ef) throws IOException;
 
+        /**
+         * The distance evaluations (vectors scored against the query) of the search {@code search(query, k, ef)}
+         * runs, from the engine's own counter; -1 when the engine has none. Called in untimed passes only, so it may
+         * cost more than the search itself.
+         */
+        default long evaluations(float[] query, int k, int ef) throws IOException {
+            return -1;
+        }
+
         @Override
         default void close() throws IOException {
         }

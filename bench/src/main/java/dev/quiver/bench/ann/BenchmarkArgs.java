@@ -12,7 +12,7 @@ import java.util.List;
  * Command-line options of {@link AnnBenchmark}. Each option is {@code --name value} or {@code --name=value}.
  *
  * @param dataset      {@code bigann-10k}, {@code wordnet-minilm-384}, {@code fashion-mnist}, {@code synthetic:N:D},
- *                     or a directory with base.fvecs, query.fvecs and (optionally) groundtruth.ivecs, base.meta.jsonl
+ *                     {@code hubness:N:D}, or a directory with base.fvecs, query.fvecs and (optionally) groundtruth.ivecs, base.meta.jsonl
  * @param engines      engines to run, in order
  * @param metric       metric, or null for the data set's own
  * @param efSearch     beam widths to sweep, each at least k
@@ -40,8 +40,12 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
 
     static final String USAGE = """
             usage: bench/ann [--dataset NAME|DIR] [options]
-              --dataset NAME|DIR     bigann-10k | wordnet-minilm-384 | fashion-mnist | synthetic:N:D | a directory
-                                     (default: bigann-10k when ../shared/datasets has it, else synthetic:20000:64)
+              --dataset NAME|DIR     bigann-10k | wordnet-minilm-384 | fashion-mnist | synthetic:N:D | hubness:N:D
+                                     | a directory (default: bigann-10k when ../shared/datasets has it, else
+                                     synthetic:20000:64). synthetic: clustered Gaussian, euclidean. hubness:
+                                     word-embedding-like (power-law variance spectrum, Zipf-sized clusters of mixed
+                                     spread, a shared offset; hubs), cosine; e.g. hubness:100000:100. Both seeded
+                                     (--seed), queries held out, exact ground truth computed
               --engines LIST         comma-separated: quiver,quiver-sq8,lucene,jvector (the default), and opt-in:
                                      lucene-quiver, lucene-quiver-rebuild (Quiver's Lucene format), hnswlib (native
                                      hnswlib through /usr/bin/python3 and Debian's python3-hnswlib, skipped when absent)

@@ -20,6 +20,7 @@ import java.util.Map;
  *   <li>{@code fashion-mnist}: fetched from Debian into {@link FashionMnist#defaultCacheDir()}; ground truth computed
  *       once and cached there as {@code groundtruth-<metric>.ivecs};</li>
  *   <li>{@code synthetic:N:D}: {@link SyntheticData}, ground truth computed;</li>
+ *   <li>{@code hubness:N:D}: {@link HubnessData} (word-embedding-like, cosine by default), ground truth computed;</li>
  *   <li>anything else: a directory with {@code base.fvecs}, {@code query.fvecs}, optional {@code groundtruth.ivecs}
  *       (assumed computed with the data set's metric) and {@code base.meta.jsonl}.</li>
  * </ul>
@@ -47,7 +48,7 @@ public final class DatasetResolver {
     public static Dataset resolve(String spec, Metric metricOrNull, int queryLimit, int depth, long seed,
                                   int threads) throws IOException {
         int gtDepth = Math.max(depth, GROUND_TRUTH_DEPTH);
-        if (spec.startsWith("synthetic:")) {
+        if (spec.startsWith("synthetic:") || spec.startsWith("hubness:")) {
             return synthetic(spec, metricOrNull, queryLimit, gtDepth, seed, threads);
         }
         if (spec.equals("fashion-mnist")) {
@@ -95,8 +96,9 @@ public final class DatasetResolver {
     private static Dataset synthetic(String spec, Metric metricOrNull, int queryLimit, int gtDepth, long seed,
                                      int threads) {
         String[] parts = spec.split(":");
+        String kind = parts[0];
         if (parts.length != 3) {
-            throw new IllegalArgumentException("synthetic data set must be synthetic:N:D, got '" + spec + "'");
+            throw new IllegalArgumentException("synthetic data set must be " + kind + ":N:D, got '" + spec + "'");
         }
         int n;
         int dim;
@@ -104,17 +106,20 @@ public final class DatasetResolver {
             n = Integer.parseInt(parts[1]);
             dim = Integer.parseInt(parts[2]);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("synthetic data set must be synthetic:N:D, got '" + spec + "'", e);
+            throw new IllegalArgumentException("synthetic data set must be " + kind + ":N:D, got '" + spec + "'", e);
         }
         int queryCount = queryLimit > 0 ? queryLimit : DEFAULT_SYNTHETIC_QUERIES;
-        SyntheticData.Vectors v = SyntheticData.generate(n, dim, queryCount, seed);
+        boolean hubness = kind.equals("hubness");
+        SyntheticData.Vectors v = hubness ? HubnessData.generate(n, dim, queryCount, seed)
+                : SyntheticData.generate(n, dim, queryCount, seed);
         List<Map<String, Object>> metadata = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             metadata.add(Map.of("cluster", (long) v.baseCluster()[i], "parity", i % 2 == 0 ? "even" : "odd"));
         }
-        Metric metric = metricOrNull != null ? metricOrNull : Metric.EUCLIDEAN;
-        int[][] gt = GroundTruth.compute(v.base(), v.queries(), metric, gtDepth, null, threads, Progress.silent());
-        return new Dataset("synthetic-" + n + "x" + dim, metric, v.base(), v.queries(), gt, metadata);
+        Metric metric = metricOrNull != null ? metricOrNull : hubness ? Metric.COSINE : Metric.EUCLIDEAN;
+        int[][] gt = GroundTruth.compute(v.base(), v.queries(), metric, gtDepth, null, threads,
+                n >= 50_000 ? new Progress("ground truth " + kind, System.err) : Progress.silent());
+        return new Dataset(kind + "-" + n + "x" + dim, metric, v.base(), v.queries(), gt, metadata);
     }
 
     private static Dataset fashionMnist(Metric metricOrNull, int queryLimit, int gtDepth, int threads)

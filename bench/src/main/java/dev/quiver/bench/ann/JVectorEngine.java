@@ -103,6 +103,13 @@ public final class JVectorEngine implements AnnEngine {
             }
 
             @Override
+            public long evaluations(float[] query, int k, int ef) {
+                VectorFloat<?> q = VECTORS.createFloatVector(query);
+                return searcher.search(DefaultSearchScoreProvider.exact(q, similarity, ravv), k, ef, 0f, 0f, accept)
+                        .getVisitedCount();
+            }
+
+            @Override
             public void close() throws IOException {
                 searcher.close();
             }

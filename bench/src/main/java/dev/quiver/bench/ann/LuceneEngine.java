@@ -15,6 +15,7 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -22,6 +23,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
 
@@ -176,14 +178,34 @@ public final class LuceneEngine implements AnnEngine {
     public Searcher newSearcher(RowFilter filter) {
         Query filterQuery = filter == null ? null
                 : new TermQuery(new Term(filter.field(), RowFilter.keyword(filter.value())));
-        return (query, k, ef) -> {
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR_FIELD, query, ef, filterQuery), k);
-            ScoreDoc[] hits = top.scoreDocs;
-            int[] rows = new int[hits.length];
-            for (int i = 0; i < hits.length; i++) {
-                rows[i] = docToRow[hits[i].doc];
+        return new Searcher() {
+            @Override
+            public int[] search(float[] query, int k, int ef) throws IOException {
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR_FIELD, query, ef, filterQuery), k);
+                ScoreDoc[] hits = top.scoreDocs;
+                int[] rows = new int[hits.length];
+                for (int i = 0; i < hits.length; i++) {
+                    rows[i] = docToRow[hits[i].doc];
+                }
+                return rows;
             }
-            return rows;
+
+            /**
+             * The query's graph search repeated at the leaf with a collector of the same size (the one segment, no
+             * visit limit, no deletions), whose {@code visitedCount} is the vectors scored. Unfiltered runs only: a
+             * filtered query may choose an exact search by the filter's cost, which this would not reproduce.
+             */
+            @Override
+            public long evaluations(float[] query, int k, int ef) throws IOException {
+                if (filterQuery != null) {
+                    return -1;
+                }
+                LeafReader leaf = reader.leaves().getFirst().reader();
+                TopKnnCollector collector = new TopKnnCollector(ef, Integer.MAX_VALUE);
+                leaf.searchNearestVectors(VECTOR_FIELD, query, collector,
+                        AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc()));
+                return collector.visitedCount();
+            }
         };
     }
 

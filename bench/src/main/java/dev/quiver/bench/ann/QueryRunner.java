@@ -150,6 +150,29 @@ final class QueryRunner implements AutoCloseable {
     }
 
     /**
+     * Distance evaluations per query at this ef, averaged over the queries in one untimed pass on the calling thread;
+     * NaN when the engine reports none (an engine in another process, or one without a counter).
+     */
+    double evaluationsPerQuery(float[][] queries, int k, int ef) {
+        if (external != null || queries.length == 0) {
+            return Double.NaN;
+        }
+        long total = 0;
+        try {
+            for (float[] query : queries) {
+                long evals = searchers[0].evaluations(query, k, ef);
+                if (evals < 0) {
+                    return Double.NaN;
+                }
+                total += evals;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("counting pass failed at ef=" + ef, e);
+        }
+        return (double) total / queries.length;
+    }
+
+    /**
      * Mean over queries of |answer's first k ∩ truth's first k| / min(k, |truth|): a filtered query with fewer than
      * k matching rows is scored against the rows that exist.
      */

@@ -81,17 +81,25 @@ public final class QuiverEngine implements AnnEngine {
     @Override
     public Searcher newSearcher(RowFilter filter) {
         Filter quiverFilter = filter == null ? null : Filter.eq(filter.field(), filter.value());
-        return (query, k, ef) -> {
-            SearchParams params = SearchParams.k(k).efSearch(ef);
-            if (quiverFilter != null) {
-                params = params.filter(quiverFilter);
+        return new Searcher() {
+            @Override
+            public int[] search(float[] query, int k, int ef) {
+                SearchParams params = SearchParams.k(k).efSearch(ef);
+                if (quiverFilter != null) {
+                    params = params.filter(quiverFilter);
+                }
+                List<SearchResult> hits = db.search(query, params);
+                int[] rows = new int[hits.size()];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = Integer.parseInt(hits.get(i).id());
+                }
+                return rows;
             }
-            List<SearchResult> hits = db.search(query, params);
-            int[] rows = new int[hits.size()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = Integer.parseInt(hits.get(i).id());
+
+            @Override
+            public long evaluations(float[] query, int k, int ef) {
+                return QuiverWork.distances(db, query, k, ef, quiverFilter);
             }
-            return rows;
         };
     }
 

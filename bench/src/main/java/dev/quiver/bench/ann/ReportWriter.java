@@ -33,9 +33,9 @@ final class ReportWriter {
     }
 
     static void printTable(PrintStream out, List<ResultRow> rows) {
-        String format = "%-11s %5s %7s %10s %9s %9s %8s %8s %10s %9s%n";
+        String format = "%-11s %5s %7s %10s %9s %9s %8s %8s %10s %9s %8s %8s%n";
         out.printf(Locale.ROOT, format, "engine", "ef", "recall", "QPS", "p50 us", "p99 us", "build s", "open ms",
-                "index MB", "CPU us/q");
+                "index MB", "CPU us/q", "evals/q", "ns/eval");
         for (ResultRow r : rows) {
             out.printf(Locale.ROOT, format, r.engine(), r.ef(), String.format(Locale.ROOT, "%.4f", r.recall()),
                     String.format(Locale.ROOT, "%.0f", r.qps()), String.format(Locale.ROOT, "%.1f", r.p50Micros()),
@@ -43,7 +43,9 @@ final class ReportWriter {
                     String.format(Locale.ROOT, "%.2f", r.buildSeconds()),
                     Double.isNaN(r.openMillis()) ? "-" : String.format(Locale.ROOT, "%.1f", r.openMillis()),
                     String.format(Locale.ROOT, "%.1f", r.indexBytes() / 1e6),
-                    Double.isNaN(r.cpuMicros()) ? "-" : String.format(Locale.ROOT, "%.1f", r.cpuMicros()));
+                    Double.isNaN(r.cpuMicros()) ? "-" : String.format(Locale.ROOT, "%.1f", r.cpuMicros()),
+                    Double.isNaN(r.evalsPerQuery()) ? "-" : String.format(Locale.ROOT, "%.0f", r.evalsPerQuery()),
+                    Double.isNaN(r.nsPerEval()) ? "-" : String.format(Locale.ROOT, "%.1f", r.nsPerEval()));
         }
     }
 }

@@ -10,11 +10,22 @@ package dev.quiver.bench.ann;
  */
 public record ResultRow(String dataset, String engine, int m, int efConstruction, int ef, int k, int threads,
                         double recall, double qps, double p50Micros, double p99Micros, double buildSeconds,
-                        double openMillis, long indexBytes, double cpuMicros) {
+                        double openMillis, long indexBytes, double cpuMicros,
+                        double evalsPerQuery) {
 
     /** The CSV header, exactly these columns in this order. */
     public static final String CSV_HEADER =
-            "dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,index_bytes,cpu_us";
+            "dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,index_bytes,cpu_us,"
+            + "evals_per_query,ns_per_eval";
+
+    /**
+     * CPU nanoseconds per distance evaluation: the whole search loop (visited checks, heap work, list and vector
+     * loads, the kernel) divided over the vectors scored, so a change is either fewer evaluations (graph quality) or
+     * cheaper ones (the loop). NaN when either is unknown.
+     */
+    public double nsPerEval() {
+        return evalsPerQuery > 0 ? cpuMicros * 1e3 / evalsPerQuery : Double.NaN;
+    }
 
     /** One CSV line; {@code open_ms} is empty for in-memory engines. */
     public String toCsv() {
@@ -27,6 +38,8 @@ public record ResultRow(String dataset, String engine, int m, int efConstruction
                 String.format(java.util.Locale.ROOT, "%.3f", buildSeconds),
                 Double.isNaN(openMillis) ? "" : String.format(java.util.Locale.ROOT, "%.2f", openMillis),
                 Long.toString(indexBytes),
-                Double.isNaN(cpuMicros) ? "" : String.format(java.util.Locale.ROOT, "%.1f", cpuMicros));
+                Double.isNaN(cpuMicros) ? "" : String.format(java.util.Locale.ROOT, "%.1f", cpuMicros),
+                Double.isNaN(evalsPerQuery) ? "" : String.format(java.util.Locale.ROOT, "%.1f", evalsPerQuery),
+                Double.isNaN(nsPerEval()) ? "" : String.format(java.util.Locale.ROOT, "%.1f", nsPerEval()));
     }
 }

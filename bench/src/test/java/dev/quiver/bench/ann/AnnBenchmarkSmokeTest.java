@@ -43,12 +43,18 @@ class AnnBenchmarkSmokeTest {
 
         List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
         assertEquals("dataset,engine,m,ef_construction,ef,k,threads,recall,qps,p50_us,p99_us,build_s,open_ms,"
-                + "index_bytes,cpu_us", csv.getFirst());
+                + "index_bytes,cpu_us,evals_per_query,ns_per_eval", csv.getFirst());
         assertEquals(rows.size() + 1, csv.size());
         for (String line : csv.subList(1, csv.size())) {
             String[] cells = line.split(",", -1);
-            assertEquals(15, cells.length, line);
+            assertEquals(17, cells.length, line);
             assertTrue(Double.parseDouble(cells[14]) > 0, "CPU time per query measured: " + line);
+            // Every engine here has a counter; a search scores at least k vectors and at most all 2,000 (an exact
+            // scan), plus a few on the upper layers.
+            double evals = Double.parseDouble(cells[15]);
+            assertTrue(evals >= 10 && evals <= 2000 + 200, "evaluations per query counted: " + line);
+            assertEquals(Double.parseDouble(cells[14]) * 1e3 / evals, Double.parseDouble(cells[16]),
+                    0.05 * Double.parseDouble(cells[16]) + 0.1, "ns per evaluation = CPU / evaluations: " + line);
             assertEquals("synthetic-2000x16", cells[0], line);
             assertEquals("16", cells[2], line);
             assertEquals("200", cells[3], line);
@@ -61,6 +67,11 @@ class AnnBenchmarkSmokeTest {
             assertEquals(cells[1].equals("jvector"), cells[12].isEmpty(), "open_ms empty only in memory: " + line);
         }
         for (String engine : engines) {
+            List<ResultRow> byEf = rows.stream().filter(r -> r.engine().equals(engine)).toList();
+            for (int i = 1; i < byEf.size(); i++) {
+                assertTrue(byEf.get(i).evalsPerQuery() >= byEf.get(i - 1).evalsPerQuery(),
+                        engine + ": a wider beam scores no fewer vectors: " + byEf);
+            }
             ResultRow atLargeEf = rows.stream().filter(r -> r.engine().equals(engine) && r.ef() == 200)
                     .findFirst().orElseThrow();
             assertTrue(atLargeEf.recall() >= 0.99, engine + " recall at ef=200: " + atLargeEf.recall());

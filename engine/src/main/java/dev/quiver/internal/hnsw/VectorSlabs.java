@@ -24,11 +24,18 @@ final class VectorSlabs implements AutoCloseable {
                 new FloatSlab(Slabs.allocate(Float.BYTES)));
     }
 
+    /**
+     * Over slabs as given; vectors mapped from a saved file move in the background into anonymous memory that may use
+     * transparent huge pages ({@link dev.quiver.storage.Slab#moveMappedToAnonymousInBackground}): a search touches
+     * vectors at random across the whole slab, and 2 MiB pages save a page walk on most of those reads. The open stays
+     * instant (searches read the mapping meanwhile) and the file is never written, as before.
+     */
     VectorSlabs(int dim, Metric metric, VectorSlab vectors, FloatSlab norms) {
         this.dim = dim;
         this.metric = metric;
         this.vectors = vectors;
         this.norms = norms;
+        vectors.slab().moveMappedToAnonymousInBackground();
     }
 
     int dim() {

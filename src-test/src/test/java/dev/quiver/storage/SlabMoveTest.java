@@ -1,0 +1,154 @@
+package dev.quiver.storage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@link Slab#moveMappedToAnonymous}: mapped vectors copied into huge-page memory while readers and writers keep
+ * going. Checked against a model of every record; the file must never change.
+ */
+class SlabMoveTest {
+
+    static final int DIM = 17;
+    static final int CHUNK_SHIFT = 10; // 1,024 records (68 KiB) per chunk
+    static final int CHUNKS = 200;     // 14 MB: the move takes long enough for writes to land during it
+    static final int RECORDS = CHUNKS << CHUNK_SHIFT;
+
+    @TempDir
+    Path dir;
+
+    private Path writeFile(float[][] model) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(RECORDS * DIM * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : model) {
+            for (float x : row) {
+                bytes.putFloat(x);
+            }
+        }
+        Path file = dir.resolve("vectors");
+        Files.write(file, bytes.array());
+        return file;
+    }
+
+    private static float[][] randomRows(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][] rows = new float[RECORDS][DIM];
+        for (float[] row : rows) {
+            for (int j = 0; j < DIM; j++) {
+                row[j] = (float) random.nextDouble(-1, 1);
+            }
+        }
+        return rows;
+    }
+
+    private static VectorSlab map(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return new VectorSlab(Slab.mapPrivate(file, channel, 0, Files.size(file), DIM * 4L, CHUNK_SHIFT), DIM);
+        }
+    }
+
+    @Test
+    void writesDuringTheMoveAreKeptAndTheFileNeverChanges() throws Exception {
+        assumeTrue(HugePages.available(), "no transparent huge pages or no native access here");
+        long seed = 20261204L;
+        float[][] model = randomRows(seed);
+        Path file = writeFile(model);
+        byte[] before = Files.readAllBytes(file);
+        try (VectorSlab slab = map(file)) {
+            assertTrue(slab.slab().chunk(0).isMapped());
+            assertTrue(slab.slab().moveMappedToAnonymousInBackground());
+            SplittableRandom random = new SplittableRandom(seed + 1);
+            int writes = 0;
+            int writesWhilePending = 0;
+            // Keep writing (random records, random values) until the move is over, then a few more.
+            while (slab.slab().movePending() || writes < 20_000) {
+                if (slab.slab().movePending()) {
+                    writesWhilePending++;
+                }
+                int r = random.nextInt(RECORDS);
+                float[] row = new float[DIM];
+                for (int j = 0; j < DIM; j++) {
+                    row[j] = (float) random.nextDouble(-1, 1);
+                }
+                slab.set(r, row);
+                model[r] = row;
+                writes++;
+                if (writes % 64 == 0) {
+                    int probe = random.nextInt(RECORDS); // a reader during the move sees the latest write
+                    assertArrayEquals(model[probe], slab.get(probe), "record " + probe + " after " + writes
+                            + " writes, seed " + seed);
+                }
+            }
+            assertTrue(writesWhilePending > 0, "no write overlapped the move");
+            for (int i = 0; i < CHUNKS; i++) {
+                assertFalse(slab.slab().chunk(i).isMapped(), "chunk " + i + " moved off the file");
+            }
+            for (int r = 0; r < RECORDS; r++) {
+                assertArrayEquals(model[r], slab.get(r), "record " + r + ", seed " + seed);
+            }
+            slab.slab().ensureCapacity(RECORDS + 1); // growth after the move: a plain off-heap chunk
+            assertEquals(CHUNKS + 1, slab.slab().chunkCount());
+        }
+        assertArrayEquals(before, Files.readAllBytes(file), "the file is never written");
+    }
+
+    @Test
+    void closingDuringTheMoveIsSafe() throws Exception {
+        assumeTrue(HugePages.available(), "no transparent huge pages or no native access here");
+        Path file = writeFile(randomRows(7));
+        for (int attempt = 0; attempt < 20; attempt++) {
+            VectorSlab slab = map(file);
+            slab.slab().moveMappedToAnonymousInBackground();
+            slab.close();
+            assertTrue(slab.slab().isClosed());
+            assertThrows(ClosedStoreException.class, () -> slab.get(0));
+            assertFalse(slab.slab().moveMappedToAnonymous(), "nothing to move once closed");
+        }
+    }
+
+    @Test
+    void switchedOffItLeavesTheMappingAlone() throws Exception {
+        Path file = writeFile(randomRows(3));
+        String previous = System.getProperty("quiver.hugePages");
+        System.setProperty("quiver.hugePages", "false");
+        try (VectorSlab slab = map(file)) {
+            assertFalse(slab.slab().moveMappedToAnonymousInBackground());
+            assertFalse(slab.slab().movePending());
+            assertFalse(slab.slab().moveMappedToAnonymous());
+            assertTrue(slab.slab().chunk(0).isMapped());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("quiver.hugePages");
+            } else {
+                System.setProperty("quiver.hugePages", previous);
+            }
+        }
+        Path small = dir.resolve("small");
+        Files.write(small, new byte[DIM * 4 << CHUNK_SHIFT]); // one 68 KiB chunk: under HugePages.MIN_BYTES
+        try (FileChannel channel = FileChannel.open(small, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             VectorSlab slab = new VectorSlab(Slab.mapPrivate(small, channel, 0, Files.size(small), DIM * 4L,
+                     CHUNK_SHIFT), DIM)) {
+            assertFalse(slab.slab().moveMappedToAnonymousInBackground(), "too small to be worth a huge page");
+            assertTrue(slab.slab().chunk(0).isMapped());
+        }
+        try (VectorSlab empty = new VectorSlab(Slab.allocate(DIM * 4L, CHUNK_SHIFT), DIM)) {
+            assertFalse(empty.slab().moveMappedToAnonymousInBackground(), "nothing mapped, nothing to move");
+        }
+    }
+
+}
