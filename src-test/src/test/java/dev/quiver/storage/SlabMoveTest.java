@@ -108,6 +108,23 @@ class SlabMoveTest {
     }
 
     @Test
+    void movedBytesCountAgainstTheProcessBudgetUntilTheSlabCloses() throws Exception {
+        assumeTrue(HugePages.available(), "no transparent huge pages or no native access here");
+        Path file = writeFile(randomRows(11));
+        long baseline = HugePages.heldBytes();
+        VectorSlab slab = map(file);
+        try {
+            assertTrue(slab.slab().moveMappedToAnonymous());
+            long held = HugePages.heldBytes() - baseline;
+            assertTrue(held >= Files.size(file) && held <= Files.size(file) + 2 * HugePages.HUGE_PAGE,
+                    "held " + held + " for a " + Files.size(file) + "-byte slab");
+        } finally {
+            slab.close();
+        }
+        assertEquals(baseline, HugePages.heldBytes(), "closing the slab gives its huge-page bytes back");
+    }
+
+    @Test
     void closingDuringTheMoveIsSafe() throws Exception {
         assumeTrue(HugePages.available(), "no transparent huge pages or no native access here");
         Path file = writeFile(randomRows(7));

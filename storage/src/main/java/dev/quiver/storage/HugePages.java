@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * File mappings cannot use huge pages here (only anonymous and tmpfs memory can), so mapped vectors are copied into
  * such memory ({@link Slab#moveMappedToAnonymous}).
  *
+ * <p>At most a quarter of physical memory is moved per process ({@code -Dquiver.hugePages.maxBytes}); larger
+ * slabs keep their file mapping, which the kernel can page out.
+ *
  * <p>Used only where it cannot print anything: on Linux with transparent huge pages set to {@code always} or
  * {@code madvise}, and only when native access is enabled for this module (a downcall otherwise makes the JDK warn on
  * stderr). Anything else, or a failing {@code mmap}, answers null and the caller keeps its memory as it is.
@@ -40,7 +43,55 @@ final class HugePages {
      */
     private static final boolean SUPPORTED = supported();
 
+    /**
+     * Bytes of huge-page memory this process may hold at once: copies are anonymous memory that the kernel can no
+     * longer drop under pressure (the mapped file's clean pages it could), so a database larger than memory must keep
+     * its mapping. Default a quarter of physical memory; {@code -Dquiver.hugePages.maxBytes} overrides it.
+     */
+    private static final long BUDGET = budget();
+    private static final java.util.concurrent.atomic.AtomicLong HELD = new java.util.concurrent.atomic.AtomicLong();
+
     private HugePages() {
+    }
+
+    private static long budget() {
+        String override = System.getProperty("quiver.hugePages.maxBytes");
+        if (override != null) {
+            try {
+                return Long.parseLong(override.trim());
+            } catch (NumberFormatException e) {
+                return 0; // a bad setting turns the move off rather than guessing
+            }
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return kib * 1024 / 4;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unknown memory size: no budget
+        }
+        return 0;
+    }
+
+    /** Takes {@code bytes} of the budget; false (taking nothing) when they do not fit. */
+    private static boolean reserve(long bytes) {
+        while (true) {
+            long held = HELD.get();
+            if (held + bytes > BUDGET) {
+                return false;
+            }
+            if (HELD.compareAndSet(held, held + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Huge-page bytes held now by this process's moved slabs (tests, stats). */
+    static long heldBytes() {
+        return HELD.get();
     }
 
     /** Whether huge-page memory can be had here; {@code -Dquiver.hugePages=false} (read at each call) says no. */
@@ -79,6 +130,10 @@ final class HugePages {
         Calls calls = Calls.NATIVE;
         long length = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
         long mapped = length + HUGE_PAGE; // room to align the start
+        if (!reserve(mapped)) {
+            return null;
+        }
+        boolean handedOver = false;
         try {
             MemorySegment raw = (MemorySegment) calls.mmap.invokeExact(MemorySegment.NULL, mapped, PROT_READ_WRITE,
                     MAP_PRIVATE_ANONYMOUS, -1, 0L);
@@ -93,14 +148,21 @@ final class HugePages {
                     int unused = (int) munmap.invokeExact(MemorySegment.ofAddress(start), mapped);
                 } catch (Throwable t) {
                     // Nothing useful to do at arena close: the range stays mapped until the process exits.
+                } finally {
+                    HELD.addAndGet(-mapped);
                 }
             });
+            handedOver = true; // from here the arena's close gives the budget back
             MemorySegment aligned = region.asSlice(skip, length);
             // Advice only: if it fails the region is still good memory, on small pages.
             int unused = (int) calls.madvise.invokeExact(aligned, length, MADV_HUGEPAGE);
             return aligned.asSlice(0, bytes);
         } catch (Throwable t) {
             return null;
+        } finally {
+            if (!handedOver) {
+                HELD.addAndGet(-mapped);
+            }
         }
     }
 
