@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecallTargetsTest {
 
     private static ResultRow row(String engine, int ef, double recall, double qps) {
-        return new ResultRow("d", engine, 16, 200, ef, 10, 1, recall, qps, 0, 0, 0, Double.NaN, 0, Double.NaN);
+        return new ResultRow("d", engine, 16, 200, ef, 10, 1, recall, qps, 0, 0, 0, Double.NaN, 0, Double.NaN,
+                Double.NaN);
     }
 
     @Test
