@@ -3,8 +3,8 @@ package dev.quiver.internal.hnsw;
 import java.util.Arrays;
 
 /**
- * Which slots a search has seen, cleared in O(1) per search: each slot holds the one-byte stamp of the search that
- * last visited it and a new search takes the next stamp (1..255). The array is sized to the index once per thread (and
+ * Which slots a search has seen, never cleared whole: each slot holds the one-byte stamp of the search that last
+ * visited it and a new search takes the next stamp (1..255). The array is sized to the index once per thread (and
  * grown as the index grows), never allocated per query.
  *
  * <p>One byte per slot, not an int: the array is read once per neighbour met, at random, and a quarter of the size
