@@ -168,4 +168,46 @@ class SlabMoveTest {
         }
     }
 
+    @Test
+    void codeRecordWritesDuringTheMoveAreKept() throws Exception {
+        assumeTrue(HugePages.available(), "no transparent huge pages or no native access here");
+        int width = 33; // bytes per code record (an odd dimension)
+        int shift = 12;
+        int records = 96 << shift; // 96 chunks of 132 KiB: 12.4 MB, over HugePages.MIN_BYTES
+        long seed = 20261205L;
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[][] model = new byte[records][width];
+        byte[] all = new byte[records * width];
+        for (int r = 0; r < records; r++) {
+            random.nextBytes(model[r]);
+            System.arraycopy(model[r], 0, all, r * width, width);
+        }
+        Path file = dir.resolve("codes");
+        Files.write(file, all);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             ByteRecordSlab codes = new ByteRecordSlab(Slab.mapPrivate(file, channel, 0, Files.size(file), width,
+                     shift), width)) {
+            assertTrue(codes.slab().moveMappedToAnonymousInBackground());
+            int writes = 0;
+            while (codes.slab().movePending() || writes < 20_000) {
+                int r = random.nextInt(records);
+                byte[] row = new byte[width];
+                random.nextBytes(row);
+                if (writes % 2 == 0) {
+                    codes.set(r, row);
+                } else {
+                    for (int i = 0; i < width; i++) {
+                        codes.setByte(r, i, row[i]);
+                    }
+                }
+                model[r] = row;
+                writes++;
+            }
+            for (int r = 0; r < records; r++) {
+                assertArrayEquals(model[r], codes.get(r), "record " + r + ", seed " + seed);
+            }
+            assertFalse(codes.slab().chunk(0).isMapped(), "moved off the file");
+        }
+        assertArrayEquals(all, Files.readAllBytes(file), "the file is never written");
+    }
 }

@@ -33,7 +33,12 @@ public final class ByteRecordSlab extends SlabView {
     }
 
     public void setByte(int slot, int i, byte value) {
-        slab.chunkFor(slot).set(ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot) + i, value);
+        long token = slab.beginWrite(); // a background move to huge pages may be copying this chunk
+        try {
+            slab.chunkFor(slot).set(ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot) + i, value);
+        } finally {
+            slab.endWrite(token);
+        }
     }
 
     public void set(int slot, byte[] record) {
@@ -41,7 +46,13 @@ public final class ByteRecordSlab extends SlabView {
             throw new IllegalArgumentException("record length mismatch: expected " + bytesPerRecord + ", got "
                     + record.length);
         }
-        MemorySegment.copy(record, 0, slab.chunkFor(slot), ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot), bytesPerRecord);
+        long token = slab.beginWrite(); // a background move to huge pages may be copying this chunk
+        try {
+            MemorySegment.copy(record, 0, slab.chunkFor(slot), ValueLayout.JAVA_BYTE, slab.offsetInChunk(slot),
+                    bytesPerRecord);
+        } finally {
+            slab.endWrite(token);
+        }
     }
 
     public void get(int slot, byte[] dst) {

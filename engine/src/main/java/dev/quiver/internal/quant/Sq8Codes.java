@@ -32,11 +32,15 @@ public final class Sq8Codes implements AutoCloseable {
         this.corrections = new FloatSlab(Slab.allocate(Float.BYTES, Slab.chunkShiftFor(Float.BYTES, 1 << 18)));
     }
 
-    /** Codes opened from saved slabs (see the HNSW index files). */
+    /**
+     * Codes opened from saved slabs (see the HNSW index files). Codes mapped from a file move in the background to
+     * huge-page memory, as the float32 vectors do (docs/DEPARTURES.md E11): a walk on codes reads them at random.
+     */
     public Sq8Codes(Sq8Quantizer quantizer, ByteRecordSlab codes, FloatSlab corrections) {
         this.quantizer = quantizer;
         this.codes = codes;
         this.corrections = corrections;
+        codes.slab().moveMappedToAnonymousInBackground();
     }
 
     public ByteRecordSlab codes() {
