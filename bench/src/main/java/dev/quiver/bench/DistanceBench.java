@@ -88,6 +88,21 @@ public class DistanceBench {
         }
     }
 
+    /** The slots 0..count-1 in a seeded random order: the visiting order of a "random access" benchmark. */
+    static int[] shuffledOrder(SplittableRandom r, int count) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
     static float[] randomFloats(SplittableRandom r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -236,16 +251,7 @@ public class DistanceBench {
                 vectors.setAtIndex(LE_FLOAT, i, (float) r.nextDouble(-1, 1));
                 codes.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(256));
             }
-            order = new int[count];
-            for (int i = 0; i < count; i++) {
-                order[i] = i;
-            }
-            for (int i = count - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            order = shuffledOrder(r, count);
             query = randomFloats(r, dim);
             queryCodes = randomCodes(r, dim);
             floatBuf = new float[dim];

@@ -72,16 +72,7 @@ public class Sq8KernelBench {
         }
         query = DistanceBench.randomFloats(r, dim);
         queryCode = DistanceBench.randomCodes(r, dim);
-        order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        for (int i = count - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        order = DistanceBench.shuffledOrder(r, count);
         if (!VectorOps.isVectorized()) {
             throw new IllegalStateException("expected Panama kernels, got " + VectorOps.implementationName());
         }
