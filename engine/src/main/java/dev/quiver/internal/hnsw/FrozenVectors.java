@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * follow {@link VectorStore}: ascending = nearer (squared L2, negative dot, 1 - cos), through the same SIMD kernels
  * reading the segment in place.
  */
-public final class FrozenVectors {
+public final class FrozenVectors implements BulkDistances.Norms {
 
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -57,6 +57,7 @@ public final class FrozenVectors {
         MemorySegment.copy(vectors, FLOAT, ord * stride, dst, 0, dim);
     }
 
+    @Override
     public float norm(int ord) {
         return norms.get(FLOAT, (long) ord * Float.BYTES);
     }
@@ -103,21 +104,7 @@ public final class FrozenVectors {
                 segs[i] = vectors;
                 offs[i] = slots[i] * stride;
             }
-            switch (metric) {
-                case EUCLIDEAN -> VectorOps.squareDistanceBulk(q, segs, offs, count, out);
-                case DOT_PRODUCT -> {
-                    VectorOps.dotBulk(q, segs, offs, count, out);
-                    for (int i = 0; i < count; i++) {
-                        out[i] = -out[i];
-                    }
-                }
-                case COSINE -> {
-                    VectorOps.dotBulk(q, segs, offs, count, out);
-                    for (int i = 0; i < count; i++) {
-                        out[i] = VectorOps.cosineDistance(out[i], qNorm, norm(slots[i]));
-                    }
-                }
-            }
+            BulkDistances.of(metric, q, qNorm, slots, count, segs, offs, out, FrozenVectors.this);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * {@link FloatSlab} (so cosine never recomputes a stored vector's norm). Also the one place that knows how each
  * {@link Metric} turns a kernel result into a distance (ascending = nearer).
  */
-final class VectorSlabs implements AutoCloseable {
+final class VectorSlabs implements AutoCloseable, BulkDistances.Norms {
 
     private final int dim;
     private final Metric metric;
@@ -76,7 +76,8 @@ final class VectorSlabs implements AutoCloseable {
         return vectors.offsetInChunk(slot);
     }
 
-    float norm(int slot) {
+    @Override
+    public float norm(int slot) {
         return norms.get(slot);
     }
 
@@ -106,9 +107,7 @@ final class VectorSlabs implements AutoCloseable {
 
     /**
      * {@code out[i]} = distance of {@code q} to {@code slots[i]} for {@code i < count}, through the bulk kernels
-     * (several
-     * candidates per pass, so their memory loads overlap). {@code segs}/{@code offs} are caller scratch of length
-     * at least {@code count}.
+     * ({@link BulkDistances}). {@code segs}/{@code offs} are caller scratch of length at least {@code count}.
      */
     void distances(float[] q, float qNorm, int[] slots, int count, float[] out, MemorySegment[] segs, long[] offs) {
         for (int i = 0; i < count; i++) {
@@ -116,21 +115,7 @@ final class VectorSlabs implements AutoCloseable {
             segs[i] = vectors.chunkFor(s);
             offs[i] = vectors.offsetInChunk(s);
         }
-        switch (metric) {
-            case EUCLIDEAN -> VectorOps.squareDistanceBulk(q, segs, offs, count, out);
-            case DOT_PRODUCT -> {
-                VectorOps.dotBulk(q, segs, offs, count, out);
-                for (int i = 0; i < count; i++) {
-                    out[i] = -out[i];
-                }
-            }
-            case COSINE -> {
-                VectorOps.dotBulk(q, segs, offs, count, out);
-                for (int i = 0; i < count; i++) {
-                    out[i] = VectorOps.cosineDistance(out[i], qNorm, norms.get(slots[i]));
-                }
-            }
-        }
+        BulkDistances.of(metric, q, qNorm, slots, count, segs, offs, out, this);
     }
 
     /** Distance between two query vectors given on the heap (the reference definition used by tests). */
