@@ -161,7 +161,7 @@ public final class HnswIndex implements AutoCloseable {
         return new IndexFiles.Meta(dim, config.metric(), config.m(), config.efConstruction(), config.seed(), total,
                 live.get(), deleted.get(), entry.get(), layers.upperRecordCount(),
                 q == null ? 0f : q.quantizer().scale(), q == null ? null : q.quantizer().offsets(), defaults,
-                quant.traverses());
+                quant.traverses(), IndexFiles.VERSION);
     }
 
     VectorSlabs store() {

@@ -18,18 +18,21 @@ import dev.quiver.storage.gen.WritableFile;
  *   <li>{@code <prefix>nodes}: 4 int32 per slot {@code [flags][level][upperBase][reserved]} (see {@link GraphLayers}).</li>
  *   <li>{@code <prefix>layer0}: {@code 2 + 2M} int32 per slot {@code [version][count][neighbours]}.</li>
  *   <li>{@code <prefix>upper}: {@code 2 + M} int32 per upper-layer record, same shape.</li>
- *   <li>{@code <prefix>sq8-codes}, {@code <prefix>sq8-corr} (only when the index holds codes, for traversal or for
- *       the default plan's code scan): {@code dim} code bytes per slot, and one float32 inner-product correction per
- *       slot.</li>
+ *   <li>{@code <prefix>sq8-codes} (only when the index holds codes, for traversal or for the default plan's code
+ *       scan): one record per slot in the layout of {@link dev.quiver.internal.quant.Sq8Codes} (the code padded to
+ *       whole cache lines; for inner-product metrics its correction and the vector's norm at the record's end).</li>
+ *   <li>Formats before version 4 held {@code dim} code bytes per slot in {@code sq8-codes} and the corrections in
+ *       {@code <prefix>sq8-corr}; such codes are re-encoded from the vectors at open (same quantizer, so the same
+ *       codes), in memory, until the next save writes the current layout.</li>
  * </ul>
  *
  * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION}; version 1, without the search defaults, still
  * reads as an uncalibrated index; version 2, without the code-scan fields, as a plan without a code scan whose codes,
- * if any, are traversed)</h2>
+ * if any, are traversed; version 3 has the same fields as 4, with the older code files)</h2>
  * <pre>
  * offset size  field
  *  0      4    magic 0x534E4851 ("QHNS" little-endian)
- *  4      4    version (3)
+ *  4      4    version (4)
  *  8      4    dim
  * 12      4    metric: 0 cosine, 1 euclidean, 2 dot product
  * 16      4    M
@@ -49,7 +52,7 @@ import dev.quiver.storage.gen.WritableFile;
  *        4    live count when calibrated
  *        8    target recall, float64
  *        8    recall measured at the calibrated ef, float64
- * then (version 3):
+ * then (version 3 and later):
  *        4    code-scan re-rank candidates at k = 10 (0: no code scan)
  *        4    codes traversed by graph walks: 1, or 0 when kept for the code scan only
  * </pre>
@@ -57,7 +60,9 @@ import dev.quiver.storage.gen.WritableFile;
 final class IndexFiles {
 
     static final int MAGIC = 0x534E4851;
-    static final int VERSION = 3;
+    static final int VERSION = 4;
+    /** Format with the code scan's fields whose SQ8 codes sit in two files, {@code dim} bytes per code. */
+    static final int VERSION_SEPARATE_CODE_TERMS = 3;
     /** Format before the code scan: defaults without re-rank count; codes, when present, are traversed. */
     static final int VERSION_WITHOUT_CODE_SCAN = 2;
     /** Format before the search defaults were persisted; read as uncalibrated. */
@@ -78,7 +83,7 @@ final class IndexFiles {
     /** What the meta file holds. */
     record Meta(int dim, Metric metric, int m, int efConstruction, long seed, int totalSlots, int live, int deleted,
                 long entry, int upperRecords, float sq8Scale, float[] sq8Offsets, SearchDefaults defaults,
-                boolean sq8Traverse) {
+                boolean sq8Traverse, int version) {
 
         boolean quantized() {
             return sq8Offsets != null;
@@ -97,7 +102,10 @@ final class IndexFiles {
         write(out, meta, VERSION);
     }
 
-    /** Writes {@code meta} in format {@code version}: {@link #VERSION}, or 1 (tests of the old-format reader). */
+    /**
+     * Writes {@code meta} in format {@code version}: {@link #VERSION}, or an older one (tests of the old-format
+     * readers); {@code meta.version()} is ignored.
+     */
     static void write(WritableFile out, Meta meta, int version) {
         out.writeInt(MAGIC);
         out.writeInt(version);
@@ -127,7 +135,7 @@ final class IndexFiles {
         out.writeInt(d.calibratedLive());
         out.writeLong(Double.doubleToLongBits(d.target()));
         out.writeLong(Double.doubleToLongBits(d.recall()));
-        if (version == VERSION_WITHOUT_CODE_SCAN) {
+        if (version < VERSION_SEPARATE_CODE_TERMS) {
             return;
         }
         out.writeInt(d.rerank());
@@ -142,7 +150,7 @@ final class IndexFiles {
                 throw new CorruptFileException(file, "bad HNSW meta magic 0x" + Integer.toHexString(magic));
             }
             int version = in.readInt();
-            if (version != VERSION && version != VERSION_WITHOUT_CODE_SCAN && version != VERSION_WITHOUT_DEFAULTS) {
+            if (version < VERSION_WITHOUT_DEFAULTS || version > VERSION) {
                 throw new CorruptFileException(file, "unsupported HNSW meta version " + version + " (this build reads "
                         + VERSION + ")");
             }
@@ -191,7 +199,7 @@ final class IndexFiles {
                             + exact + ", live " + calibratedLive + ", target " + target + ", recall " + recall);
                 }
                 int rerank = 0;
-                if (version >= VERSION) {
+                if (version >= VERSION_SEPARATE_CODE_TERMS) {
                     rerank = in.readInt();
                     int traversed = in.readInt();
                     if (rerank < 0 || (traversed != 0 && traversed != 1) || (rerank > 0 && exact != 1)) {
@@ -203,7 +211,7 @@ final class IndexFiles {
                 defaults = new SearchDefaults(ef, exact == 1, calibratedLive, target, recall, rerank);
             }
             return new Meta(dim, metric, m, efConstruction, seed, total, live, deleted, entry, upper, scale, offsets,
-                    defaults, traverse);
+                    defaults, traverse, version);
         }
     }
 }

@@ -39,9 +39,10 @@ final class IndexSnapshots {
         QuantizationLifecycle.Lease lease = index.quantization().acquire();
         try {
             Sq8Codes q = lease == null ? null : lease.codes();
-            if (q != null) {
-                w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.codes().slab(), total);
-                w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, q.corrections().slab(), total);
+            if (q != null && metaVersion >= IndexFiles.VERSION) {
+                w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.records().slab(), total);
+            } else if (q != null) {
+                writeSeparateCodeFiles(q, w, prefix, total);
             }
             try (WritableFile out = w.create(prefix + IndexFiles.META)) {
                 IndexFiles.write(out, index.meta(total, q), metaVersion);
@@ -77,11 +78,16 @@ final class IndexSnapshots {
             HnswIndex index = HnswIndex.assemble(cfg, new VectorSlabs(d, cfg.metric(), vectors, norms),
                     new GraphLayers(m, nodes, layer0, upper, meta.upperRecords()));
             if (meta.quantized()) {
-                ByteRecordSlab codes = track(opened,
-                        new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, d), d));
-                FloatSlab corr = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.SQ8_CORRECTIONS, 4)));
                 Sq8Quantizer quantizer = new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale());
-                index.quantization().adopt(new Sq8Codes(quantizer, codes, corr), meta.sq8Traverse());
+                Sq8Codes codes;
+                if (meta.version() >= IndexFiles.VERSION) {
+                    int recordBytes = Sq8Codes.recordBytes(d, cfg.metric());
+                    codes = new Sq8Codes(quantizer, cfg.metric(), track(opened,
+                            new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, recordBytes), recordBytes)));
+                } else {
+                    codes = track(opened, reencode(quantizer, cfg.metric(), index.store(), meta.totalSlots()));
+                }
+                index.quantization().adopt(codes, meta.sq8Traverse());
             }
             index.restore(meta);
             return index;
@@ -94,6 +100,42 @@ final class IndexSnapshots {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Codes saved before version 4 (separate code and correction files, {@code dim} bytes per code): encoded again from
+     * the saved vectors with the saved quantizer, which yields the same code bytes and corrections, into the current
+     * layout. O(n) at open, once: the next save writes version 4.
+     */
+    private static Sq8Codes reencode(Sq8Quantizer quantizer, dev.quiver.Metric metric, VectorSlabs store, int total) {
+        Sq8Codes codes = new Sq8Codes(quantizer, metric);
+        codes.ensureCapacity(Math.max(total, 1));
+        float[] vector = new float[quantizer.dim()];
+        byte[] scratch = codes.newScratch();
+        for (int s = 0; s < total; s++) {
+            store.read(s, vector);
+            codes.encode(s, vector, scratch, false);
+        }
+        return codes;
+    }
+
+    /** The code files of formats before version 4, for tests of the old-format reader. */
+    private static void writeSeparateCodeFiles(Sq8Codes q, GenerationWriter w, String prefix, int total) {
+        int dim = q.quantizer().dim();
+        try (ByteRecordSlab codes = ByteRecordSlab.allocate(dim);
+             FloatSlab corrections = new FloatSlab(Slabs.allocate(Float.BYTES))) {
+            codes.ensureCapacity(Math.max(total, 1));
+            corrections.ensureCapacity(Math.max(total, 1));
+            byte[] code = new byte[dim];
+            for (int s = 0; s < total; s++) {
+                java.lang.foreign.MemorySegment.copy(q.chunk(s), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                        q.offset(s), code, 0, dim);
+                codes.set(s, code);
+                corrections.set(s, q.quantizer().correction(code));
+            }
+            w.writeSlab(prefix + IndexFiles.SQ8_CODES, codes.slab(), total);
+            w.writeSlab(prefix + IndexFiles.SQ8_CORRECTIONS, corrections.slab(), total);
         }
     }
 

@@ -33,7 +33,6 @@ final class KnnSearch {
     /** Below this acceptance ratio the traversal expands rejected neighbours two hops at once. */
     static final double TWO_HOP_RATIO = 0.6;
     private final HnswConfig config;
-    private final int dim;
     private final VectorSlabs store;
     private final EntryPoint entry;
     private final GraphSearcher searcher;
@@ -46,7 +45,6 @@ final class KnnSearch {
     KnnSearch(HnswConfig config, VectorSlabs store, EntryPoint entry, GraphSearcher searcher, ExactScanner scanner,
               QuantizationLifecycle quant, AtomicInteger live, AtomicInteger deleted, IntSupplier totalSlots) {
         this.config = config;
-        this.dim = config.dim();
         this.store = store;
         this.entry = entry;
         this.searcher = searcher;
@@ -102,7 +100,7 @@ final class KnnSearch {
             return null;
         }
         try {
-            scanner.scan(new Sq8Scorer(lease.codes(), store, q, state.queryCode(dim)), r, null, totalSlots.getAsInt(),
+            scanner.scan(new Sq8Scorer(lease.codes(), store.metric(), q, state), r, null, totalSlots.getAsInt(),
                     state);
             int found = state.results.size();
             state.ensureHits(found);
@@ -128,7 +126,7 @@ final class KnnSearch {
         }
         try {
             state.resetWork();
-            scanner.scan(new Sq8Scorer(lease.codes(), store, q, state.queryCode(dim)), r, null, totalSlots.getAsInt(),
+            scanner.scan(new Sq8Scorer(lease.codes(), store.metric(), q, state), r, null, totalSlots.getAsInt(),
                     state);
             int found = state.results.size();
             state.ensureHits(found);
@@ -215,7 +213,7 @@ final class KnnSearch {
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, int hidden,
                             long ep, Sq8Codes codes, SearchState state) {
         QueryScorer scorer = codes == null ? new FloatScorer(store, q)
-                : new Sq8Scorer(codes, store, q, state.queryCode(dim));
+                : new Sq8Scorer(codes, store.metric(), q, state);
         int cur = EntryPoint.slot(ep);
         float curScore = scorer.score(cur);
         for (int l = EntryPoint.level(ep); l > 0; l--) {

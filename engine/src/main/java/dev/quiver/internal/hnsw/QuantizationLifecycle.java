@@ -168,7 +168,7 @@ final class QuantizationLifecycle implements AutoCloseable {
             Lease l = current;
             if (l != null) {
                 l.codes().ensureCapacity(slot + 1);
-                l.codes().encode(slot, vector, new byte[dim], true);
+                l.codes().encode(slot, vector, l.codes().newScratch(), true);
             }
         } finally {
             lock.readLock().unlock();
@@ -239,9 +239,9 @@ final class QuantizationLifecycle implements AutoCloseable {
                 store.read(liveSlots[i], buffer);
                 return buffer;
             });
-            Sq8Codes codes = new Sq8Codes(quantizer);
+            Sq8Codes codes = new Sq8Codes(quantizer, store.metric());
             codes.ensureCapacity(Math.max(totalSlots, 1));
-            byte[] scratch = new byte[dim];
+            byte[] scratch = codes.newScratch();
             // Every slot, written or not: a writer that finished write() before this lock holds its vector in the
             // store; one that has not started will encode into the new codes once they are published.
             for (int s = 0; s < totalSlots; s++) {

@@ -87,9 +87,10 @@ final class SearchState {
         return ints;
     }
 
-    byte[] queryCode(int dim) {
-        if (queryCode.length != dim) {
-            queryCode = new byte[dim];
+    /** The query's SQ8 code, {@code length} bytes (the codes' padded length; its content is the caller's). */
+    byte[] queryCode(int length) {
+        if (queryCode.length != length) {
+            queryCode = new byte[length];
         }
         return queryCode;
     }

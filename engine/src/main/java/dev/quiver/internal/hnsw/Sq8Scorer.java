@@ -5,27 +5,29 @@ import dev.quiver.internal.quant.Sq8Quantizer;
 import dev.quiver.internal.quant.Sq8Codes;
 import dev.quiver.simd.VectorOps;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Approximate distances on SQ8 codes with the integer kernels; the query is quantized once per search.
  * Euclidean: {@code scale^2 * sum (qc - c)^2}. Dot/cosine: the inner product rebuilt from the code dot product and
- * the stored per-slot correction (see {@link Sq8Quantizer#correction}); cosine divides by the exact float norms.
+ * the per-slot correction (see {@link Sq8Quantizer#correction}); cosine divides by the exact float norms. Both floats
+ * are read from the code's own record ({@link Sq8Codes}), so a candidate costs one run of adjacent cache lines.
  */
 final class Sq8Scorer implements QueryScorer {
 
     private final Sq8Codes codes;
-    private final VectorSlabs store;
     private final Metric metric;
     private final byte[] queryCode;
     private final float scaleSquared;
     private final float queryTerm;
     private final float queryNorm;
 
-    Sq8Scorer(Sq8Codes codes, VectorSlabs store, float[] query, byte[] queryCodeScratch) {
+    Sq8Scorer(Sq8Codes codes, Metric metric, float[] query, SearchState state) {
         this.codes = codes;
-        this.store = store;
-        this.metric = store.metric();
+        this.metric = metric;
         Sq8Quantizer quantizer = codes.quantizer();
-        quantizer.encode(query, queryCodeScratch);
+        byte[] queryCodeScratch = state.queryCode(codes.codeBytes());
+        codes.encodeQuery(query, queryCodeScratch);
         this.queryCode = queryCodeScratch;
         float scale = quantizer.scale();
         this.scaleSquared = scale * scale;
@@ -46,13 +48,16 @@ final class Sq8Scorer implements QueryScorer {
         if (metric == Metric.EUCLIDEAN) {
             return scaleSquared * VectorOps.squareDistanceU8(queryCode, codes.chunk(slot), codes.offset(slot));
         }
-        return fromDot(VectorOps.dotU8(queryCode, codes.chunk(slot), codes.offset(slot)), slot);
+        MemorySegment chunk = codes.chunk(slot);
+        long offset = codes.offset(slot);
+        return fromDot(VectorOps.dotU8(queryCode, chunk, offset), chunk, offset);
     }
 
-    private float fromDot(int codeDot, int slot) {
+    private float fromDot(int codeDot, MemorySegment chunk, long offset) {
         // y . x^ = y . m + s (m . c) + s^2 (q . c) - s (e . c), the last (query rounding) term dropped.
-        float dot = scaleSquared * codeDot + codes.correction(slot) + queryTerm;
-        return metric == Metric.DOT_PRODUCT ? -dot : VectorOps.cosineDistance(dot, queryNorm, store.norm(slot));
+        float dot = scaleSquared * codeDot + codes.correction(chunk, offset) + queryTerm;
+        return metric == Metric.DOT_PRODUCT ? -dot
+                : VectorOps.cosineDistance(dot, queryNorm, codes.norm(chunk, offset));
     }
 
     @Override
@@ -71,7 +76,7 @@ final class Sq8Scorer implements QueryScorer {
         } else {
             VectorOps.dotU8Bulk(queryCode, state.segs, state.offs, count, raw);
             for (int i = 0; i < count; i++) {
-                out[i] = fromDot(raw[i], slots[i]);
+                out[i] = fromDot(raw[i], state.segs[i], state.offs[i]);
             }
         }
     }

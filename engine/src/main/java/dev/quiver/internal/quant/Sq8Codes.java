@@ -1,16 +1,33 @@
 package dev.quiver.internal.quant;
 
+import dev.quiver.Metric;
+import dev.quiver.simd.VectorOps;
 import dev.quiver.storage.ByteRecordSlab;
-import dev.quiver.storage.FloatSlab;
 import dev.quiver.storage.Slab;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * SQ8 codes of an index: {@code dim} unsigned bytes per slot in a {@link ByteRecordSlab}, the inner-product
- * correction of each code in a parallel {@link FloatSlab}, and the counters that say when the data has drifted
- * away from the trained range.
+ * SQ8 codes of an index, one record per slot in a {@link ByteRecordSlab}, and the counters that say when the data has
+ * drifted away from the trained range.
+ *
+ * <h2>Record layout</h2>
+ * A record is a whole number of 64-byte cache lines (slab chunks are line-aligned, so records never straddle one more
+ * line than they fill):
+ * <pre>
+ * [0, dim)                 the code, one unsigned byte per dimension
+ * [dim, codeBytes)         zeros: codeBytes = dim rounded up to 64, so the u8 kernels run whole vectors, no tail
+ * [recordBytes - 8, +4)    inner-product metrics only: the code's correction ({@link Sq8Quantizer#correction}), float32
+ * [recordBytes - 4, +4)    inner-product metrics only: the float32 vector's L2 norm (cosine), float32
+ * </pre>
+ * Why the two floats live inside the record: a candidate scored on its code then costs one run of adjacent cache lines
+ * instead of three scattered reads (code, correction slab, norm slab), which made SQ8 walks slower than float32 at
+ * 100-d. When the padding has room they sit inside {@code [dim, codeBytes)}, where the kernel multiplies them by the
+ * query's zero padding: the dot product is unchanged. Euclidean codes need neither float (squared L2 on codes needs no
+ * correction), and their padding stays zero because the L2 kernel would count it.
  */
 public final class Sq8Codes implements AutoCloseable {
 
@@ -19,68 +36,135 @@ public final class Sq8Codes implements AutoCloseable {
     /** ... once at least this many dimensions have been encoded since training. */
     static final long MIN_DIMS_FOR_DRIFT = 100_000;
 
+    /** Codes are padded to this: the widest u8 kernel step (512 bits) and the cache line. */
+    static final int LINE = 64;
+    /** The correction and the norm, two float32 at the end of an inner-product record. */
+    static final int TERM_BYTES = 2 * Float.BYTES;
+
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED
+            .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private final Sq8Quantizer quantizer;
-    private final ByteRecordSlab codes;
-    private final FloatSlab corrections;
+    private final boolean innerProductTerms;
+    private final int codeBytes;
+    private final int recordBytes;
+    private final ByteRecordSlab records;
     private final AtomicLong encodedDims = new AtomicLong();
     private final AtomicLong clampedDims = new AtomicLong();
 
-    public Sq8Codes(Sq8Quantizer quantizer) {
+    /** Empty codes for vectors compared by {@code metric}. */
+    public Sq8Codes(Sq8Quantizer quantizer, Metric metric) {
         this.quantizer = quantizer;
+        this.innerProductTerms = metric != Metric.EUCLIDEAN;
         int dim = quantizer.dim();
-        this.codes = new ByteRecordSlab(Slab.allocate(dim, Slab.chunkShiftFor(dim, 1 << 20)), dim);
-        this.corrections = new FloatSlab(Slab.allocate(Float.BYTES, Slab.chunkShiftFor(Float.BYTES, 1 << 18)));
+        this.codeBytes = codeBytes(dim);
+        this.recordBytes = recordBytes(dim, metric);
+        this.records = new ByteRecordSlab(Slab.allocate(recordBytes, Slab.chunkShiftFor(recordBytes, 1 << 20)),
+                recordBytes);
     }
 
     /**
-     * Codes opened from saved slabs (see the HNSW index files). Codes mapped from a file move in the background to
-     * huge-page memory, as the float32 vectors do (docs/DEPARTURES.md E11): a walk on codes reads them at random.
+     * Codes opened from a saved slab of {@link #recordBytes} records (see the HNSW index files). Codes mapped from a
+     * file move in the background to huge-page memory, as the float32 vectors do (docs/DEPARTURES.md E11): a walk on
+     * codes reads them at random.
      */
-    public Sq8Codes(Sq8Quantizer quantizer, ByteRecordSlab codes, FloatSlab corrections) {
+    public Sq8Codes(Sq8Quantizer quantizer, Metric metric, ByteRecordSlab records) {
+        int dim = quantizer.dim();
+        if (records.bytesPerRecord() != recordBytes(dim, metric)) {
+            throw new IllegalArgumentException("code records of " + records.bytesPerRecord() + " bytes, expected "
+                    + recordBytes(dim, metric) + " for dim " + dim + " and " + metric);
+        }
         this.quantizer = quantizer;
-        this.codes = codes;
-        this.corrections = corrections;
-        codes.slab().moveMappedToAnonymousInBackground();
+        this.innerProductTerms = metric != Metric.EUCLIDEAN;
+        this.codeBytes = codeBytes(dim);
+        this.recordBytes = records.bytesPerRecord();
+        this.records = records;
+        records.slab().moveMappedToAnonymousInBackground();
     }
 
-    public ByteRecordSlab codes() {
-        return codes;
+    /** Bytes the u8 kernels read per code: {@code dim} rounded up to a whole number of cache lines. */
+    public static int codeBytes(int dim) {
+        return Math.ceilDiv(dim, LINE) * LINE;
     }
 
-    public FloatSlab corrections() {
-        return corrections;
+    /** Bytes per record for {@code dim} and {@code metric} (see the class comment). */
+    public static int recordBytes(int dim, Metric metric) {
+        return metric == Metric.EUCLIDEAN ? codeBytes(dim) : Math.ceilDiv(dim + TERM_BYTES, LINE) * LINE;
+    }
+
+    public ByteRecordSlab records() {
+        return records;
     }
 
     public Sq8Quantizer quantizer() {
         return quantizer;
     }
 
-    public void ensureCapacity(int slots) {
-        codes.ensureCapacity(slots);
-        corrections.ensureCapacity(slots);
+    /** Length of a query code for the kernels ({@link #codeBytes(int)}). */
+    public int codeBytes() {
+        return codeBytes;
     }
 
-    /** Encodes {@code v} into {@code slot}; {@code scratch} holds {@code dim} bytes. */
+    public int recordBytes() {
+        return recordBytes;
+    }
+
+    /** A scratch record for {@link #encode}. */
+    public byte[] newScratch() {
+        return new byte[recordBytes];
+    }
+
+    public void ensureCapacity(int slots) {
+        records.ensureCapacity(slots);
+    }
+
+    /** Encodes {@code v} into {@code slot}; {@code scratch} comes from {@link #newScratch}. */
     public void encode(int slot, float[] v, byte[] scratch, boolean countDrift) {
         int clamped = quantizer.encode(v, scratch);
-        codes.set(slot, scratch);
-        corrections.set(slot, quantizer.correction(scratch));
+        Arrays.fill(scratch, v.length, recordBytes, (byte) 0);
+        if (innerProductTerms) {
+            MemorySegment record = MemorySegment.ofArray(scratch);
+            record.set(FLOAT, recordBytes - TERM_BYTES, quantizer.correction(scratch));
+            // The same expression as the float32 store's norms, so cosine on codes divides by the identical value.
+            record.set(FLOAT, recordBytes - Float.BYTES, (float) Math.sqrt(VectorOps.normSquared(v)));
+        }
+        records.set(slot, scratch);
         if (countDrift) {
             encodedDims.addAndGet(v.length);
             clampedDims.addAndGet(clamped);
         }
     }
 
+    /**
+     * Encodes a query into {@code out} ({@link #codeBytes()} long): its code, then zeros (the padding the kernels
+     * read, and where inner-product records keep their floats, must meet zeros).
+     */
+    public void encodeQuery(float[] q, byte[] out) {
+        quantizer.encode(q, out);
+        Arrays.fill(out, q.length, out.length, (byte) 0);
+    }
+
     public MemorySegment chunk(int slot) {
-        return codes.chunkFor(slot);
+        return records.chunkFor(slot);
     }
 
     public long offset(int slot) {
-        return codes.offsetInChunk(slot);
+        return records.offsetInChunk(slot);
     }
 
+    /** The correction of {@code slot}'s code (inner-product metrics only). */
     public float correction(int slot) {
-        return corrections.get(slot);
+        return records.chunkFor(slot).get(FLOAT, records.offsetInChunk(slot) + recordBytes - TERM_BYTES);
+    }
+
+    /** The correction at a record already located by {@link #chunk} and {@link #offset}. */
+    public float correction(MemorySegment chunk, long offset) {
+        return chunk.get(FLOAT, offset + recordBytes - TERM_BYTES);
+    }
+
+    /** The float32 vector's norm at a record already located (inner-product metrics only). */
+    public float norm(MemorySegment chunk, long offset) {
+        return chunk.get(FLOAT, offset + recordBytes - Float.BYTES);
     }
 
     /** Fraction of dimensions clamped among those encoded since training (0 before any). */
@@ -95,13 +179,11 @@ public final class Sq8Codes implements AutoCloseable {
     }
 
     public long reservedBytes() {
-        return codes.slab().chunkBytes() * codes.slab().chunkCount()
-                + corrections.slab().chunkBytes() * corrections.slab().chunkCount();
+        return records.slab().chunkBytes() * records.slab().chunkCount();
     }
 
     @Override
     public void close() {
-        codes.close();
-        corrections.close();
+        records.close();
     }
 }

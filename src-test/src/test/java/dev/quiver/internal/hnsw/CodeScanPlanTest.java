@@ -202,13 +202,25 @@ class CodeScanPlanTest {
             try (GenerationWriter w = store.beginGeneration()) {
                 index.writeTo(w, "new-");
                 index.writeTo(w, "v2-", IndexFiles.VERSION_WITHOUT_CODE_SCAN);
+                index.writeTo(w, "v3-", IndexFiles.VERSION_SEPARATE_CODE_TERMS);
                 w.commit(0, Map.of());
             }
         }
         try (Generations store = Generations.open(dir)) {
             Generation g = store.current();
-            try (HnswIndex fresh = HnswIndex.open(g, "new-", cfg); HnswIndex v2 = HnswIndex.open(g, "v2-", cfg)) {
+            try (HnswIndex fresh = HnswIndex.open(g, "new-", cfg); HnswIndex v2 = HnswIndex.open(g, "v2-", cfg);
+                 HnswIndex v3 = HnswIndex.open(g, "v3-", cfg)) {
                 assertEquals(calibrated, fresh.searchDefaults());
+                // Version 3 kept codes and corrections in two files: re-encoded at open into the same records.
+                assertEquals(calibrated, v3.searchDefaults());
+                assertTrue(v3.hasCodes() && !v3.isQuantized(), "version 3 scan codes reopen as scan codes");
+                for (int s = 0; s < fresh.totalSlots(); s++) {
+                    assertArrayEquals(GraphInvariants.code(fresh, s), GraphInvariants.code(v3, s), "slot " + s);
+                }
+                for (int i = 0; i < queries.length; i++) {
+                    SearchHits old3 = v3.search(queries[i], 10, calibrated.rerankFor(10), null, SearchMode.CODE_SCAN);
+                    assertArrayEquals(before[i].slots(), old3.slots(), "version 3, query " + i);
+                }
                 assertTrue(fresh.hasCodes() && !fresh.isQuantized(), "scan codes reopen as scan codes");
                 for (int i = 0; i < queries.length; i++) {
                     SearchHits again = fresh.search(queries[i], 10, calibrated.rerankFor(10), null,

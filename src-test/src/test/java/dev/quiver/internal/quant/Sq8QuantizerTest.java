@@ -114,9 +114,9 @@ class Sq8QuantizerTest {
         int dim = 10;
         float[][] v = data(3, 1000, dim);
         Sq8Quantizer q = Sq8Quantizer.train(dim, v.length, i -> v[i]);
-        try (Sq8Codes store = new Sq8Codes(q)) {
+        try (Sq8Codes store = new Sq8Codes(q, dev.quiver.Metric.EUCLIDEAN)) {
             store.ensureCapacity(20_000);
-            byte[] scratch = new byte[dim];
+            byte[] scratch = store.newScratch();
             float[] far = new float[dim];
             java.util.Arrays.fill(far, 100f);
             for (int s = 0; s < 5000; s++) {
