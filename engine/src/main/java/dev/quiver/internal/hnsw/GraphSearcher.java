@@ -18,9 +18,18 @@ package dev.quiver.internal.hnsw;
 final class GraphSearcher {
 
     private final Adjacency layers;
+    /** Whether non-two-hop beams run on a {@link BeamPool} (the default) rather than the two heaps. */
+    private final boolean usePool;
 
     GraphSearcher(Adjacency layers) {
+        // -Dquiver.beam.heaps=true walks on the heaps: kept for same-run A/B measurements (LoopAb) and as the
+        // reference the pool is tested against.
+        this(layers, !Boolean.getBoolean("quiver.beam.heaps"));
+    }
+
+    GraphSearcher(Adjacency layers, boolean usePool) {
         this.layers = layers;
+        this.usePool = usePool;
     }
 
     /** Filter value meaning: accept every slot that exists (and is not tombstoned, when that is checked). */
@@ -82,6 +91,57 @@ final class GraphSearcher {
     }
 
     /**
+     * The beam without two-hop expansion, on a {@link BeamPool}: the same walk as the heaps below, in fewer
+     * unpredictable branches. Leaves the collected slots in {@code state.results} as the heap walk does.
+     */
+    private boolean poolBeam(QueryScorer scorer, int level, int ef, SlotFilter filter, int exclude,
+                             boolean checkDeleted, long workBudget, int entryCount, SearchState state) {
+        VisitedSet visited = state.visited;
+        BeamPool pool = state.pool;
+        pool.reset(ef);
+        for (int i = 0; i < entryCount; i++) {
+            int e = state.candSlots[i];
+            if (visited.visit(e)) {
+                pool.insert(state.candScores[i], e, accepts(e, filter, exclude, checkDeleted));
+            }
+        }
+        boolean collectAll = filter == ALL_LIVE && !checkDeleted && exclude < 0;
+        int[] nbrs = state.neighbors;
+        while (pool.hasNext()) {
+            if (work(state) > workBudget) {
+                pool.drainTo(state.results);
+                return false;
+            }
+            int c = pool.next();
+            int n = layers.readNeighbors(c, level, nbrs);
+            state.expanded++;
+            int g = 0;
+            int[] gather = state.gather;
+            for (int i = 0; i < n; i++) {
+                int s = nbrs[i];
+                if (visited.visit(s)) {
+                    gather[g++] = s;
+                }
+            }
+            if (g == 0) {
+                continue;
+            }
+            float[] scores = state.scores;
+            scorer.score(gather, g, scores, state);
+            state.distances += g;
+            for (int i = 0; i < g; i++) {
+                float d = scores[i];
+                if (pool.admits(d)) {
+                    int s = gather[i];
+                    pool.insert(d, s, collectAll || accepts(s, filter, exclude, checkDeleted));
+                }
+            }
+        }
+        pool.drainTo(state.results);
+        return true;
+    }
+
+    /**
      * Beam search of {@code request.level()} from the {@code entryCount} entries in {@code state.candSlots/candScores};
      * on return {@code state.results} holds up to {@code ef} accepted slots (a max-heap: the worst on top). Gives up
      * once {@link #work} exceeds the request's budget: returns false then, with {@code state.results} incomplete (the
@@ -105,6 +165,9 @@ final class GraphSearcher {
         visited.reset(capacity);
         if (request.accept().hideExcluded() && exclude >= 0) {
             visited.visit(exclude); // never scored, never expanded
+        }
+        if (!twoHop && usePool) {
+            return poolBeam(scorer, level, ef, filter, exclude, checkDeleted, workBudget, entryCount, state);
         }
         candidates.clear();
         results.clear();

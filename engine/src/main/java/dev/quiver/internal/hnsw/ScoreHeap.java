@@ -13,6 +13,11 @@ final class ScoreHeap {
     private float[] keys;
     private int[] slots;
     private int size;
+    /**
+     * Whether the keys are in ascending order (see {@link #fillSorted}): a sorted array is a valid heap, so every
+     * operation stays correct; only {@link #drainReversed} uses the order, and any change clears the flag.
+     */
+    private boolean sorted;
 
     private ScoreHeap(float sign, int initialCapacity) {
         this.sign = sign;
@@ -40,9 +45,29 @@ final class ScoreHeap {
 
     void clear() {
         size = 0;
+        sorted = false;
+    }
+
+    /**
+     * Replaces the contents with {@code count} entries given in heap order (nearest first for a min-heap, farthest
+     * first for a max-heap), so that draining them needs no sifting.
+     */
+    void fillSorted(float[] scores, int[] slotsIn, int[] order, int count) {
+        if (keys.length < count) {
+            keys = new float[count];
+            slots = new int[count];
+        }
+        for (int i = 0; i < count; i++) {
+            int at = order[i];
+            keys[i] = scores[at] * sign;
+            slots[i] = slotsIn[at];
+        }
+        size = count;
+        sorted = true;
     }
 
     void push(float score, int slot) {
+        sorted = false;
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
             slots = Arrays.copyOf(slots, size * 2);
@@ -73,6 +98,7 @@ final class ScoreHeap {
 
     /** Removes the top and returns its slot. */
     int pop() {
+        sorted = false;
         int top = slots[0];
         int last = --size;
         if (last > 0) {
@@ -83,6 +109,7 @@ final class ScoreHeap {
 
     /** Replaces the top with (score, slot): one sift instead of a pop plus a push. */
     void replaceTop(float score, int slot) {
+        sorted = false;
         siftDown(score * sign, slot, size);
     }
 
@@ -128,6 +155,14 @@ final class ScoreHeap {
      */
     int drainReversed(int[] slotsOut, float[] scoresOut) {
         int count = size;
+        if (sorted) {
+            for (int i = 0; i < count; i++) {
+                scoresOut[count - 1 - i] = keys[i] * sign;
+                slotsOut[count - 1 - i] = slots[i];
+            }
+            clear();
+            return count;
+        }
         for (int i = count - 1; i >= 0; i--) {
             scoresOut[i] = topScore();
             slotsOut[i] = pop();

@@ -12,6 +12,7 @@ final class SearchState {
     final VisitedSet visited = new VisitedSet();
     final ScoreHeap candidates = ScoreHeap.minHeap(512);
     final ScoreHeap results = ScoreHeap.maxHeap(512);
+    final BeamPool pool = new BeamPool();
 
     /** One neighbour list. */
     final int[] neighbors;
