@@ -68,6 +68,12 @@ final class GraphLayers extends Adjacency implements AutoCloseable {
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
+        // Layer-0 lists mapped from a saved file move to huge pages in the background, as the vectors do (every
+        // expansion reads one at random). Their seqlock writes are safe across the switch (see IntRecordSlab).
+        // -Dquiver.hugePages.graph=false keeps them mapped (same-run A/B measurements).
+        if (Boolean.parseBoolean(System.getProperty("quiver.hugePages.graph", "true"))) {
+            layer0.slab().moveMappedToAnonymousInBackground();
+        }
     }
 
     private static IntRecordSlab ints(int intsPerRecord) {
