@@ -124,7 +124,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
         }
         driverBuildSeconds = Double.parseDouble(seconds[0]);
         split = new BuildSplit(Double.parseDouble(seconds[1]), Double.parseDouble(seconds[2]),
-                Double.parseDouble(seconds[3]));
+                Double.parseDouble(seconds[3]), Double.NaN);
         progress.update(data.base().length, data.base().length);
     }
 

@@ -47,6 +47,7 @@ public final class QuiverEngine implements AnnEngine {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
+        double jit0 = CompilerThreads.cpuSeconds();
         long t0 = System.nanoTime();
         long t1;
         try (Database writer = Database.open(dir, config)) {
@@ -74,7 +75,8 @@ public final class QuiverEngine implements AnnEngine {
             writer.save();
         }
         long t2 = System.nanoTime();
-        split = new BuildSplit((t1 - t0) / 1e9, (t2 - t1) / 1e9, (os.getProcessCpuTime() - cpu0) / 1e9);
+        split = new BuildSplit((t1 - t0) / 1e9, (t2 - t1) / 1e9, (os.getProcessCpuTime() - cpu0) / 1e9,
+                CompilerThreads.cpuSeconds() - jit0);
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.Locale;
 /**
  * Where a Quiver build's time goes, phase by phase, over several builds in one JVM (the first one pays the JIT's
  * warm-up, the later ones show the steady state). Per phase: wall seconds, process CPU seconds (all threads: the
- * build threads, the JIT compiler, GC), and the JIT's and GC's own time during it.
+ * build threads, the JIT compiler, GC), the JIT's and GC's own time during it as the JVM counts it (elapsed time of
+ * compilations, which a busy machine stretches), and on Linux the compiler threads' CPU seconds ({@code /proc}).
  *
  * <ul>
  *   <li>{@code mode=db} (default): the public API as {@code bench/ann}'s Quiver engine uses it: {@code open},
@@ -62,8 +63,8 @@ public final class BuildPhaseRunner {
             double wall = 0;
             double cpu = 0;
             for (Phase p : phases) {
-                line.append(String.format(Locale.ROOT, "  %s %.3f s (cpu %.3f, jit %.3f, gc %.3f)", p.name, p.wall,
-                        p.cpu, p.jit, p.gc));
+                line.append(String.format(Locale.ROOT, "  %s %.3f s (cpu %.3f, jit %.3f, jit cpu %.2f, gc %.3f)",
+                        p.name, p.wall, p.cpu, p.jit, p.jitCpu, p.gc));
                 wall += p.wall;
                 cpu += p.cpu;
             }
@@ -118,7 +119,8 @@ public final class BuildPhaseRunner {
         return phases;
     }
 
-    private record Phase(String name, double wall, double cpu, double jit, double gc) { }
+    private record Phase(String name, double wall, double cpu, double jit, double jitCpu, double gc) { }
+
 
     /** Wall, process CPU, JIT and GC time since the last lap. */
     private static final class Clock {
@@ -129,14 +131,17 @@ public final class BuildPhaseRunner {
         private long cpu = os.getProcessCpuTime();
         private long jitMillis = jit.getTotalCompilationTime();
         private long gcMillis = gcMillis();
+        private double jitCpu = dev.quiver.bench.ann.CompilerThreads.cpuSeconds();
 
         Phase lap(String name) {
             long wallNow = System.nanoTime();
             long cpuNow = os.getProcessCpuTime();
             long jitNow = jit.getTotalCompilationTime();
             long gcNow = gcMillis();
+            double jitCpuNow = dev.quiver.bench.ann.CompilerThreads.cpuSeconds();
             Phase p = new Phase(name, (wallNow - wall) / 1e9, (cpuNow - cpu) / 1e9, (jitNow - jitMillis) / 1e3,
-                    (gcNow - gcMillis) / 1e3);
+                    jitCpuNow - jitCpu, (gcNow - gcMillis) / 1e3);
+            jitCpu = jitCpuNow;
             wall = wallNow;
             cpu = cpuNow;
             jitMillis = jitNow;
