@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Shape of every float kernel: a main loop over four vectors per step into four independent accumulators (an FMA
  * has 4 cycles of latency and modern cores start two per cycle, so one accumulator would leave the units mostly
- * idle), then a one-vector loop, then a scalar loop for the last {@code < lanes} elements. Species are
+ * idle), then a one-vector loop, then the last {@code < lanes} elements (for float query x segment: 128-bit steps then
+ * scalar, {@link FloatTails}; elsewhere scalar). Species are
  * {@code static final}: a species the JIT cannot see as a constant defeats intrinsification.
  *
  * <p>The u8 kernels bring code bytes into int lanes (see the notes above {@code widen}) and accumulate squared
@@ -209,10 +210,7 @@ final class PanamaKernels implements DistanceKernels {
             s0 = fma(FloatVector.fromArray(F, q, i), load(s, byteOffset + (long) i * Float.BYTES), s0);
         }
         float sum = sum(s0, s1, s2, s3);
-        for (; i < n; i++) {
-            sum = fma(q[i], s.get(ScalarKernels.LE_FLOAT, byteOffset + (long) i * Float.BYTES), sum);
-        }
-        return sum;
+        return i < n ? sum + FloatTails.dot(q, s, byteOffset, i) : sum;
     }
 
     @Override
@@ -236,11 +234,7 @@ final class PanamaKernels implements DistanceKernels {
             s0 = fma(d, d, s0);
         }
         float sum = sum(s0, s1, s2, s3);
-        for (; i < n; i++) {
-            float d = q[i] - s.get(ScalarKernels.LE_FLOAT, byteOffset + (long) i * Float.BYTES);
-            sum = fma(d, d, sum);
-        }
-        return sum;
+        return i < n ? sum + FloatTails.squareDistance(q, s, byteOffset, i) : sum;
     }
 
     @Override
@@ -299,20 +293,13 @@ final class PanamaKernels implements DistanceKernels {
             s2 = fma(x, load(m2, o2 + d), s2);
             s3 = fma(x, load(m3, o3 + d), s3);
         }
-        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            long d = (long) i * Float.BYTES;
-            float x = q[i];
-            r0 = fma(x, m0.get(ScalarKernels.LE_FLOAT, o0 + d), r0);
-            r1 = fma(x, m1.get(ScalarKernels.LE_FLOAT, o1 + d), r1);
-            r2 = fma(x, m2.get(ScalarKernels.LE_FLOAT, o2 + d), r2);
-            r3 = fma(x, m3.get(ScalarKernels.LE_FLOAT, o3 + d), r3);
+        out[at] = s0.reduceLanes(VectorOperators.ADD);
+        out[at + 1] = s1.reduceLanes(VectorOperators.ADD);
+        out[at + 2] = s2.reduceLanes(VectorOperators.ADD);
+        out[at + 3] = s3.reduceLanes(VectorOperators.ADD);
+        if (i < n) {
+            FloatTails.dot4(q, m0, o0, m1, o1, m2, o2, m3, o3, i, out, at);
         }
-        out[at] = r0;
-        out[at + 1] = r1;
-        out[at + 2] = r2;
-        out[at + 3] = r3;
     }
 
     @Override
@@ -344,24 +331,13 @@ final class PanamaKernels implements DistanceKernels {
             s2 = fma(d2, d2, s2);
             s3 = fma(d3, d3, s3);
         }
-        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            long d = (long) i * Float.BYTES;
-            float x = q[i];
-            float d0 = x - m0.get(ScalarKernels.LE_FLOAT, o0 + d);
-            float d1 = x - m1.get(ScalarKernels.LE_FLOAT, o1 + d);
-            float d2 = x - m2.get(ScalarKernels.LE_FLOAT, o2 + d);
-            float d3 = x - m3.get(ScalarKernels.LE_FLOAT, o3 + d);
-            r0 = fma(d0, d0, r0);
-            r1 = fma(d1, d1, r1);
-            r2 = fma(d2, d2, r2);
-            r3 = fma(d3, d3, r3);
+        out[at] = s0.reduceLanes(VectorOperators.ADD);
+        out[at + 1] = s1.reduceLanes(VectorOperators.ADD);
+        out[at + 2] = s2.reduceLanes(VectorOperators.ADD);
+        out[at + 3] = s3.reduceLanes(VectorOperators.ADD);
+        if (i < n) {
+            FloatTails.squareDistance4(q, m0, o0, m1, o1, m2, o2, m3, o3, i, out, at);
         }
-        out[at] = r0;
-        out[at + 1] = r1;
-        out[at + 2] = r2;
-        out[at + 3] = r3;
     }
 
     // ---------------------------------------------------------------- u8 codes

@@ -70,11 +70,13 @@ public final class AnnBenchmark {
         Path workDir = temporary ? Files.createTempDirectory("quiver-ann-") : args.workDir();
         List<BuiltEngine> built = new ArrayList<>();
         List<ResultRow> rows;
+        List<ReportWriter.BuildLine> builds = new ArrayList<>();
         try {
             for (String engineName : args.engines()) {
                 BuiltEngine b = build(engineName, data, filter, workDir.resolve(engineName));
                 if (b != null) {
                     built.add(b);
+                    builds.add(new ReportWriter.BuildLine(b.engine().name(), b.buildSeconds(), b.split()));
                 }
             }
             rows = measureAll(built, data, datasetLabel);
@@ -88,6 +90,7 @@ public final class AnnBenchmark {
         }
         out.println();
         ReportWriter.printTable(out, rows);
+        ReportWriter.printBuilds(out, builds);
         RecallTargets.print(out, rows, "quiver");
         if (args.csv() != null) {
             ReportWriter.writeCsv(args.csv(), rows);
@@ -104,7 +107,7 @@ public final class AnnBenchmark {
 
     /** An engine built and opened, with its query threads and the numbers of its build. */
     private record BuiltEngine(AnnEngine engine, QueryRunner runner, double buildSeconds, double openMillis,
-                               long indexBytes) implements AutoCloseable {
+                               long indexBytes, AnnEngine.BuildSplit split) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             try {
@@ -145,7 +148,7 @@ public final class AnnBenchmark {
                     engine.persistent() ? String.format("%.1f ms", openMillis) : "n/a (in memory)",
                     indexBytes / 1e6);
             return new BuiltEngine(engine, new QueryRunner(engine, filter, args.threads()), buildSeconds,
-                    openMillis, indexBytes);
+                    openMillis, indexBytes, engine.buildSplit());
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

@@ -63,6 +63,20 @@ public interface AnnEngine extends AutoCloseable {
     }
 
     /**
+     * The last {@link #build} split in two: {@code indexSeconds} inserting and linking the vectors, {@code saveSeconds}
+     * making the index durable (for Quiver: {@code save} and {@code close}, which includes the default-ef calibration;
+     * for hnswlib: {@code save_index}); {@code cpuSeconds} is the engine process's CPU time over both (every thread:
+     * builders, and for the JVM engines the JIT compiler and GC), NaN when unknown; {@code jitCpuSeconds} the part of
+     * it spent by JIT compiler threads ({@link CompilerThreads}), NaN when unknown or not a JVM engine.
+     */
+    record BuildSplit(double indexSeconds, double saveSeconds, double cpuSeconds, double jitCpuSeconds) { }
+
+    /** The split of the last build, or null when the engine does not measure one. */
+    default BuildSplit buildSplit() {
+        return null;
+    }
+
+    /**
      * Builds the index from scratch under {@code dir} (an empty directory the engine owns).
      *
      * @param filter when not null, the engine also indexes {@code filter.field()} so searches can filter on it

@@ -37,6 +37,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
     private String space;
     private int queryCount;
     private double driverBuildSeconds = Double.NaN;
+    private BuildSplit split;
 
     @Override
     public String name() {
@@ -116,10 +117,21 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
         }
         Path indexDir = Files.createDirectories(dir.resolve("index"));
         indexFile = indexDir.resolve("hnswlib.bin");
-        String seconds = command("build", space, params.m(), params.efConstruction(), params.buildThreads(),
-                indexFile);
-        driverBuildSeconds = Double.parseDouble(seconds);
+        String[] seconds = command("build", space, params.m(), params.efConstruction(), params.buildThreads(),
+                indexFile).split(" ");
+        if (seconds.length != 4) {
+            throw new IOException("hnswlib driver's build reply should be 4 numbers: " + String.join(" ", seconds));
+        }
+        driverBuildSeconds = Double.parseDouble(seconds[0]);
+        split = new BuildSplit(Double.parseDouble(seconds[1]), Double.parseDouble(seconds[2]),
+                Double.parseDouble(seconds[3]), Double.NaN);
         progress.update(data.base().length, data.base().length);
+    }
+
+    /** The add_items / save_index split and the driver process's CPU time, as measured inside the driver. */
+    @Override
+    public BuildSplit buildSplit() {
+        return split;
     }
 
     /** The build as timed inside the driver (without process start and loading the fvecs files). */

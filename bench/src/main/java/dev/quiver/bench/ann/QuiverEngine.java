@@ -27,6 +27,7 @@ public final class QuiverEngine implements AnnEngine {
     private final boolean quantize;
     private Path dir;
     private Database db;
+    private BuildSplit split;
 
     public QuiverEngine(boolean quantize) {
         this.quantize = quantize;
@@ -43,6 +44,12 @@ public final class QuiverEngine implements AnnEngine {
         Config config = Config.dim(data.dim()).metric(params.metric()).m(params.m())
                 .efConstruction(params.efConstruction()).quantize(quantize).buildThreads(params.buildThreads());
         float[][] base = data.base();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        double jit0 = CompilerThreads.cpuSeconds();
+        long t0 = System.nanoTime();
+        long t1;
         try (Database writer = Database.open(dir, config)) {
             for (int from = 0; from < base.length; from += BATCH) {
                 int to = Math.min(base.length, from + BATCH);
@@ -64,8 +71,17 @@ public final class QuiverEngine implements AnnEngine {
                 }
                 progress.update(to, base.length);
             }
+            t1 = System.nanoTime();
             writer.save();
         }
+        long t2 = System.nanoTime();
+        split = new BuildSplit((t1 - t0) / 1e9, (t2 - t1) / 1e9, (os.getProcessCpuTime() - cpu0) / 1e9,
+                CompilerThreads.cpuSeconds() - jit0);
+    }
+
+    @Override
+    public BuildSplit buildSplit() {
+        return split;
     }
 
     @Override

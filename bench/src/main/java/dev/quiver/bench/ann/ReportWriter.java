@@ -48,4 +48,29 @@ final class ReportWriter {
                     Double.isNaN(r.nsPerEval()) ? "-" : String.format(Locale.ROOT, "%.1f", r.nsPerEval()));
         }
     }
+
+    /** One engine's build: the table's total and, when measured, its split ({@link AnnEngine#buildSplit}). */
+    record BuildLine(String engine, double buildSeconds, AnnEngine.BuildSplit split) { }
+
+    /**
+     * The build split into indexing and saving, so an engine that does more work to persist (Quiver's default-ef
+     * calibration, its generation files) is not hidden in one number; '-' where an engine does not split it.
+     */
+    static void printBuilds(PrintStream out, List<BuildLine> builds) {
+        out.println("Build: 'build s' above = index + save ('index' inserts and links; 'save' persists: Quiver's save"
+                + " (default-ef calibration, files) and close, hnswlib's save_index); CPU s = the engine process's CPU"
+                + " time over both, all threads; JIT CPU s = the part of it the JIT compiler threads took");
+        String format = "%-13s %8s %8s %8s %8s %10s%n";
+        out.printf(Locale.ROOT, format, "engine", "build s", "index s", "save s", "CPU s", "JIT CPU s");
+        for (BuildLine b : builds) {
+            AnnEngine.BuildSplit s = b.split();
+            out.printf(Locale.ROOT, format, b.engine(), String.format(Locale.ROOT, "%.3f", b.buildSeconds()),
+                    s == null ? "-" : String.format(Locale.ROOT, "%.3f", s.indexSeconds()),
+                    s == null ? "-" : String.format(Locale.ROOT, "%.3f", s.saveSeconds()),
+                    s == null || Double.isNaN(s.cpuSeconds()) ? "-"
+                            : String.format(Locale.ROOT, "%.2f", s.cpuSeconds()),
+                    s == null || Double.isNaN(s.jitCpuSeconds()) ? "-"
+                            : String.format(Locale.ROOT, "%.2f", s.jitCpuSeconds()));
+        }
+    }
 }

@@ -19,7 +19,7 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.quiver.bench.hnsw.GraphQualityRunner \
- *   DATASET_DIR METRIC [threads=2] [efs=10,16,20,24,32,40,48,64,80,100,128] [m=16] [efc=200]
+ *   DATASET_DIR|DATASET_NAME METRIC [threads=2] [efs=10,16,20,24,32,40,48,64,80,100,128] [m=16] [efc=200]
  * </pre>
  */
 public final class GraphQualityRunner {
@@ -35,9 +35,20 @@ public final class GraphQualityRunner {
         int efc = RunnerSupport.option(args, "efc", 200);
         int[] efs = java.util.Arrays.stream(RunnerSupport.option(args, "efs", "10,16,20,24,32,40,48,64,80,100,128")
                 .split(",")).mapToInt(Integer::parseInt).toArray();
-        float[][] base = VecsFormat.readFvecs(dir.resolve("base.fvecs"), Integer.MAX_VALUE);
-        float[][] queries = VecsFormat.readFvecs(dir.resolve("query.fvecs"), Integer.MAX_VALUE);
-        int[][] truth = VecsFormat.readIvecs(dir.resolve("groundtruth.ivecs"));
+        float[][] base;
+        float[][] queries;
+        int[][] truth;
+        if (java.nio.file.Files.isDirectory(dir)) {
+            base = VecsFormat.readFvecs(dir.resolve("base.fvecs"), Integer.MAX_VALUE);
+            queries = VecsFormat.readFvecs(dir.resolve("query.fvecs"), Integer.MAX_VALUE);
+            truth = VecsFormat.readIvecs(dir.resolve("groundtruth.ivecs"));
+        } else { // a bench/ann data set name, e.g. hubness:100000:100 (1,000 queries, ground truth computed)
+            dev.quiver.bench.ann.Dataset data = dev.quiver.bench.ann.DatasetResolver.resolve(args[0], metric,
+                    RunnerSupport.option(args, "queries", 1000), 10, 42, threads);
+            base = data.base();
+            queries = data.queries();
+            truth = data.groundTruth();
+        }
         int k = 10;
         HnswConfig cfg = new HnswConfig(base[0].length, metric, m, efc, 42, threads, 0);
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)

@@ -2,7 +2,10 @@
 
 Commands, fields separated by tabs (paths are files the harness wrote; replies start with "ok" or "error"):
   load BASE_FVECS QUERY_FVECS               -> ok ROWS DIM
-  build SPACE M EF_CONSTRUCTION THREADS OUT -> ok SECONDS       (init_index + add_items + save_index, timed here)
+  build SPACE M EF_CONSTRUCTION THREADS OUT -> ok SECONDS ADD_SECONDS SAVE_SECONDS CPU_SECONDS
+                                               (SECONDS: init_index + add_items + save_index, timed here; ADD:
+                                               init_index + add_items; SAVE: save_index; CPU: the process's CPU
+                                               time over all of it, every thread)
   open SPACE OUT                            -> ok               (load_index into a fresh Index)
   pass K EF THREADS ANSWERS LATENCIES       -> ok ELAPSED_NS CPU_NS (every query once, one knn_query call each;
                                                                 CPU_NS: the query threads' CPU time)
@@ -48,13 +51,16 @@ class Driver:
 
     def build(self, space, m, efc, threads, out):
         rows, dim = self.base.shape
+        cpu = time.process_time()
         start = time.perf_counter()
         index = hnswlib.Index(space=space, dim=dim)
         index.init_index(max_elements=rows, ef_construction=int(efc), M=int(m), random_seed=100)
         index.set_num_threads(int(threads))
         index.add_items(self.base, np.arange(rows), num_threads=int(threads))
+        added = time.perf_counter()
         index.save_index(out)
-        return "%.6f" % (time.perf_counter() - start)
+        end = time.perf_counter()
+        return "%.6f %.6f %.6f %.6f" % (end - start, added - start, end - added, time.process_time() - cpu)
 
     def open(self, space, path):
         index = hnswlib.Index(space=space, dim=self.base.shape[1])

@@ -87,6 +87,30 @@ class AnnBenchmarkSmokeTest {
     }
 
     @Test
+    void theBuildReportSplitsQuiversBuildIntoIndexAndSave() throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
+            new AnnBenchmark(BenchmarkArgs.parse("--dataset", "synthetic:2000:16", "--queries", "20", "--ef", "10",
+                    "--min-seconds", "0", "--build-threads", "2", "--engines", "quiver,lucene"), out, out).run();
+        }
+        String output = sink.toString(StandardCharsets.UTF_8);
+        List<String> lines = output.lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("engine") && l.contains("index s"))
+                .findFirst().orElseThrow(() -> new AssertionError("no build table in:\n" + output)));
+        String[] quiver = lines.get(header + 1).trim().split("\\s+");
+        assertEquals("quiver", quiver[0], output);
+        double build = Double.parseDouble(quiver[1]);
+        double index = Double.parseDouble(quiver[2]);
+        double save = Double.parseDouble(quiver[3]);
+        assertTrue(index > 0 && save > 0, "both phases timed: " + lines.get(header + 1));
+        assertEquals(build, index + save, 0.002 + 0.05 * build, "index + save is the build: " + lines.get(header + 1));
+        assertTrue(Double.parseDouble(quiver[4]) > 0, "CPU time measured: " + lines.get(header + 1));
+        String[] lucene = lines.get(header + 2).trim().split("\\s+");
+        assertEquals("lucene", lucene[0], output);
+        assertEquals("-", lucene[2], "an engine without a split shows '-': " + lines.get(header + 2));
+    }
+
+    @Test
     void filteredRunOverTwoRoundsScoresAgainstFilteredTruth() throws IOException {
         List<ResultRow> rows = run("--filter", "parity=even", "--rounds", "2");
         assertEquals(ENGINES.split(",").length * 3, rows.size(), "one row per engine and ef, whatever the rounds");

@@ -3,6 +3,7 @@ package dev.quiver.internal.hnsw;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -69,6 +70,26 @@ final class BatchLinker implements AutoCloseable {
             return;
         }
         ParallelRuns.run(worker, threads, pool(), cursor, to, "batch build");
+    }
+
+    /**
+     * Runs {@code body} for every item in {@code [0, count)} on up to {@code buildThreads} threads (the caller plus the
+     * build pool's helpers), each item exactly once, in no particular order; returns when all are done. For work that
+     * belongs to a build but is not linking (the default-ef calibration at save).
+     */
+    void forEachItem(int count, IntConsumer body) {
+        int threads = Math.min(buildThreads, count);
+        AtomicInteger cursor = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = cursor.getAndIncrement(); i < count; i = cursor.getAndIncrement()) {
+                body.accept(i);
+            }
+        };
+        if (threads <= 1) {
+            worker.run();
+            return;
+        }
+        ParallelRuns.run(worker, threads, pool(), cursor, count, "parallel items");
     }
 
     private ExecutorService pool() {

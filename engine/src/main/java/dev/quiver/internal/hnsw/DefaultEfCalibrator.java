@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * smaller than {@code CODE_SCAN_MIN_LIVE}) is the default the float32 exact scan.
  *
  * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances) plus {@code SAMPLE} graph searches per ladder step
- * tried; at save time, outside any search.
+ * tried; at save time, outside any search, on the index's build threads (the sample queries are independent).
  */
 final class DefaultEfCalibrator {
 
@@ -56,22 +56,30 @@ final class DefaultEfCalibrator {
         int dim = index.config().dim();
         float[][] queries = new float[sample.length][dim];
         float[] kth = new float[sample.length];
-        for (int i = 0; i < sample.length; i++) {
+        // Every sample query is independent: they run on the build threads, each writing only its own entries, and
+        // the sums below are over integers, so the plan does not depend on the thread count.
+        index.forEachItem(sample.length, i -> {
             index.vector(sample[i], queries[i]);
             kth[i] = kthDistanceWithout(index.search(queries[i], K + 1, 0, null, SearchMode.EXACT), sample[i]);
-        }
+        });
         int factor = index.config().exactScanFactor();
         int cap = factor == 0 ? Integer.MAX_VALUE : live / factor;
+        int[] sampleHits = new int[sample.length];
+        long[] sampleDistances = new long[sample.length];
         for (int ef : LADDER) {
             if (ef > cap) {
                 break;
             }
+            index.forEachItem(sample.length, i -> {
+                SearchHits found = index.searchHiding(queries[i], K, ef, sample[i]);
+                sampleHits[i] = hitsWithout(found, sample[i], kth[i]);
+                sampleDistances[i] = found.work().distances();
+            });
             long hits = 0;
             long distances = 0;
             for (int i = 0; i < sample.length; i++) {
-                SearchHits found = index.searchHiding(queries[i], K, ef, sample[i]);
-                hits += hitsWithout(found, sample[i], kth[i]);
-                distances += found.work().distances();
+                hits += sampleHits[i];
+                distances += sampleDistances[i];
             }
             double recall = (double) hits / ((long) K * sample.length);
             if (recall >= target) {
@@ -98,8 +106,9 @@ final class DefaultEfCalibrator {
             return floatScan; // recall 1 asks for the exact answer; small indexes scan float32 anyway
         }
         index.ensureScanCodes();
-        long[] hitsAt = new long[LADDER.length];
-        for (int i = 0; i < sample.length; i++) {
+        int[][] sampleHitsAt = new int[sample.length][LADDER.length];
+        index.forEachItem(sample.length, i -> {
+            int[] hitsAt = sampleHitsAt[i];
             SearchHits candidates = index.codeScanCandidates(queries[i], cap + 1);
             float bound = bound(kth[i]);
             int rank = 0;
@@ -121,6 +130,12 @@ final class DefaultEfCalibrator {
             }
             for (; step < LADDER.length; step++) {
                 hitsAt[step] += Math.min(K, within); // fewer candidates than r: all of them were re-ranked
+            }
+        });
+        long[] hitsAt = new long[LADDER.length];
+        for (int[] perSample : sampleHitsAt) {
+            for (int step = 0; step < LADDER.length; step++) {
+                hitsAt[step] += perSample[step];
             }
         }
         for (int step = 0; step < LADDER.length && LADDER[step] <= cap; step++) {

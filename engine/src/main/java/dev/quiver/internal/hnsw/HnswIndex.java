@@ -414,6 +414,11 @@ public final class HnswIndex implements AutoCloseable {
         }
     }
 
+    /** Runs {@code body} for each item of {@code [0, count)} on the build threads (see {@link BatchLinker#forEachItem}). */
+    void forEachItem(int count, java.util.function.IntConsumer body) {
+        batchLinker.forEachItem(count, body);
+    }
+
     /** The top layer of {@code slot} (0 for most). */
     int levelOf(int slot) {
         return layers.level(slot);
