@@ -40,15 +40,19 @@ record BeamRequest(QueryScorer scorer, int level, int ef, Acceptance accept, boo
             return new Acceptance(GraphSearcher.ALL_LIVE, node, checkDeleted, true);
         }
 
-        /** Every live slot but {@code node} (linking and re-linking a node must not find itself). */
-        static Acceptance liveExcept(int node) {
-            return new Acceptance(GraphSearcher.ALL_LIVE, node, true);
+        /**
+         * Every live slot but {@code node} (linking and re-linking a node must not find itself); tombstones are
+         * checked only when {@code checkDeleted} (the index holds any).
+         */
+        static Acceptance liveExcept(int node, boolean checkDeleted) {
+            return new Acceptance(GraphSearcher.ALL_LIVE, node, checkDeleted);
         }
     }
 
     /** The beam of linking: ef = efConstruction, every live slot but the node itself, no filter, no budget. */
-    static BeamRequest linking(QueryScorer scorer, int level, int efConstruction, int node, int capacity) {
-        return new BeamRequest(scorer, level, efConstruction, Acceptance.liveExcept(node), false, capacity,
-                Long.MAX_VALUE);
+    static BeamRequest linking(QueryScorer scorer, int level, int efConstruction, int node, int capacity,
+                               boolean checkDeleted) {
+        return new BeamRequest(scorer, level, efConstruction, Acceptance.liveExcept(node, checkDeleted), false,
+                capacity, Long.MAX_VALUE);
     }
 }

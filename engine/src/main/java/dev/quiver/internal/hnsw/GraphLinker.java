@@ -15,8 +15,12 @@ final class GraphLinker {
     private final NeighborSelector selector;
     private final EntryPoint entry;
     private final int efConstruction;
+    /** Whether the index holds tombstones: only then must a linking beam read each collected slot's flags. */
+    private final java.util.function.BooleanSupplier hasTombstones;
 
-    GraphLinker(VectorSlabs store, GraphLayers layers, GraphSearcher searcher, EntryPoint entry, int efConstruction) {
+    GraphLinker(VectorSlabs store, GraphLayers layers, GraphSearcher searcher, EntryPoint entry, int efConstruction,
+                java.util.function.BooleanSupplier hasTombstones) {
+        this.hasTombstones = hasTombstones;
         this.store = store;
         this.layers = layers;
         this.searcher = searcher;
@@ -57,7 +61,8 @@ final class GraphLinker {
         state.candScores[0] = curScore;
         int entries = 1;
         for (int l = Math.min(level, top); l >= 0; l--) {
-            searcher.beam(BeamRequest.linking(scorer, l, efConstruction, node, capacity), entries, state);
+            searcher.beam(BeamRequest.linking(scorer, l, efConstruction, node, capacity, hasTombstones.getAsBoolean()),
+                    entries, state);
             int found = drainAscending(state);
             if (found == 0) {
                 continue; // every candidate is tombstoned; keep the previous entries

@@ -111,7 +111,7 @@ final class GraphRepair {
         }
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
-        searcher.beam(BeamRequest.linking(scorer, 0, efConstruction, exclude, total), 1, state);
+        searcher.beam(BeamRequest.linking(scorer, 0, efConstruction, exclude, total, true), 1, state);
         state.ensureHits(state.results.size());
         return state.results.drainReversed(state.hitSlots, state.hitScores);
     }

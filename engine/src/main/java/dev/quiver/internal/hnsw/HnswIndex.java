@@ -83,7 +83,8 @@ public final class HnswIndex implements AutoCloseable {
         this.store = store;
         this.layers = layers;
         this.searcher = new GraphSearcher(layers);
-        this.linker = new GraphLinker(store, layers, searcher, entry, config.efConstruction());
+        this.linker = new GraphLinker(store, layers, searcher, entry, config.efConstruction(),
+                () -> deleted.get() > 0);
         this.quant = new QuantizationLifecycle(store);
         this.knn = new KnnSearch(config, store, entry, searcher, new ExactScanner(layers), quant, live, deleted,
                 () -> totalSlots);

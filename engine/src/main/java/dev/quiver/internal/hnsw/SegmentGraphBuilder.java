@@ -49,7 +49,8 @@ public final class SegmentGraphBuilder implements AutoCloseable {
         this.levelMultiplier = 1.0 / Math.log(m);
         this.store = new VectorSlabs(dim, metric);
         this.layers = new GraphLayers(m);
-        this.linker = new GraphLinker(store, layers, new GraphSearcher(layers), entry, efConstruction);
+        // A segment's graph has no tombstones (deleted documents are filtered at search time).
+        this.linker = new GraphLinker(store, layers, new GraphSearcher(layers), entry, efConstruction, () -> false);
     }
 
     /**
