@@ -6,6 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.quiver.simd.PanamaKernels.fma;
+
 /**
  * The last {@code < lanes} elements of {@link PanamaKernels}' float x segment kernels, four at a time in 128-bit
  * vectors, then one by one. With 512-bit vectors (16 lanes) a 100-d vector leaves 4 elements after the wide loop; one
@@ -20,17 +22,8 @@ final class FloatTails {
     private static final VectorSpecies<Float> T = FloatVector.SPECIES_128;
     private static final int TL = T.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final boolean FMA = CpuFeatures.hasFastFma();
 
     private FloatTails() {
-    }
-
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
-        return FMA ? a.fma(b, acc) : a.mul(b).add(acc);
-    }
-
-    private static float fma(float a, float b, float acc) {
-        return FMA ? Math.fma(a, b, acc) : a * b + acc;
     }
 
     private static FloatVector load(MemorySegment s, long byteOffset) {

@@ -67,11 +67,12 @@ final class PanamaKernels implements DistanceKernels {
     }
 
     /** {@code a * b + acc}, fused when the CPU has hardware FMA (folded by the JIT: FMA is a constant). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
+    static FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
         return FMA ? a.fma(b, acc) : a.mul(b).add(acc);
     }
 
-    private static float fma(float a, float b, float acc) {
+    /** Scalar {@code a * b + acc}, fused like the vector form (shared with {@link FloatTails}). */
+    static float fma(float a, float b, float acc) {
         return FMA ? Math.fma(a, b, acc) : a * b + acc;
     }
 

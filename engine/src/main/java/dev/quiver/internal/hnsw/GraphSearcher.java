@@ -90,6 +90,18 @@ final class GraphSearcher {
         return state.distances + (long) state.bridges / BRIDGES_PER_DISTANCE;
     }
 
+    /** Marks the first {@code n} of {@code nbrs} visited, copying those not visited before into {@code gather}. */
+    private static int gatherUnvisited(int[] nbrs, int n, VisitedSet visited, int[] gather) {
+        int g = 0;
+        for (int i = 0; i < n; i++) {
+            int s = nbrs[i];
+            if (visited.visit(s)) {
+                gather[g++] = s;
+            }
+        }
+        return g;
+    }
+
     /**
      * The beam without two-hop expansion, on a {@link BeamPool}: the same walk as the heaps below, in fewer
      * unpredictable branches. Leaves the collected slots in {@code state.results} as the heap walk does.
@@ -115,14 +127,8 @@ final class GraphSearcher {
             int c = pool.next();
             int n = layers.readNeighbors(c, level, nbrs);
             state.expanded++;
-            int g = 0;
             int[] gather = state.gather;
-            for (int i = 0; i < n; i++) {
-                int s = nbrs[i];
-                if (visited.visit(s)) {
-                    gather[g++] = s;
-                }
-            }
+            int g = gatherUnvisited(nbrs, n, visited, gather);
             if (g == 0) {
                 continue;
             }
@@ -198,12 +204,7 @@ final class GraphSearcher {
             int g = 0;
             int[] gather = state.gather;
             if (!twoHop) {
-                for (int i = 0; i < n; i++) {
-                    int s = nbrs[i];
-                    if (visited.visit(s)) {
-                        gather[g++] = s;
-                    }
-                }
+                g = gatherUnvisited(nbrs, n, visited, gather);
             } else {
                 // ACORN-style: score only accepted nodes; a rejected neighbour is a bridge whose accepted
                 // neighbours are taken instead, up to one list's worth (the degree), so a selective filter neither
