@@ -46,6 +46,11 @@ public final class Slab implements AutoCloseable {
     private volatile boolean moving;
     /** The chunk table; replaced (never mutated after publication) on growth; {@link #CLOSED} after close. */
     private volatile MemorySegment[] chunks;
+    /** The huge-page block that growth past {@code HugePages.MIN_BYTES} slices chunks from (under growLock). */
+    private MemorySegment hugeBlock;
+    private long hugeBlockUsed;
+    /** Bytes of one huge-page block for growth: a few 2 MiB pages, so the alignment slack stays small. */
+    private static final long HUGE_BLOCK_BYTES = 16L << 20;
 
     private Slab(long strideBytes, int chunkShift, Arena arena, MemorySegment[] initial, int mappedChunks) {
         this.strideBytes = strideBytes;
@@ -179,10 +184,35 @@ public final class Slab implements AutoCloseable {
             int needed = (int) (((long) records + (1L << chunkShift) - 1) >>> chunkShift);
             MemorySegment[] grown = Arrays.copyOf(current, needed);
             for (int i = current.length; i < needed; i++) {
-                grown[i] = arena.allocate(chunkBytes, CHUNK_ALIGNMENT); // zero-filled by the arena
+                grown[i] = newChunk((long) (i + 1) * chunkBytes);
             }
             chunks = grown; // volatile write publishes the new chunks with their zeroed contents
         }
+    }
+
+    /**
+     * A zero-filled chunk that brings the slab to {@code bytesAfter}. Past {@code HugePages.MIN_BYTES} (8 MiB) it is
+     * sliced from a block advised for transparent huge pages, as vectors mapped from a file are moved to after open:
+     * an index built or grown in memory reads its records at random too, and 4 KiB pages cost a TLB miss on most of
+     * those reads. Below that size, or where huge pages are not available (no native access, THP off, over the
+     * process budget, {@code -Dquiver.hugePages=false}), chunks come from the arena as before. Called under growLock.
+     */
+    private MemorySegment newChunk(long bytesAfter) {
+        if (bytesAfter >= HugePages.MIN_BYTES && HugePages.available()) {
+            long at = (hugeBlockUsed + CHUNK_ALIGNMENT - 1) & -CHUNK_ALIGNMENT;
+            if (hugeBlock == null || at + chunkBytes > hugeBlock.byteSize()) {
+                MemorySegment block = HugePages.allocate(Math.max(HUGE_BLOCK_BYTES, chunkBytes), arena);
+                if (block != null) {
+                    hugeBlock = block;
+                    at = 0;
+                }
+            }
+            if (hugeBlock != null && at + chunkBytes <= hugeBlock.byteSize()) {
+                hugeBlockUsed = at + chunkBytes;
+                return hugeBlock.asSlice(at, chunkBytes); // zero-filled: fresh anonymous memory
+            }
+        }
+        return arena.allocate(chunkBytes, CHUNK_ALIGNMENT); // zero-filled by the arena
     }
 
     /** The chunk segment holding {@code record}; the record starts at {@link #offsetInChunk(int)}. */
