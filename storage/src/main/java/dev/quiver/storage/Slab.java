@@ -201,7 +201,10 @@ public final class Slab implements AutoCloseable {
         if (bytesAfter >= HugePages.MIN_BYTES && HugePages.available()) {
             long at = (hugeBlockUsed + CHUNK_ALIGNMENT - 1) & -CHUNK_ALIGNMENT;
             if (hugeBlock == null || at + chunkBytes > hugeBlock.byteSize()) {
-                MemorySegment block = HugePages.allocate(Math.max(HUGE_BLOCK_BYTES, chunkBytes), arena);
+                // Blocks grow with the slab (a quarter of it, up to 1 GiB), so a large slab is a few mappings,
+                // not thousands of 16 MiB ones.
+                long blockBytes = Math.max(Math.max(HUGE_BLOCK_BYTES, chunkBytes), Math.min(1L << 30, bytesAfter / 4));
+                MemorySegment block = HugePages.allocate(blockBytes, arena);
                 if (block != null) {
                     hugeBlock = block;
                     at = 0;

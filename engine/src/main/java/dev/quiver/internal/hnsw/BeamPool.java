@@ -12,7 +12,10 @@ import java.util.Arrays;
  * (a JFR profile of in-cache searches attributed about half of its samples to them). Here the same neighbour costs one
  * binary search and one short {@code arraycopy}: 8-14% less CPU per in-cache query (bench/results/session4.md).
  *
- * <p>Same walk as the two heaps. The heaps expand a candidate only while it is no farther than the worst of the
+ * <p>The same walk as the two heaps, up to the order among entries at exactly equal distance (which of two tied
+ * entries is expanded first, evicted, or kept behind the worst collectable one; the heaps' choice there is an accident
+ * of their layout too, and SQ8 scores, being integers times a scale, do tie). The heaps expand a candidate only while
+ * it is no farther than the worst of the
  * {@code ef} collected results, and stop at the first that is; the pool keeps exactly the entries no farther than the
  * worst of the {@code ef} nearest <em>collectable</em> entries (all of them while fewer than {@code ef} are
  * collectable) and expands them nearest first. Entries that may be walked through but not returned (a filter's

@@ -1,5 +1,7 @@
 package dev.quiver.internal.hnsw;
 
+import dev.quiver.internal.quant.Sq8Codes;
+
 import java.util.BitSet;
 import java.util.SplittableRandom;
 
@@ -102,7 +104,7 @@ final class DefaultEfCalibrator {
         int live = index.liveCount();
         SearchDefaults floatScan = new SearchDefaults(0, true, live, target, 1.0);
         int cap = Math.min(live / RERANK_LIVE_DIVISOR, LADDER[LADDER.length - 1]);
-        if (target >= 1.0 || live < CODE_SCAN_MIN_LIVE || cap < K) {
+        if (target >= 1.0 || live < CODE_SCAN_MIN_LIVE || cap < K || !Sq8Codes.supports(index.config().dim())) {
             return floatScan; // recall 1 asks for the exact answer; small indexes scan float32 anyway
         }
         index.ensureScanCodes();

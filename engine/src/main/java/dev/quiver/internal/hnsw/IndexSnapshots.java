@@ -77,7 +77,9 @@ final class IndexSnapshots {
                     (2L + m) * 4), 2 + m));
             HnswIndex index = HnswIndex.assemble(cfg, new VectorSlabs(d, cfg.metric(), vectors, norms),
                     new GraphLayers(m, nodes, layer0, upper, meta.upperRecords()));
-            if (meta.quantized()) {
+            // Codes saved for more dimensions than SQ8 can sum exactly (builds before that limit) are not served:
+            // the index walks float32 and scans float32 instead.
+            if (meta.quantized() && Sq8Codes.supports(d)) {
                 Sq8Quantizer quantizer = new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale());
                 Sq8Codes codes;
                 if (meta.version() >= IndexFiles.VERSION) {

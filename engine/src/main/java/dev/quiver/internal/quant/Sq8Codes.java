@@ -40,6 +40,11 @@ public final class Sq8Codes implements AutoCloseable {
     static final int LINE = 64;
     /** The correction and the norm, two float32 at the end of an inner-product record. */
     static final int TERM_BYTES = 2 * Float.BYTES;
+    /**
+     * The largest dimension SQ8 serves: the u8 kernels sum {@code codeBytes} terms of at most 255^2 in an int, exact
+     * only up to {@link VectorOps#MAX_U8_DIMENSION} terms (32,960 after padding to whole lines).
+     */
+    public static final int MAX_DIM = VectorOps.MAX_U8_DIMENSION / LINE * LINE;
 
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED
             .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -52,8 +57,17 @@ public final class Sq8Codes implements AutoCloseable {
     private final AtomicLong encodedDims = new AtomicLong();
     private final AtomicLong clampedDims = new AtomicLong();
 
+    /** Whether SQ8 can serve vectors of {@code dim} dimensions ({@link #MAX_DIM}). */
+    public static boolean supports(int dim) {
+        return dim >= 1 && dim <= MAX_DIM;
+    }
+
     /** Empty codes for vectors compared by {@code metric}. */
     public Sq8Codes(Sq8Quantizer quantizer, Metric metric) {
+        if (!supports(quantizer.dim())) {
+            throw new IllegalArgumentException("SQ8 serves at most " + MAX_DIM + " dimensions, got "
+                    + quantizer.dim());
+        }
         this.quantizer = quantizer;
         this.innerProductTerms = metric != Metric.EUCLIDEAN;
         int dim = quantizer.dim();
@@ -152,8 +166,11 @@ public final class Sq8Codes implements AutoCloseable {
         return records.offsetInChunk(slot);
     }
 
-    /** The correction of {@code slot}'s code (inner-product metrics only). */
+    /** The correction of {@code slot}'s code (inner-product metrics only: Euclidean records hold none). */
     public float correction(int slot) {
+        if (!innerProductTerms) {
+            throw new IllegalStateException("Euclidean SQ8 records hold no correction");
+        }
         return records.chunkFor(slot).get(FLOAT, records.offsetInChunk(slot) + recordBytes - TERM_BYTES);
     }
 

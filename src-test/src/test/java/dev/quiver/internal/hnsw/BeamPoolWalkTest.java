@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The pool walk ({@link BeamPool}) against the two-heap walk it replaced, as the model: on seeded random graphs with
  * tombstones, filters, an excluded node (hidden or walked through), several entries and work budgets, both must
  * collect the same slots at the same distances, expand the same number of nodes, score the same number of
- * candidates and give up at the same point.
+ * candidates and give up at the same point. Scores are random floats, so no two tie: at equal distances the two may
+ * order entries differently (see {@link BeamPool}).
  */
 class BeamPoolWalkTest {
 

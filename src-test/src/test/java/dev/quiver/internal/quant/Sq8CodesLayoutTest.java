@@ -115,4 +115,21 @@ class Sq8CodesLayoutTest {
             assertTrue(e.getMessage().contains("100 bytes") && e.getMessage().contains("128"), e.getMessage());
         }
     }
+
+    @Test
+    void sq8IsRefusedWhereItsIntegerSumsWouldOverflow() {
+        int max = Sq8Codes.MAX_DIM;
+        assertEquals(max, Sq8Codes.codeBytes(max), "the limit is a whole number of lines");
+        // The largest sum the kernels can meet there: every code and query byte 255.
+        byte[] all = new byte[Sq8Codes.codeBytes(max)];
+        java.util.Arrays.fill(all, (byte) 255);
+        assertEquals((long) max * 255 * 255, VectorOps.dotU8(all, all), "exact at the limit");
+        assertTrue(Sq8Codes.supports(max) && !Sq8Codes.supports(max + 1));
+        dev.quiver.Config.dim(max).quantize(true);
+        dev.quiver.InvalidArgumentException e = assertThrows(dev.quiver.InvalidArgumentException.class,
+                () -> dev.quiver.Config.dim(max + 1).quantize(true));
+        assertTrue(e.getMessage().contains(String.valueOf(max + 1)), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Sq8Codes(new Sq8Quantizer(new float[max + 1], 0.01f), Metric.COSINE));
+    }
 }
