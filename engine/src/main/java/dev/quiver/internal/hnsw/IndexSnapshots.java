@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Saves an {@link HnswIndex} into a generation and opens one from it: the slabs as files (format in
  * {@link IndexFiles}) plus the meta file that says how to read them. Opening maps the slabs copy-on-write, so it does
- * no O(n) work.
+ * no O(n) work (except for SQ8 codes saved before format 4, which are encoded again).
  */
 final class IndexSnapshots {
 
@@ -108,7 +108,7 @@ final class IndexSnapshots {
     /**
      * Codes saved before version 4 (separate code and correction files, {@code dim} bytes per code): encoded again from
      * the saved vectors with the saved quantizer, which yields the same code bytes and corrections, into the current
-     * layout. O(n) at open, once: the next save writes version 4.
+     * layout. O(n) at each open until a save writes version 4 (a store never saved again pays it every time).
      */
     private static Sq8Codes reencode(Sq8Quantizer quantizer, dev.quiver.Metric metric, VectorSlabs store, int total) {
         Sq8Codes codes = new Sq8Codes(quantizer, metric);
