@@ -90,6 +90,14 @@ final class GraphSearcher {
         return state.distances + (long) state.bridges / BRIDGES_PER_DISTANCE;
     }
 
+    /** Scores the {@code g} gathered slots into {@code state.scores} (returned) and counts them as distances. */
+    private static float[] score(QueryScorer scorer, int[] gather, int g, SearchState state) {
+        float[] scores = state.scores;
+        scorer.score(gather, g, scores, state);
+        state.distances += g;
+        return scores;
+    }
+
     /** Marks the first {@code n} of {@code nbrs} visited, copying those not visited before into {@code gather}. */
     private static int gatherUnvisited(int[] nbrs, int n, VisitedSet visited, int[] gather) {
         int g = 0;
@@ -132,9 +140,7 @@ final class GraphSearcher {
             if (g == 0) {
                 continue;
             }
-            float[] scores = state.scores;
-            scorer.score(gather, g, scores, state);
-            state.distances += g;
+            float[] scores = score(scorer, gather, g, state);
             for (int i = 0; i < g; i++) {
                 float d = scores[i];
                 if (pool.admits(d)) {
@@ -247,9 +253,7 @@ final class GraphSearcher {
             if (g == 0) {
                 continue;
             }
-            float[] scores = state.scores;
-            scorer.score(gather, g, scores, state);
-            state.distances += g;
+            float[] scores = score(scorer, gather, g, state);
             for (int i = 0; i < g; i++) {
                 float d = scores[i];
                 if (results.size() < ef || d < results.topScore()) {
