@@ -179,6 +179,25 @@ class BadInputTest {
     }
 
     @Test
+    void quantizationPastTheSq8DimensionLimitIsRefusedAndChangesNothing() {
+        int dim = dev.quiver.internal.quant.Sq8Codes.MAX_DIM + 1;
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> Config.dim(dim).quantize(true));
+        assertTrue(e.getMessage().contains(String.valueOf(dim)), e.getMessage());
+        float[] v = new float[dim];
+        v[7] = 1f;
+        try (Database db = Database.open(tmp.resolve("wide"), Config.dim(dim))) {
+            db.add("a", v);
+            String before = snapshot(db);
+            e = assertThrows(InvalidArgumentException.class, db::enableQuantizedSearch);
+            assertTrue(e.getMessage().contains(String.valueOf(dim)), e.getMessage());
+            assertEquals(before, snapshot(db));
+            assertTrue(!db.quantizedSearch());
+            assertEquals("a", db.search(v, 1).get(0).id());
+        }
+    }
+
+    @Test
     void everyMethodOfAClosedDatabaseThrowsClosed() {
         Database db = seeded();
         db.close();

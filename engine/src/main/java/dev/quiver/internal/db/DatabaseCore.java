@@ -403,6 +403,12 @@ public final class DatabaseCore {
 
     /** Traverses on SQ8 codes from now on; a no-op on an empty database. */
     public void enableQuantizedSearch() {
+        if (!dev.quiver.internal.quant.Sq8Codes.supports(config.dim())) {
+            // Before any state changes, on an empty database too.
+            throw new dev.quiver.InvalidArgumentException("quantized search needs dim <= "
+                    + dev.quiver.internal.quant.Sq8Codes.MAX_DIM
+                    + " (SQ8 distances are exact integer sums only up to there), got dim " + config.dim());
+        }
         underWriteLock(() -> {
             int slots = index.totalSlots();
             if (quantization.switchOn(slots, index.isQuantized())) {

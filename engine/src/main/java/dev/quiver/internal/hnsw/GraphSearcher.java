@@ -121,7 +121,7 @@ final class GraphSearcher {
         pool.reset(ef);
         for (int i = 0; i < entryCount; i++) {
             int e = state.candSlots[i];
-            if (visited.visit(e)) {
+            if (visited.visit(e) && pool.admits(state.candScores[i])) {
                 pool.insert(state.candScores[i], e, accepts(e, filter, exclude, checkDeleted));
             }
         }
