@@ -3,6 +3,7 @@ package dev.quiver.internal.quant;
 import dev.quiver.Metric;
 import dev.quiver.simd.VectorOps;
 import dev.quiver.storage.ByteRecordSlab;
+import dev.quiver.storage.LittleEndian;
 import dev.quiver.storage.Slab;
 
 import java.lang.foreign.MemorySegment;
@@ -46,8 +47,8 @@ public final class Sq8Codes implements AutoCloseable {
      */
     public static final int MAX_DIM = VectorOps.MAX_U8_DIMENSION / LINE * LINE;
 
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED
-            .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Unaligned: {@link #encode} writes the floats into a heap byte array, which promises no alignment. */
+    private static final ValueLayout.OfFloat FLOAT = LittleEndian.FLOAT_UNALIGNED;
 
     private final Sq8Quantizer quantizer;
     private final boolean innerProductTerms;
