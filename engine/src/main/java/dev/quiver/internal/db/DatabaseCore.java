@@ -13,6 +13,7 @@ import dev.quiver.Stats;
 import dev.quiver.internal.hnsw.CompactionResult;
 import dev.quiver.internal.hnsw.HnswIndex;
 import dev.quiver.internal.hnsw.IndexStats;
+import dev.quiver.internal.quant.Sq8Codes;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,8 +172,16 @@ public final class DatabaseCore {
             store.close();  // release the directory lock, so the database can be reopened once repaired
             throw e;
         }
+        if (shape.quantize() && !Sq8Codes.supports(shape.dim())) {
+            // Written before SQ8 had a dimension limit: its integer sums overflowed there, so its codes were wrong.
+            // The index does not serve such codes; the flag goes too, and the next save stores it cleared.
+            LOG.log(System.Logger.Level.WARNING, "database at ''{0}'' was saved with quantize on at dim {1}; SQ8 "
+                    + "serves at most {2} dimensions, so it opens with float32 search only", path, shape.dim(),
+                    Sq8Codes.MAX_DIM);
+            shape = shape.withQuantize(false);
+        }
         if (config != null && config.quantize() && !shape.quantize()) {
-            shape = new DbShape(shape.dim(), shape.metric(), shape.m(), shape.efConstruction(), true, shape.seed());
+            shape = shape.withQuantize(true);
         }
         return new DatabaseCore(path, store, shape, config, created);
     }
@@ -403,10 +412,10 @@ public final class DatabaseCore {
 
     /** Traverses on SQ8 codes from now on; a no-op on an empty database. */
     public void enableQuantizedSearch() {
-        if (!dev.quiver.internal.quant.Sq8Codes.supports(config.dim())) {
+        if (!Sq8Codes.supports(config.dim())) {
             // Before any state changes, on an empty database too.
             throw new dev.quiver.InvalidArgumentException("quantized search needs dim <= "
-                    + dev.quiver.internal.quant.Sq8Codes.MAX_DIM
+                    + Sq8Codes.MAX_DIM
                     + " (SQ8 distances are exact integer sums only up to there), got dim " + config.dim());
         }
         underWriteLock(() -> {

@@ -31,6 +31,11 @@ public record DbShape(int dim, Metric metric, int m, int efConstruction, boolean
         return new DbShape(c.dim(), c.metric(), c.m(), c.efConstruction(), c.quantize(), c.seed());
     }
 
+    /** This shape with the quantize flag set to {@code on}. */
+    public DbShape withQuantize(boolean on) {
+        return on == quantize ? this : new DbShape(dim, metric, m, efConstruction, on, seed);
+    }
+
     public WalRecord.Create createRecord() {
         return new WalRecord.Create(dim, metric, m, efConstruction, quantize, seed);
     }
