@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,10 @@ public final class ReorderProbe {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private record Copy(String name, FrozenGraph graph, SegmentSearcher searcher, int[] ordToOriginal) {
+    private record Copy(String name, FrozenGraph graph, SegmentSearcher searcher, int[] ordToOriginal, int dim) {
+        Copy(String name, FrozenGraph graph, SegmentSearcher searcher, int[] ordToOriginal) {
+            this(name, graph, searcher, ordToOriginal, 0);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -48,6 +52,7 @@ public final class ReorderProbe {
         int[] efs = {40, 80, 160};
         int rounds = 7;
         int queryCount = 1000;
+        int padTo = 0;
         for (String a : args) {
             if (a.startsWith("efs=")) {
                 efs = Arrays.stream(a.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
@@ -55,6 +60,8 @@ public final class ReorderProbe {
                 rounds = Integer.parseInt(a.substring(7));
             } else if (a.startsWith("queries=")) {
                 queryCount = Integer.parseInt(a.substring(8));
+            } else if (a.startsWith("pad=")) {
+                padTo = Integer.parseInt(a.substring(4));
             }
         }
         Dataset ds = DatasetResolver.resolve(spec, null, queryCount, 10, 42, 2);
@@ -81,7 +88,23 @@ public final class ReorderProbe {
         System.err.printf(Locale.ROOT, "mean |ordinal distance| of layer-0 edges: insertion %.0f, bfs %.0f, "
                 + "rp-tree %.0f; anonymous huge pages: %d kB%n", meanGap(insertion), meanGap(bfs.graph()),
                 meanGap(rp.graph()), anonHugeKb());
-        run(ds, List.of(a, bfs, rp), efs, rounds);
+        List<Copy> copies = new ArrayList<>(List.of(a, bfs, rp));
+        if (padTo > dim) {
+            // The insertion-order graph over vectors zero-padded to padTo dims (same distances, same walk): what
+            // whole cache lines per vector and no kernel tail are worth.
+            float[][] padded = new float[n][];
+            for (int i = 0; i < n; i++) {
+                padded[i] = Arrays.copyOf(ds.base()[i], padTo);
+            }
+            Dataset wide = new Dataset(ds.name(), ds.metric(), padded, ds.queries(), ds.groundTruth(), ds.baseMetadata());
+            int[] identity = a.ordToOriginal();
+            try (SegmentGraphBuilder b = new SegmentGraphBuilder(ds.metric(), padTo, 16, 200, 42)) {
+                b.build(List.of(padded), insertion, identity, null, 1);
+                copies.add(new Copy("padded-" + padTo, insertion,
+                        new SegmentSearcher(insertion, vectors(wide, identity, b, arena), 0), identity, padTo));
+            }
+        }
+        run(ds, copies, efs, rounds);
     }
 
     private static void run(Dataset ds, List<Copy> copies, int[] efs, int rounds) {
@@ -95,11 +118,12 @@ public final class ReorderProbe {
                 for (int ci = 0; ci < copies.size(); ci++) {
                     int c = (round & 1) == 0 ? ci : copies.size() - 1 - ci; // alternate who goes first
                     Copy copy = copies.get(c);
+                    float[][] qs = copy.dim() == 0 ? queries : padded(queries, copy.dim());
                     long hits = 0;
                     long seen = 0;
                     long start = cpu.getCurrentThreadCpuTime();
                     for (int q = 0; q < queries.length; q++) {
-                        SegmentSearcher.Hits h = copy.searcher().search(queries[q], efs[e], null, -1, Long.MAX_VALUE);
+                        SegmentSearcher.Hits h = copy.searcher().search(qs[q], efs[e], null, -1, Long.MAX_VALUE);
                         if (round == 0) {
                             hits += overlap(h, copy.ordToOriginal(), ds.groundTruth()[q]);
                             seen += h.visited();
@@ -202,6 +226,14 @@ public final class ReorderProbe {
         int mid = (from + to) >>> 1;
         split(v, normalize, idx, proj, from, mid, leaf, rnd);
         split(v, normalize, idx, proj, mid, to, leaf, rnd);
+    }
+
+    private static float[][] padded(float[][] rows, int dim) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = Arrays.copyOf(rows[i], dim);
+        }
+        return out;
     }
 
     private static int overlap(SegmentSearcher.Hits h, int[] ordToOriginal, int[] truth) {
