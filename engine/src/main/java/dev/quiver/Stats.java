@@ -24,11 +24,14 @@ import java.util.Map;
  * @param defaultEfSearch        beam width of a k = 10 search without an explicit efSearch: measured at the last save
  *                               toward {@link Config#targetRecall}, vctrs's 200 before it, 0 when such a search
  *                               scans exactly because the graph cannot reach the target for less
+ * @param defaultRerank          when that default is a scan over the SQ8 codes, how many of the scan's best candidates
+ *                               a k = 10 search re-ranks with float32 (measured at the last save toward the same
+ *                               target); 0 when the default walks the graph or scans float32
  */
 public record Stats(long numVectors, long numDeleted, int numLayers, double avgDegreeLayer0, int maxDegreeLayer0,
                     int minDegreeLayer0, long memoryVectorsBytes, long memoryGraphBytes, long memoryQuantizedBytes,
                     boolean usesBruteForce, boolean usesQuantizedSearch, long generation, long walBytes,
-                    long walBytesDroppedAtRecovery, Durability durability, int defaultEfSearch) {
+                    long walBytesDroppedAtRecovery, Durability durability, int defaultEfSearch, int defaultRerank) {
 
     /** The vctrs keys ({@code num_vectors} ... {@code uses_quantized_search}), then Quiver's own, in that order. */
     public Map<String, Object> toMap() {
@@ -49,6 +52,7 @@ public record Stats(long numVectors, long numDeleted, int numLayers, double avgD
         map.put("wal_bytes_dropped_at_recovery", walBytesDroppedAtRecovery);
         map.put("durability", durability.name().toLowerCase(java.util.Locale.ROOT));
         map.put("default_ef_search", defaultEfSearch);
+        map.put("default_rerank", defaultRerank);
         return map;
     }
 }

@@ -426,7 +426,8 @@ class DatabaseBehaviourTest {
             assertEquals(List.of("num_vectors", "num_deleted", "num_layers", "avg_degree_layer0", "max_degree_layer0",
                     "min_degree_layer0", "memory_vectors_bytes", "memory_graph_bytes", "memory_quantized_bytes",
                     "uses_brute_force", "uses_quantized_search", "generation", "wal_bytes",
-                    "wal_bytes_dropped_at_recovery", "durability", "default_ef_search"), List.copyOf(m.keySet()));
+                    "wal_bytes_dropped_at_recovery", "durability", "default_ef_search", "default_rerank"),
+                    List.copyOf(m.keySet()));
             assertEquals(1L, m.get("num_vectors"));
             assertEquals(1L, m.get("num_deleted"));
             assertEquals(true, m.get("uses_brute_force"));

@@ -52,6 +52,7 @@ class DefaultSearchPlanTest {
             assertEquals(200, db.stats().defaultEfSearch(), "vctrs's default before the first save");
             db.save();
             assertEquals(0, db.stats().defaultEfSearch(), "exact scan chosen, seed " + seed);
+            assertEquals(0, db.stats().defaultRerank(), "a float32 scan re-ranks nothing, seed " + seed);
             assertTrue(db.stats().usesBruteForce());
         }
         try (Database db = Database.open(dir.resolve("db"))) {
@@ -91,12 +92,16 @@ class DefaultSearchPlanTest {
         float[] late = unitCube(rnd, 1, dim)[0];
         Config cfg = Config.dim(dim).metric(Metric.COSINE).m(4).efConstruction(16).buildThreads(2);
         List<List<String>> answers = new ArrayList<>();
+        int rerank;
         try (Database db = Database.open(dir.resolve("db"), cfg)) {
             fill(db, data);
             assertEquals(0, db.stats().memoryQuantizedBytes(), "no codes before the plan asks for them");
             db.save();
             Stats s = db.stats();
             assertEquals(0, s.defaultEfSearch(), "a scan plan, seed " + seed);
+            assertTrue(s.defaultRerank() >= 10 && s.defaultRerank() <= data.length,
+                    "the code scan re-ranks at least k candidates: " + s);
+            rerank = s.defaultRerank();
             assertTrue(s.memoryQuantizedBytes() > 0 && !s.usesQuantizedSearch(),
                     "scan codes are counted, walks stay float32: " + s);
             double recall = 0;
@@ -113,6 +118,7 @@ class DefaultSearchPlanTest {
         }
         try (Database db = Database.open(dir.resolve("db"))) {
             assertEquals(0, db.stats().defaultEfSearch(), "plan persisted");
+            assertEquals(rerank, db.stats().defaultRerank(), "re-rank count persisted");
             assertTrue(db.stats().memoryQuantizedBytes() > 0, "scan codes persisted");
             for (int i = 0; i < queries.length; i++) {
                 assertEquals(answers.get(i), db.search(queries[i], SearchParams.k(10)).stream()

@@ -13,6 +13,7 @@ import dev.quiver.Stats;
 import dev.quiver.internal.hnsw.CompactionResult;
 import dev.quiver.internal.hnsw.HnswIndex;
 import dev.quiver.internal.hnsw.IndexStats;
+import dev.quiver.internal.hnsw.SearchDefaults;
 import dev.quiver.internal.quant.Sq8Codes;
 
 import java.nio.file.Files;
@@ -348,10 +349,11 @@ public final class DatabaseCore {
     public Stats stats() {
         return read((idx, cat, filters) -> {
             IndexStats s = idx.stats();
+            SearchDefaults plan = idx.searchDefaults();
             return new Stats(cat.size(), idx.deletedCount(), s.numLayers(), s.avgDegree0(), s.maxDegree0(),
                     s.minDegree0(), s.vectorBytes(), s.graphBytes(), s.quantizedBytes(), s.usesExactPath(),
                     idx.isQuantized(), generation, log.sizeBytes(), walBytesDroppedAtRecovery, config.durability(),
-                    idx.searchDefaults().exact() ? 0 : idx.searchDefaults().efFor(SearchParams.DEFAULT_K));
+                    plan.exact() ? 0 : plan.efFor(SearchParams.DEFAULT_K), plan.rerankFor(SearchParams.DEFAULT_K));
         });
     }
 
