@@ -18,8 +18,6 @@ import dev.quiver.internal.hnsw.SegmentSearcher;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +41,6 @@ import java.util.concurrent.Executors;
  */
 public final class PathProbe {
 
-    private interface Path2 {
-        /** Original ids of the 10 nearest; stores the evaluation count in {@code work[0]}. */
-        int[] search(float[] q, int ef, long[] work);
-    }
-
-    private record Named(String name, Path2 path) {
-    }
-
     public static void main(String[] args) throws Exception {
         int[] efs = {40, 80, 160};
         int rounds = 7;
@@ -68,7 +58,8 @@ public final class PathProbe {
         int n = ds.base().length;
         int dim = ds.dim();
         Arena arena = Arena.ofShared();
-        List<Named> paths = new ArrayList<>();
+        List<AlternatingRounds.Named> paths = new ArrayList<>();
+        float[][] queries = ds.queries();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         SegmentGraphBuilder b = new SegmentGraphBuilder(ds.metric(), dim, 16, 200, 42);
         b.build(List.of(ds.base()), null, null, pool, 2);
@@ -90,8 +81,8 @@ public final class PathProbe {
         FrozenGraph g = new FrozenGraph(graphSeg, n, 16, b.entryNode(), b.topLevel(), b.upperRecords());
         SegmentSearcher frozen = new SegmentSearcher(g, new FrozenVectors(vec, norms, dim, n, ds.metric()), 0);
         b.close();
-        paths.add(new Named("frozen", (q, ef, work) -> {
-            SegmentSearcher.Hits h = frozen.search(q, ef, null, -1, Long.MAX_VALUE);
+        paths.add(new AlternatingRounds.Named("frozen", (q, ef, work) -> {
+            SegmentSearcher.Hits h = frozen.search(queries[q], ef, null, -1, Long.MAX_VALUE);
             work[0] = h.visited();
             return Arrays.copyOf(h.ords(), Math.min(10, h.count()));
         }));
@@ -99,8 +90,8 @@ public final class PathProbe {
         for (int from = 0; from < n; from += 5000) {
             index.insertBatch(Arrays.copyOfRange(ds.base(), from, Math.min(n, from + 5000)));
         }
-        paths.add(new Named("index", (q, ef, work) -> {
-            SearchHits h = index.search(q, 10, ef, null, SearchMode.GRAPH);
+        paths.add(new AlternatingRounds.Named("index", (q, ef, work) -> {
+            SearchHits h = index.search(queries[q], 10, ef, null, SearchMode.GRAPH);
             work[0] = h.work().distances();
             return Arrays.copyOf(h.slots(), h.size());
         }));
@@ -114,8 +105,8 @@ public final class PathProbe {
             }
             db.addMany(ids, Arrays.copyOfRange(ds.base(), from, to));
         }
-        paths.add(new Named("database", (q, ef, work) -> {
-            List<SearchResult> found = db.search(q, SearchParams.k(10).efSearch(ef));
+        paths.add(new AlternatingRounds.Named("database", (q, ef, work) -> {
+            List<SearchResult> found = db.search(queries[q], SearchParams.k(10).efSearch(ef));
             int[] out = new int[found.size()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = Integer.parseInt(found.get(i).id());
@@ -123,65 +114,13 @@ public final class PathProbe {
             work[0] = -1;
             return out;
         }));
-        run(ds, paths, efs, rounds);
+        for (AlternatingRounds.Result r : AlternatingRounds.run(ds.groundTruth(), queries.length, paths, efs,
+                rounds)) {
+            System.out.printf(Locale.ROOT,
+                    "dataset=%s path=%s ef=%d recall@10=%.4f evals=%d cpu_us_per_query_median=%.1f%n", ds.name(),
+                    r.name(), r.ef(), r.recall(), r.workPerQuery(), r.cpuUsPerQuery());
+        }
         db.close();
         index.close();
-    }
-
-    private static int overlap(int[] found, int[] truth) {
-        int hits = 0;
-        for (int f : found) {
-            for (int t = 0; t < 10; t++) {
-                if (truth[t] == f) {
-                    hits++;
-                    break;
-                }
-            }
-        }
-        return hits;
-    }
-
-    private static void run(Dataset ds, List<Named> paths, int[] efs, int rounds) {
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        float[][] queries = ds.queries();
-        int p = paths.size();
-        double[][][] samples = new double[p][efs.length][rounds];
-        double[][] recall = new double[p][efs.length];
-        long[][] evals = new long[p][efs.length];
-        long[] work = new long[1];
-        for (int round = -2; round < rounds; round++) {
-            for (int e = 0; e < efs.length; e++) {
-                for (int pi = 0; pi < p; pi++) {
-                    int c = (round & 1) == 0 ? pi : p - 1 - pi;
-                    long hits = 0;
-                    long seen = 0;
-                    long start = cpu.getCurrentThreadCpuTime();
-                    for (int q = 0; q < queries.length; q++) {
-                        int[] found = paths.get(c).path().search(queries[q], efs[e], work);
-                        if (round == 0) {
-                            hits += overlap(found, ds.groundTruth()[q]);
-                            seen += work[0];
-                        }
-                    }
-                    long ns = cpu.getCurrentThreadCpuTime() - start;
-                    if (round >= 0) {
-                        samples[c][e][round] = ns / 1e3 / queries.length;
-                    }
-                    if (round == 0) {
-                        recall[c][e] = hits / (10.0 * queries.length);
-                        evals[c][e] = seen / queries.length;
-                    }
-                }
-            }
-        }
-        for (int e = 0; e < efs.length; e++) {
-            for (int c = 0; c < p; c++) {
-                double[] s = samples[c][e].clone();
-                Arrays.sort(s);
-                System.out.printf(Locale.ROOT,
-                        "dataset=%s path=%s ef=%d recall@10=%.4f evals=%d cpu_us_per_query_median=%.1f%n",
-                        ds.name(), paths.get(c).name(), efs[e], recall[c][e], evals[c][e], s[s.length / 2]);
-            }
-        }
     }
 }

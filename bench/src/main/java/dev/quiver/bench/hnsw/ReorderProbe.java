@@ -14,8 +14,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,7 +36,8 @@ import java.util.concurrent.Executors;
  */
 public final class ReorderProbe {
 
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private record Copy(String name, FrozenGraph graph, SegmentSearcher searcher, int[] ordToOriginal, int dim) {
@@ -96,7 +95,8 @@ public final class ReorderProbe {
             for (int i = 0; i < n; i++) {
                 padded[i] = Arrays.copyOf(ds.base()[i], padTo);
             }
-            Dataset wide = new Dataset(ds.name(), ds.metric(), padded, ds.queries(), ds.groundTruth(), ds.baseMetadata());
+            Dataset wide = new Dataset(ds.name(), ds.metric(), padded, ds.queries(), ds.groundTruth(),
+                    ds.baseMetadata());
             int[] identity = a.ordToOriginal();
             try (SegmentGraphBuilder b = new SegmentGraphBuilder(ds.metric(), padTo, 16, 200, 42)) {
                 b.build(List.of(padded), insertion, identity, null, 1);
@@ -108,51 +108,28 @@ public final class ReorderProbe {
     }
 
     private static void run(Dataset ds, List<Copy> copies, int[] efs, int rounds) {
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        float[][] queries = ds.queries();
-        double[][][] samples = new double[copies.size()][efs.length][rounds];
-        double[][] recall = new double[copies.size()][efs.length];
-        long[][] visited = new long[copies.size()][efs.length];
-        for (int round = -2; round < rounds; round++) {
-            for (int e = 0; e < efs.length; e++) {
-                for (int ci = 0; ci < copies.size(); ci++) {
-                    int c = (round & 1) == 0 ? ci : copies.size() - 1 - ci; // alternate who goes first
-                    Copy copy = copies.get(c);
-                    float[][] qs = copy.dim() == 0 ? queries : padded(queries, copy.dim());
-                    long hits = 0;
-                    long seen = 0;
-                    long start = cpu.getCurrentThreadCpuTime();
-                    for (int q = 0; q < queries.length; q++) {
-                        SegmentSearcher.Hits h = copy.searcher().search(qs[q], efs[e], null, -1, Long.MAX_VALUE);
-                        if (round == 0) {
-                            hits += overlap(h, copy.ordToOriginal(), ds.groundTruth()[q]);
-                            seen += h.visited();
-                        }
-                    }
-                    long ns = cpu.getCurrentThreadCpuTime() - start;
-                    if (round >= 0) {
-                        samples[c][e][round] = ns / 1e3 / queries.length;
-                    }
-                    if (round == 0) {
-                        recall[c][e] = hits / (10.0 * queries.length);
-                        visited[c][e] = seen / queries.length;
-                    }
+        List<AlternatingRounds.Named> ways = new ArrayList<>();
+        for (Copy copy : copies) {
+            float[][] qs = copy.dim() == 0 ? ds.queries() : padded(ds.queries(), copy.dim());
+            ways.add(new AlternatingRounds.Named(copy.name(), (q, ef, work) -> {
+                SegmentSearcher.Hits h = copy.searcher().search(qs[q], ef, null, -1, Long.MAX_VALUE);
+                work[0] = h.visited();
+                int[] ids = new int[Math.min(10, h.count())];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = copy.ordToOriginal()[h.ords()[i]];
                 }
-            }
+                return ids;
+            }));
         }
-        for (int e = 0; e < efs.length; e++) {
-            double base = 0;
-            for (int c = 0; c < copies.size(); c++) {
-                double[] s = samples[c][e].clone();
-                Arrays.sort(s);
-                double median = s[s.length / 2];
-                if (c == 0) {
-                    base = median;
-                }
-                System.out.printf(Locale.ROOT, "dataset=%s order=%s ef=%d recall@10=%.4f visited=%d "
-                                + "cpu_us_per_query_median=%.1f ratio_to_insertion=%.3f%n", ds.name(),
-                        copies.get(c).name(), efs[e], recall[c][e], visited[c][e], median, median / base);
+        double base = 0;
+        for (AlternatingRounds.Result r : AlternatingRounds.run(ds.groundTruth(), ds.queries().length, ways, efs,
+                rounds)) {
+            if (r.name().equals(copies.getFirst().name())) {
+                base = r.cpuUsPerQuery();
             }
+            System.out.printf(Locale.ROOT, "dataset=%s order=%s ef=%d recall@10=%.4f visited=%d "
+                    + "cpu_us_per_query_median=%.1f ratio_to_insertion=%.3f%n", ds.name(), r.name(), r.ef(),
+                    r.recall(), r.workPerQuery(), r.cpuUsPerQuery(), r.cpuUsPerQuery() / base);
         }
     }
 
@@ -234,20 +211,6 @@ public final class ReorderProbe {
             out[i] = Arrays.copyOf(rows[i], dim);
         }
         return out;
-    }
-
-    private static int overlap(SegmentSearcher.Hits h, int[] ordToOriginal, int[] truth) {
-        int found = 0;
-        for (int i = 0; i < Math.min(10, h.count()); i++) {
-            int o = ordToOriginal[h.ords()[i]];
-            for (int t = 0; t < 10; t++) {
-                if (truth[t] == o) {
-                    found++;
-                    break;
-                }
-            }
-        }
-        return found;
     }
 
     /** New ordinal of each node: breadth-first over layer 0 from the entry; unreached nodes follow in old order. */
