@@ -29,6 +29,29 @@ final class AlternatingRounds {
     record Result(String name, int ef, double recall, long workPerQuery, double cpuUsPerQuery) {
     }
 
+    /** A probe's command line: a data set spec, then {@code efs=}, {@code rounds=}, {@code queries=}, {@code pad=}. */
+    record Args(String dataset, int[] efs, int rounds, int queries, int pad) {
+        static Args parse(String[] args) {
+            int[] efs = {40, 80, 160};
+            int rounds = 7;
+            int queries = 1000;
+            int pad = 0;
+            for (String a : args) {
+                String value = a.substring(a.indexOf('=') + 1);
+                if (a.startsWith("efs=")) {
+                    efs = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+                } else if (a.startsWith("rounds=")) {
+                    rounds = Integer.parseInt(value);
+                } else if (a.startsWith("queries=")) {
+                    queries = Integer.parseInt(value);
+                } else if (a.startsWith("pad=")) {
+                    pad = Integer.parseInt(value);
+                }
+            }
+            return new Args(args[0], efs, rounds, queries, pad);
+        }
+    }
+
     private AlternatingRounds() {
     }
 

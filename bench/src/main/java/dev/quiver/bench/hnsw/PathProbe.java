@@ -42,19 +42,10 @@ import java.util.concurrent.Executors;
 public final class PathProbe {
 
     public static void main(String[] args) throws Exception {
-        int[] efs = {40, 80, 160};
-        int rounds = 7;
-        int queryCount = 1000;
-        for (String a : args) {
-            if (a.startsWith("efs=")) {
-                efs = Arrays.stream(a.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
-            } else if (a.startsWith("rounds=")) {
-                rounds = Integer.parseInt(a.substring(7));
-            } else if (a.startsWith("queries=")) {
-                queryCount = Integer.parseInt(a.substring(8));
-            }
-        }
-        Dataset ds = DatasetResolver.resolve(args[0], null, queryCount, 10, 42, 2);
+        AlternatingRounds.Args opts = AlternatingRounds.Args.parse(args);
+        int[] efs = opts.efs();
+        int rounds = opts.rounds();
+        Dataset ds = DatasetResolver.resolve(opts.dataset(), null, opts.queries(), 10, 42, 2);
         int n = ds.base().length;
         int dim = ds.dim();
         Arena arena = Arena.ofShared();

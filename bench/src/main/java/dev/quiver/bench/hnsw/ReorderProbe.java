@@ -47,23 +47,11 @@ public final class ReorderProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        String spec = args[0];
-        int[] efs = {40, 80, 160};
-        int rounds = 7;
-        int queryCount = 1000;
-        int padTo = 0;
-        for (String a : args) {
-            if (a.startsWith("efs=")) {
-                efs = Arrays.stream(a.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
-            } else if (a.startsWith("rounds=")) {
-                rounds = Integer.parseInt(a.substring(7));
-            } else if (a.startsWith("queries=")) {
-                queryCount = Integer.parseInt(a.substring(8));
-            } else if (a.startsWith("pad=")) {
-                padTo = Integer.parseInt(a.substring(4));
-            }
-        }
-        Dataset ds = DatasetResolver.resolve(spec, null, queryCount, 10, 42, 2);
+        AlternatingRounds.Args opts = AlternatingRounds.Args.parse(args);
+        int[] efs = opts.efs();
+        int rounds = opts.rounds();
+        int padTo = opts.pad();
+        Dataset ds = DatasetResolver.resolve(opts.dataset(), null, opts.queries(), 10, 42, 2);
         int n = ds.base().length;
         int dim = ds.dim();
         Arena arena = Arena.ofShared();
