@@ -2,20 +2,44 @@ package dev.quiver.storage;
 
 import java.lang.foreign.MemorySegment;
 
-/** {@code dim} little-endian float32 values per slot, slot-major: the vector store's layout. */
+/**
+ * {@code dim} little-endian float32 values per slot, slot-major: the vector store's layout. A record may be longer than
+ * {@code dim} floats ({@link #paddedStrideBytes}): the floats after {@code dim} are zeros, so a kernel may run whole
+ * 64-byte steps over them with a zero-padded query.
+ */
 public final class VectorSlab extends SlabView {
-    private final int dim;
+    /** Record alignment of {@link #paddedStrideBytes}: one cache line. */
+    public static final int LINE_BYTES = 64;
 
-    /** Wraps {@code slab}, whose stride must be {@code dim * 4}; closing the view closes the slab. */
+    private final int dim;
+    private final int strideFloats;
+
+    /**
+     * Wraps {@code slab}, whose stride must hold {@code dim} floats: exactly {@code dim * 4} bytes, or a whole number
+     * of floats more whose extra floats are zeros; closing the view closes the slab.
+     */
     public VectorSlab(Slab slab, int dim) {
         if (dim <= 0) {
             throw new IllegalArgumentException("dim must be positive: " + dim);
         }
-        if (slab.strideBytes() != (long) dim * Float.BYTES) {
-            throw new IllegalArgumentException("slab stride " + slab.strideBytes() + " does not hold " + dim + " floats");
+        long stride = slab.strideBytes();
+        if (stride < (long) dim * Float.BYTES || stride % Float.BYTES != 0) {
+            throw new IllegalArgumentException("slab stride " + stride + " does not hold " + dim + " floats");
         }
         super(slab);
         this.dim = dim;
+        this.strideFloats = (int) (stride / Float.BYTES);
+    }
+
+    /** {@code dim} floats rounded up to whole 64-byte lines: the stride of a vector store's new slabs. */
+    public static long paddedStrideBytes(int dim) {
+        long bytes = (long) dim * Float.BYTES;
+        return (bytes + LINE_BYTES - 1) / LINE_BYTES * LINE_BYTES;
+    }
+
+    /** Floats per record: {@code dim}, or more for a padded slab. */
+    public int strideFloats() {
+        return strideFloats;
     }
 
     /** An empty off-heap vector slab with chunks of about 4 MiB. */
@@ -34,7 +58,15 @@ public final class VectorSlab extends SlabView {
         }
         long token = slab.beginWrite();
         try {
-            MemorySegment.copy(vector, 0, slab.chunkFor(slot), LittleEndian.FLOAT, slab.offsetInChunk(slot), dim);
+            MemorySegment chunk = slab.chunkFor(slot);
+            long offset = slab.offsetInChunk(slot);
+            MemorySegment.copy(vector, 0, chunk, LittleEndian.FLOAT, offset, dim);
+            if (strideFloats > dim) {
+                // The padding is zero in fresh and saved records already; written anyway, so no record can hold
+                // anything but zeros there whatever its memory held before.
+                long padding = (long) (strideFloats - dim) * Float.BYTES;
+                chunk.asSlice(offset + (long) dim * Float.BYTES, padding).fill((byte) 0);
+            }
         } finally {
             slab.endWrite(token);
         }

@@ -8,14 +8,16 @@ final class FloatScorer implements QueryScorer {
     private final float queryNorm;
 
     FloatScorer(VectorSlabs store, float[] query) {
-        this.store = store;
-        this.query = query;
-        this.queryNorm = (float) Math.sqrt(dev.quiver.simd.VectorOps.normSquared(query));
+        this(store, query, (float) Math.sqrt(dev.quiver.simd.VectorOps.normSquared(query)));
     }
 
+    /**
+     * @param query {@code dim} floats, or already zero-padded to {@link VectorSlabs#kernelDim} (the scratch vectors
+     *              of {@link SearchState} are, so the linker's per-candidate scorers copy nothing)
+     */
     FloatScorer(VectorSlabs store, float[] query, float queryNorm) {
         this.store = store;
-        this.query = query;
+        this.query = store.padded(query);
         this.queryNorm = queryNorm;
     }
 

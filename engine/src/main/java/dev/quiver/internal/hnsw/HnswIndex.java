@@ -89,7 +89,8 @@ public final class HnswIndex implements AutoCloseable {
         this.knn = new KnnSearch(config, store, entry, searcher, new ExactScanner(layers), quant, live, deleted,
                 () -> totalSlots);
         int m0 = config.maxDegree0();
-        this.states = SearchStatePool.forMachine(() -> new SearchState(dim, m0));
+        int scratchDim = store.kernelDim();
+        this.states = SearchStatePool.forMachine(() -> new SearchState(scratchDim, m0));
         this.batchLinker = new BatchLinker(linker, config.effectiveBuildThreads(), states, () -> totalSlots);
         this.repair = new GraphRepair(store, layers, searcher, linker, entry, config.efConstruction(), quant,
                 () -> totalSlots);

@@ -13,7 +13,8 @@ import dev.quiver.storage.gen.WritableFile;
  *
  * <h2>Slab files (records exactly as in memory, little-endian; mapped back copy-on-write, no rebuild)</h2>
  * <ul>
- *   <li>{@code <prefix>vectors}: {@code dim} float32 per slot.</li>
+ *   <li>{@code <prefix>vectors}: {@code dim} float32 per slot, zero-padded to whole 64-byte lines since version 5
+ *       (the slab file's stride says which; before, exactly {@code dim}).</li>
  *   <li>{@code <prefix>norms}: one float32 per slot, the L2 norm of the vector.</li>
  *   <li>{@code <prefix>nodes}: 4 int32 per slot {@code [flags][level][upperBase][reserved]} (see {@link GraphLayers}).</li>
  *   <li>{@code <prefix>layer0}: {@code 2 + 2M} int32 per slot {@code [version][count][neighbours]}.</li>
@@ -28,11 +29,12 @@ import dev.quiver.storage.gen.WritableFile;
  *
  * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION}; version 1, without the search defaults, still
  * reads as an uncalibrated index; version 2, without the code-scan fields, as a plan without a code scan whose codes,
- * if any, are traversed; version 3 has the same fields as 4, with the older code files)</h2>
+ * if any, are traversed; version 3 has the same fields as 4, with the older code files; 4 has the same fields as 5,
+ * with unpadded vectors)</h2>
  * <pre>
  * offset size  field
  *  0      4    magic 0x534E4851 ("QHNS" little-endian)
- *  4      4    version (4)
+ *  4      4    version (5)
  *  8      4    dim
  * 12      4    metric: 0 cosine, 1 euclidean, 2 dot product
  * 16      4    M
@@ -60,7 +62,9 @@ import dev.quiver.storage.gen.WritableFile;
 final class IndexFiles {
 
     static final int MAGIC = 0x534E4851;
-    static final int VERSION = 4;
+    static final int VERSION = 5;
+    /** Format whose SQ8 codes are whole-line records ({@code sq8-codes}) and whose vectors are {@code dim} floats. */
+    static final int VERSION_SQ8_RECORDS = 4;
     /** Format with the code scan's fields whose SQ8 codes sit in two files, {@code dim} bytes per code. */
     static final int VERSION_SEPARATE_CODE_TERMS = 3;
     /** Format before the code scan: defaults without re-rank count; codes, when present, are traversed. */

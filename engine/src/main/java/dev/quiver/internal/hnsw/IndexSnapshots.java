@@ -3,6 +3,7 @@ package dev.quiver.internal.hnsw;
 import dev.quiver.internal.quant.Sq8Codes;
 import dev.quiver.internal.quant.Sq8Quantizer;
 import dev.quiver.storage.ByteRecordSlab;
+import dev.quiver.storage.CorruptFileException;
 import dev.quiver.storage.FloatSlab;
 import dev.quiver.storage.IntRecordSlab;
 import dev.quiver.storage.VectorSlab;
@@ -39,7 +40,7 @@ final class IndexSnapshots {
         QuantizationLifecycle.Lease lease = index.quantization().acquire();
         try {
             Sq8Codes q = lease == null ? null : lease.codes();
-            if (q != null && metaVersion >= IndexFiles.VERSION) {
+            if (q != null && metaVersion >= IndexFiles.VERSION_SQ8_RECORDS) {
                 w.writeSlab(prefix + IndexFiles.SQ8_CODES, q.records().slab(), total);
             } else if (q != null) {
                 writeSeparateCodeFiles(q, w, prefix, total);
@@ -52,6 +53,20 @@ final class IndexSnapshots {
                 lease.release();
             }
         }
+    }
+
+    /**
+     * Stride of the saved vectors: whole 64-byte lines since format 5, {@code dim} floats before. The slab file
+     * records it, so any other stride is a file that does not belong to this index.
+     */
+    private static long vectorStride(Generation g, String prefix, int d) {
+        long stride = g.file(prefix + IndexFiles.VECTORS).strideBytes();
+        if (stride != (long) d * Float.BYTES && stride != VectorSlab.paddedStrideBytes(d)) {
+            throw new CorruptFileException(g.file(prefix + IndexFiles.VECTORS).path(), "vector records of " + stride
+                    + " bytes do not fit dim " + d + " (expected " + d * 4L + " or "
+                    + VectorSlab.paddedStrideBytes(d) + ")");
+        }
+        return stride;
     }
 
     /** Opens the index saved under {@code prefix} in {@code g}: see {@link HnswIndex#open}. */
@@ -67,7 +82,7 @@ final class IndexSnapshots {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             VectorSlab vectors = track(opened,
-                    new VectorSlab(g.openSlab(prefix + IndexFiles.VECTORS, (long) d * 4), d));
+                    new VectorSlab(g.openSlab(prefix + IndexFiles.VECTORS, vectorStride(g, prefix, d)), d));
             FloatSlab norms = track(opened, new FloatSlab(g.openSlab(prefix + IndexFiles.NORMS, 4)));
             IntRecordSlab nodes = track(opened, new IntRecordSlab(g.openSlab(prefix + IndexFiles.NODES,
                     GraphLayers.NODE_INTS * 4L), GraphLayers.NODE_INTS));
@@ -82,7 +97,7 @@ final class IndexSnapshots {
             if (meta.quantized() && Sq8Codes.supports(d)) {
                 Sq8Quantizer quantizer = new Sq8Quantizer(meta.sq8Offsets(), meta.sq8Scale());
                 Sq8Codes codes;
-                if (meta.version() >= IndexFiles.VERSION) {
+                if (meta.version() >= IndexFiles.VERSION_SQ8_RECORDS) {
                     int recordBytes = Sq8Codes.recordBytes(d, cfg.metric());
                     codes = new Sq8Codes(quantizer, cfg.metric(), track(opened,
                             new ByteRecordSlab(g.openSlab(prefix + IndexFiles.SQ8_CODES, recordBytes), recordBytes)));

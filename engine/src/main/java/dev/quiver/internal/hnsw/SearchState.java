@@ -63,6 +63,7 @@ final class SearchState {
     int[] hitSlots = new int[256];
     float[] hitScores = new float[256];
 
+    /** @param dim length of the scratch vectors: the store's {@link VectorSlabs#kernelDim} (zero tail kept zero) */
     SearchState(int dim, int maxDegree0) {
         int fanout = maxDegree0 + 1;
         neighbors = new int[fanout];

@@ -105,7 +105,7 @@ public final class SegmentGraphBuilder implements AutoCloseable {
             }
         }
         int prefix = initial != null && initial.size() > 0 ? 0 : Math.min(count, SEQUENTIAL_PREFIX);
-        SearchState state = new SearchState(dim, 2 * m);
+        SearchState state = new SearchState(store.kernelDim(), 2 * m);
         for (int i = 0; i < prefix; i++) {
             linker.link(order[i], vectors.get(order[i]), -1, n, state);
         }
@@ -149,7 +149,7 @@ public final class SegmentGraphBuilder implements AutoCloseable {
         int workers = pool == null ? 1 : Math.min(Math.max(1, threads), Math.max(1, (to - from) / 32));
         AtomicInteger cursor = new AtomicInteger(from);
         Runnable worker = () -> {
-            SearchState state = new SearchState(dim, 2 * m);
+            SearchState state = new SearchState(store.kernelDim(), 2 * m);
             for (int i = cursor.getAndIncrement(); i < to; i = cursor.getAndIncrement()) {
                 linker.link(order[i], vectors.get(order[i]), -1, n, state);
             }

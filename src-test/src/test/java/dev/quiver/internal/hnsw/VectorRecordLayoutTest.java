@@ -1,0 +1,179 @@
+package dev.quiver.internal.hnsw;
+
+import dev.quiver.Metric;
+import dev.quiver.storage.FloatSlab;
+import dev.quiver.storage.VectorSlab;
+import dev.quiver.storage.gen.Generation;
+import dev.quiver.storage.gen.GenerationWriter;
+import dev.quiver.storage.gen.Generations;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Vector records padded to whole 64-byte lines (format 5) against the reference distances, at every dimension around
+ * a 16-float boundary and for every metric; and indexes saved with unpadded records (format 4 and before) still open
+ * and answer as before.
+ */
+class VectorRecordLayoutTest {
+
+    private static final int[] DIMS = {1, 3, 15, 16, 17, 31, 32, 33, 100, 113, 127, 128, 129, 257};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void paddedRecordsGiveTheReferenceDistancesAndKeepTheirPaddingZero() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int dim : DIMS) {
+            for (Metric metric : Metric.values()) {
+                String where = "dim " + dim + ", " + metric;
+                try (VectorSlabs store = new VectorSlabs(dim, metric)) {
+                    int kernelDim = store.kernelDim();
+                    assertEquals((dim + 15) / 16 * 16, kernelDim, where);
+                    int n = 11;
+                    float[][] v = new float[n][];
+                    store.ensureCapacity(n);
+                    for (int s = 0; s < n; s++) {
+                        v[s] = gaussian(rnd, dim);
+                        store.write(s, v[s]);
+                    }
+                    for (int s = 0; s < n; s++) {
+                        MemorySegment chunk = store.chunk(s);
+                        long off = store.offset(s);
+                        assertEquals(0, off % VectorSlab.LINE_BYTES, where + ": record " + s + " starts a line");
+                        for (int i = dim; i < kernelDim; i++) {
+                            assertEquals(0, chunk.get(ValueLayout.JAVA_INT_UNALIGNED, off + 4L * i),
+                                    where + ": padding float " + i + " of record " + s);
+                        }
+                    }
+                    float[] q = gaussian(rnd, dim);
+                    int[] slots = new int[n];
+                    for (int s = 0; s < n; s++) {
+                        slots[s] = s;
+                    }
+                    SearchState state = new SearchState(kernelDim, 32);
+                    for (int count = 1; count <= n; count++) {
+                        float[] bulk = new float[n];
+                        new FloatScorer(store, q).score(slots, count, bulk, state);
+                        for (int s = 0; s < count; s++) {
+                            float want = VectorSlabs.distance(metric, q, v[s]);
+                            float tolerance = 1e-4f * Math.max(1f, Math.abs(want));
+                            assertEquals(want, bulk[s], tolerance, where + ": bulk of " + count + ", slot " + s);
+                            assertEquals(want, store.distance(q, FrozenVectors.norm(q), s), tolerance,
+                                    where + ": unpadded query, slot " + s);
+                            assertEquals(want, new FloatScorer(store, q).score(s), tolerance,
+                                    where + ": padded query, slot " + s);
+                        }
+                    }
+                    float[] back = new float[kernelDim];
+                    store.read(4, back);
+                    for (int i = 0; i < kernelDim; i++) {
+                        assertEquals(i < dim ? v[4][i] : 0f, back[i], where + ": read back float " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void indexesSavedWithUnpaddedRecordsOpenAndAnswerAsBefore() {
+        int dim = 100;
+        long seed = 17;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = new float[1500][];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = gaussian(rnd, dim);
+        }
+        float[][] queries = new float[25][];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = gaussian(rnd, dim);
+        }
+        HnswConfig cfg = new HnswConfig(dim, Metric.COSINE, 8, 48, seed, 1);
+        SearchHits[] before = new SearchHits[queries.length];
+        // An index over the old layout: records of exactly dim floats, as format 4 and earlier saved them.
+        VectorSlabs legacy = new VectorSlabs(dim, Metric.COSINE,
+                new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim), new FloatSlab(Slabs.allocate(4)));
+        try (HnswIndex index = HnswIndex.assemble(cfg, legacy, new GraphLayers(cfg.m()));
+             Generations store = Generations.open(dir)) {
+            assertEquals(dim, legacy.kernelDim());
+            index.insertBatch(data);
+            for (int i = 0; i < queries.length; i++) {
+                before[i] = index.search(queries[i], 10, 64, null, SearchMode.GRAPH);
+            }
+            try (GenerationWriter w = store.beginGeneration()) {
+                index.writeTo(w, "v4-", IndexFiles.VERSION_SQ8_RECORDS);
+                w.commit(0, Map.of());
+            }
+        }
+        try (Generations store = Generations.open(dir)) {
+            Generation g = store.current();
+            assertEquals((long) dim * Float.BYTES, g.file("v4-" + IndexFiles.VECTORS).strideBytes());
+            try (HnswIndex old = HnswIndex.open(g, "v4-", cfg)) {
+                assertEquals(dim, old.store().kernelDim(), "an unpadded file opens unpadded");
+                for (int i = 0; i < queries.length; i++) {
+                    SearchHits again = old.search(queries[i], 10, 64, null, SearchMode.GRAPH);
+                    assertArrayEquals(before[i].slots(), again.slots(), "query " + i);
+                    assertArrayEquals(before[i].distances(), again.distances(), 1e-5f, "query " + i);
+                }
+                // It keeps working as an index: a new vector is found, exactly.
+                float[] extra = gaussian(rnd, dim);
+                int slot = old.insert(extra);
+                SearchHits self = old.search(extra, 1, 64, null, SearchMode.GRAPH);
+                assertEquals(slot, self.slots()[0]);
+                assertEquals(0f, self.distances()[0], 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void aNewIndexSavesWholeLineRecordsAndReopensThem() {
+        int dim = 33;
+        SplittableRandom rnd = new SplittableRandom(23);
+        float[][] data = new float[400][];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = gaussian(rnd, dim);
+        }
+        HnswConfig cfg = new HnswConfig(dim, Metric.EUCLIDEAN, 8, 48, 23, 1);
+        float[] q = gaussian(rnd, dim);
+        SearchHits before;
+        try (HnswIndex index = HnswIndex.create(cfg); Generations store = Generations.open(dir)) {
+            index.insertBatch(data);
+            before = index.search(q, 10, 64, null, SearchMode.EXACT);
+            try (GenerationWriter w = store.beginGeneration()) {
+                index.writeTo(w);
+                w.commit(0, Map.of());
+            }
+        }
+        try (Generations store = Generations.open(dir)) {
+            Generation g = store.current();
+            assertEquals(VectorSlab.paddedStrideBytes(dim), g.file(IndexFiles.VECTORS).strideBytes());
+            assertTrue(VectorSlab.paddedStrideBytes(dim) % VectorSlab.LINE_BYTES == 0);
+            try (HnswIndex index = HnswIndex.open(g, cfg)) {
+                assertEquals(48, index.store().kernelDim());
+                SearchHits again = index.search(q, 10, 64, null, SearchMode.EXACT);
+                assertArrayEquals(before.slots(), again.slots());
+                for (int s = 0; s < data.length; s++) {
+                    assertArrayEquals(data[s], index.vector(s), "slot " + s);
+                }
+            }
+        }
+    }
+
+    private static float[] gaussian(SplittableRandom rnd, int dim) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+}
