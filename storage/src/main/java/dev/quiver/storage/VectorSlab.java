@@ -4,35 +4,46 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@code dim} little-endian float32 values per slot, slot-major: the vector store's layout. A record may be longer than
- * {@code dim} floats ({@link #paddedStrideBytes}): the floats after {@code dim} are zeros, so a kernel may run whole
+ * {@code dim} floats ({@link #recordStrideBytes}): the floats after {@code dim} are zeros, so a kernel may run whole
  * 64-byte steps over them with a zero-padded query.
  */
 public final class VectorSlab extends SlabView {
-    /** Record alignment of {@link #paddedStrideBytes}: one cache line. */
+    /** Record alignment of {@link #recordStrideBytes}: one cache line. */
     public static final int LINE_BYTES = 64;
 
     private final int dim;
     private final int strideFloats;
 
     /**
-     * Wraps {@code slab}, whose stride must hold {@code dim} floats: exactly {@code dim * 4} bytes, or a whole number
-     * of floats more whose extra floats are zeros; closing the view closes the slab.
+     * Wraps {@code slab}, whose stride is exactly {@code dim * 4} bytes or {@link #wholeLines}{@code (dim)} (then the
+     * floats after {@code dim} are zeros); closing the view closes the slab.
      */
     public VectorSlab(Slab slab, int dim) {
         if (dim <= 0) {
             throw new IllegalArgumentException("dim must be positive: " + dim);
         }
         long stride = slab.strideBytes();
-        if (stride < (long) dim * Float.BYTES || stride % Float.BYTES != 0) {
-            throw new IllegalArgumentException("slab stride " + stride + " does not hold " + dim + " floats");
+        if (stride != (long) dim * Float.BYTES && stride != wholeLines(dim)) {
+            throw new IllegalArgumentException("slab stride " + stride + " does not hold " + dim + " floats (expected "
+                    + (long) dim * Float.BYTES + " or " + wholeLines(dim) + ")");
         }
         super(slab);
         this.dim = dim;
         this.strideFloats = (int) (stride / Float.BYTES);
     }
 
-    /** {@code dim} floats rounded up to whole 64-byte lines: the stride of a vector store's new slabs. */
-    public static long paddedStrideBytes(int dim) {
+    /**
+     * The stride of a vector store's new slabs: {@code dim} floats rounded up to whole 64-byte lines when that adds at
+     * most a quarter (100-d: 112 floats), else exactly {@code dim} floats (a 2-d vector would take 8x its bytes).
+     */
+    public static long recordStrideBytes(int dim) {
+        long bytes = (long) dim * Float.BYTES;
+        long padded = wholeLines(dim);
+        return (padded - bytes) * 4 <= bytes ? padded : bytes;
+    }
+
+    /** {@code dim} floats rounded up to whole 64-byte lines. */
+    public static long wholeLines(int dim) {
         long bytes = (long) dim * Float.BYTES;
         return (bytes + LINE_BYTES - 1) / LINE_BYTES * LINE_BYTES;
     }

@@ -13,8 +13,9 @@ import dev.quiver.storage.gen.WritableFile;
  *
  * <h2>Slab files (records exactly as in memory, little-endian; mapped back copy-on-write, no rebuild)</h2>
  * <ul>
- *   <li>{@code <prefix>vectors}: {@code dim} float32 per slot, zero-padded to whole 64-byte lines since version 5
- *       (the slab file's stride says which; before, exactly {@code dim}).</li>
+ *   <li>{@code <prefix>vectors}: {@code dim} float32 per slot, or (new indexes since version 5, where that adds at
+ *       most a quarter) zero-padded to whole 64-byte lines. The slab file header's stride is the only authority: an
+ *       index opened from an older file keeps {@code dim}-float records through later saves.</li>
  *   <li>{@code <prefix>norms}: one float32 per slot, the L2 norm of the vector.</li>
  *   <li>{@code <prefix>nodes}: 4 int32 per slot {@code [flags][level][upperBase][reserved]} (see {@link GraphLayers}).</li>
  *   <li>{@code <prefix>layer0}: {@code 2 + 2M} int32 per slot {@code [version][count][neighbours]}.</li>
@@ -30,7 +31,7 @@ import dev.quiver.storage.gen.WritableFile;
  * <h2>{@code <prefix>meta} (byte stream, version {@value #VERSION}; version 1, without the search defaults, still
  * reads as an uncalibrated index; version 2, without the code-scan fields, as a plan without a code scan whose codes,
  * if any, are traversed; version 3 has the same fields as 4, with the older code files; 4 has the same fields as 5,
- * with unpadded vectors)</h2>
+ * and its vectors are always {@code dim} floats)</h2>
  * <pre>
  * offset size  field
  *  0      4    magic 0x534E4851 ("QHNS" little-endian)

@@ -56,15 +56,15 @@ final class IndexSnapshots {
     }
 
     /**
-     * Stride of the saved vectors: whole 64-byte lines since format 5, {@code dim} floats before. The slab file
-     * records it, so any other stride is a file that does not belong to this index.
+     * Stride of the saved vectors, as the slab file's header records it (the only authority: an index saved in format
+     * 4 or before, or opened from one and saved again, has {@code dim} floats; a new one may have whole lines). Any
+     * other stride is a file that does not belong to this index.
      */
     private static long vectorStride(Generation g, String prefix, int d) {
         long stride = g.file(prefix + IndexFiles.VECTORS).strideBytes();
-        if (stride != (long) d * Float.BYTES && stride != VectorSlab.paddedStrideBytes(d)) {
+        if (stride != (long) d * Float.BYTES && stride != VectorSlab.wholeLines(d)) {
             throw new CorruptFileException(g.file(prefix + IndexFiles.VECTORS).path(), "vector records of " + stride
-                    + " bytes do not fit dim " + d + " (expected " + d * 4L + " or "
-                    + VectorSlab.paddedStrideBytes(d) + ")");
+                    + " bytes do not fit dim " + d + " (expected " + d * 4L + " or " + VectorSlab.wholeLines(d) + ")");
         }
         return stride;
     }

@@ -20,7 +20,7 @@ final class VectorSlabs implements AutoCloseable, BulkDistances.Norms {
     private final FloatSlab norms;
 
     VectorSlabs(int dim, Metric metric) {
-        this(dim, metric, new VectorSlab(Slabs.allocate(VectorSlab.paddedStrideBytes(dim)), dim),
+        this(dim, metric, new VectorSlab(Slabs.allocate(VectorSlab.recordStrideBytes(dim)), dim),
                 new FloatSlab(Slabs.allocate(Float.BYTES)));
     }
 
@@ -43,8 +43,9 @@ final class VectorSlabs implements AutoCloseable, BulkDistances.Norms {
     }
 
     /**
-     * Floats the kernels read per record: {@code dim} rounded up to whole 64-byte lines, whose padding is zeros (or
-     * exactly {@code dim} for vectors saved before that layout). A query zero-padded to this length ({@link #padded})
+     * Floats the kernels read per record: {@code dim} rounded up to whole 64-byte lines where that adds at most a
+     * quarter ({@link VectorSlab#recordStrideBytes}), the padding zeros; exactly {@code dim} otherwise, and for vectors
+     * saved before that layout. A query zero-padded to this length ({@link #padded})
      * lets the kernels run whole vector steps with no tail: 9-13% less CPU per 100-d search
      * (bench/results/session5.md). Unpadded queries still give the same distances, a little slower.
      */
