@@ -166,6 +166,53 @@ class VectorRecordLayoutTest {
     }
 
     @Test
+    void unpaddedIndexesWithCodesInFormatsThreeAndFourReopenWithTheSameCodes() {
+        int dim = 100;
+        long seed = 29;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = new float[800][];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = gaussian(rnd, dim);
+        }
+        float[] q = gaussian(rnd, dim);
+        HnswConfig cfg = new HnswConfig(dim, Metric.DOT_PRODUCT, 8, 48, seed, 1);
+        VectorSlabs legacy = new VectorSlabs(dim, Metric.DOT_PRODUCT,
+                new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim), new FloatSlab(Slabs.allocate(4)));
+        byte[][] codes = new byte[data.length][];
+        SearchHits before;
+        try (HnswIndex index = HnswIndex.assemble(cfg, legacy, new GraphLayers(cfg.m()));
+             Generations store = Generations.open(dir)) {
+            index.insertBatch(data);
+            index.enableQuantization();
+            for (int s = 0; s < data.length; s++) {
+                codes[s] = GraphInvariants.code(index, s);
+            }
+            before = index.search(q, 10, 64, null, SearchMode.GRAPH);
+            try (GenerationWriter w = store.beginGeneration()) {
+                // As builds of those formats wrote them: dim-float vectors; v3 with its two code files.
+                index.writeTo(w, "v3-", IndexFiles.VERSION_SEPARATE_CODE_TERMS);
+                index.writeTo(w, "v4-", IndexFiles.VERSION_SQ8_RECORDS);
+                w.commit(0, Map.of());
+            }
+        }
+        try (Generations store = Generations.open(dir)) {
+            Generation g = store.current();
+            for (String prefix : new String[] {"v3-", "v4-"}) {
+                try (HnswIndex old = HnswIndex.open(g, prefix, cfg)) {
+                    assertEquals(dim, old.store().kernelDim(), prefix);
+                    assertTrue(old.isQuantized(), prefix);
+                    for (int s = 0; s < data.length; s++) {
+                        assertArrayEquals(codes[s], GraphInvariants.code(old, s), prefix + "slot " + s);
+                    }
+                    SearchHits again = old.search(q, 10, 64, null, SearchMode.GRAPH);
+                    assertArrayEquals(before.slots(), again.slots(), prefix);
+                    assertArrayEquals(before.distances(), again.distances(), 1e-5f, prefix);
+                }
+            }
+        }
+    }
+
+    @Test
     void aNewIndexSavesWholeLineRecordsAndReopensThem() {
         int dim = 100;
         SplittableRandom rnd = new SplittableRandom(23);
