@@ -42,9 +42,8 @@ public record Config(int dim, Metric metric, int m, int efConstruction, boolean 
         if (metric == null) {
             throw new InvalidArgumentException("metric must not be null");
         }
-        if (quantize && !dev.quiver.internal.quant.Sq8Codes.supports(dim)) {
-            throw new InvalidArgumentException("quantize needs dim <= " + dev.quiver.internal.quant.Sq8Codes.MAX_DIM
-                    + " (SQ8 distances are exact integer sums only up to there), got dim " + dim);
+        if (quantize) {
+            dev.quiver.internal.quant.Sq8Codes.requireSupported(dim, "quantize");
         }
         if (m < 2 || m > MAX_M) {
             throw new InvalidArgumentException("m must be between 2 and " + MAX_M + ", got " + m);

@@ -283,6 +283,10 @@ public final class ReorderProbe {
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.JAVA_INT));
             MemorySegment raw = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, rounded + huge, 0x3, 0x22, -1, 0L);
+            if (raw.address() == -1L) { // MAP_FAILED
+                throw new IllegalStateException("mmap of " + (rounded + huge) + " bytes failed");
+            }
+            // Never unmapped: the probe's copies live as long as its process.
             long aligned = (raw.address() + huge - 1) / huge * huge;
             MemorySegment seg = MemorySegment.ofAddress(aligned).reinterpret(rounded, arena, null);
             int rc = (int) madvise.invokeExact(seg, rounded, 14);

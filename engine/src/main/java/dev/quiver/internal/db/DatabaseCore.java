@@ -414,12 +414,7 @@ public final class DatabaseCore {
 
     /** Traverses on SQ8 codes from now on; a no-op on an empty database. */
     public void enableQuantizedSearch() {
-        if (!Sq8Codes.supports(config.dim())) {
-            // Before any state changes, on an empty database too.
-            throw new dev.quiver.InvalidArgumentException("quantized search needs dim <= "
-                    + Sq8Codes.MAX_DIM
-                    + " (SQ8 distances are exact integer sums only up to there), got dim " + config.dim());
-        }
+        Sq8Codes.requireSupported(config.dim(), "quantized search"); // before any state changes, empty or not
         underWriteLock(() -> {
             int slots = index.totalSlots();
             if (quantization.switchOn(slots, index.isQuantized())) {

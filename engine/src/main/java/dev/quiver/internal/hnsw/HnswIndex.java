@@ -475,10 +475,7 @@ public final class HnswIndex implements AutoCloseable {
     /** Trains SQ8 on the live vectors and traverses on codes from now on (re-ranking with float32). */
     public void enableQuantization() {
         checkOpen();
-        if (!Sq8Codes.supports(dim)) {
-            throw new dev.quiver.InvalidArgumentException("quantization needs dim <= " + Sq8Codes.MAX_DIM
-                    + " (SQ8 distances are exact integer sums only up to there), got dim " + dim);
-        }
+        Sq8Codes.requireSupported(dim, "quantization");
         retrainQuantizer();
     }
 

@@ -45,9 +45,9 @@ final class VectorSlabs implements AutoCloseable, BulkDistances.Norms {
     /**
      * Floats the kernels read per record: {@code dim} rounded up to whole 64-byte lines where that adds at most a
      * quarter ({@link VectorSlab#recordStrideBytes}), the padding zeros; exactly {@code dim} otherwise, and for vectors
-     * saved before that layout. A query zero-padded to this length ({@link #padded})
-     * lets the kernels run whole vector steps with no tail: 9-13% less CPU per 100-d search
-     * (bench/results/session5.md). Unpadded queries still give the same distances, a little slower.
+     * saved before that layout. A query zero-padded to this length ({@link #padded}) lets the kernels run whole vector
+     * steps with no tail: about 10% less CPU per 100-d search (bench/results/session5.md). Unpadded queries give the
+     * same distances, a little slower.
      */
     int kernelDim() {
         return vectors.strideFloats();

@@ -63,6 +63,17 @@ public final class Sq8Codes implements AutoCloseable {
         return dim >= 1 && dim <= MAX_DIM;
     }
 
+    /**
+     * Refuses {@code what} (e.g. "quantize") for {@code dim} dimensions SQ8 cannot serve, with the caller's typed
+     * exception: the one check behind {@code Config.quantize}, {@code enableQuantization} and quantized search.
+     */
+    public static void requireSupported(int dim, String what) {
+        if (!supports(dim)) {
+            throw new dev.quiver.InvalidArgumentException(what + " needs dim <= " + MAX_DIM
+                    + " (SQ8 distances are exact integer sums only up to there), got dim " + dim);
+        }
+    }
+
     /** Empty codes for vectors compared by {@code metric}. */
     public Sq8Codes(Sq8Quantizer quantizer, Metric metric) {
         if (!supports(quantizer.dim())) {

@@ -98,19 +98,11 @@ class VectorRecordLayoutTest {
         int dim = 100;
         long seed = 17;
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[][] data = new float[1500][];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = gaussian(rnd, dim);
-        }
-        float[][] queries = new float[25][];
-        for (int i = 0; i < queries.length; i++) {
-            queries[i] = gaussian(rnd, dim);
-        }
+        float[][] data = gaussians(rnd, 1500, dim);
+        float[][] queries = gaussians(rnd, 25, dim);
         HnswConfig cfg = new HnswConfig(dim, Metric.COSINE, 8, 48, seed, 1);
         SearchHits[] before = new SearchHits[queries.length];
-        // An index over the old layout: records of exactly dim floats, as format 4 and earlier saved them.
-        VectorSlabs legacy = new VectorSlabs(dim, Metric.COSINE,
-                new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim), new FloatSlab(Slabs.allocate(4)));
+        VectorSlabs legacy = unpadded(dim, Metric.COSINE);
         try (HnswIndex index = HnswIndex.assemble(cfg, legacy, new GraphLayers(cfg.m()));
              Generations store = Generations.open(dir)) {
             assertEquals(dim, legacy.kernelDim());
@@ -170,14 +162,10 @@ class VectorRecordLayoutTest {
         int dim = 100;
         long seed = 29;
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[][] data = new float[800][];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = gaussian(rnd, dim);
-        }
+        float[][] data = gaussians(rnd, 800, dim);
         float[] q = gaussian(rnd, dim);
         HnswConfig cfg = new HnswConfig(dim, Metric.DOT_PRODUCT, 8, 48, seed, 1);
-        VectorSlabs legacy = new VectorSlabs(dim, Metric.DOT_PRODUCT,
-                new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim), new FloatSlab(Slabs.allocate(4)));
+        VectorSlabs legacy = unpadded(dim, Metric.DOT_PRODUCT);
         byte[][] codes = new byte[data.length][];
         SearchHits before;
         try (HnswIndex index = HnswIndex.assemble(cfg, legacy, new GraphLayers(cfg.m()));
@@ -216,10 +204,7 @@ class VectorRecordLayoutTest {
     void aNewIndexSavesWholeLineRecordsAndReopensThem() {
         int dim = 100;
         SplittableRandom rnd = new SplittableRandom(23);
-        float[][] data = new float[400][];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = gaussian(rnd, dim);
-        }
+        float[][] data = gaussians(rnd, 400, dim);
         HnswConfig cfg = new HnswConfig(dim, Metric.EUCLIDEAN, 8, 48, 23, 1);
         float[] q = gaussian(rnd, dim);
         SearchHits before;
@@ -244,6 +229,20 @@ class VectorRecordLayoutTest {
                 }
             }
         }
+    }
+
+    /** A vector store over the layout of format 4 and before: records of exactly {@code dim} floats. */
+    private static VectorSlabs unpadded(int dim, Metric metric) {
+        return new VectorSlabs(dim, metric, new VectorSlab(Slabs.allocate((long) dim * Float.BYTES), dim),
+                new FloatSlab(Slabs.allocate(Float.BYTES)));
+    }
+
+    private static float[][] gaussians(SplittableRandom rnd, int n, int dim) {
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = gaussian(rnd, dim);
+        }
+        return out;
     }
 
     private static float[] gaussian(SplittableRandom rnd, int dim) {
