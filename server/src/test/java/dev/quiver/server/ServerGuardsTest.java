@@ -134,14 +134,21 @@ class ServerGuardsTest {
                 assertTrue(response.startsWith("HTTP/1.1 200"), response);
                 assertTrue(response.endsWith("{\"added\":\"slow\"}"), response);
             }
-            // The slot is released just after the response is written: wait for it.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!http.get("/metrics").body().contains("quiver_http_requests_executing 0\n")) {
-                assertTrue(System.nanoTime() < deadline, "the slow request never finished");
-                Thread.sleep(10);
-            }
+            // A slot is released just after its response is written: wait for it before each next request, or
+            // that request may find the one slot still taken and rightly get 503.
+            awaitIdle(http, "the slow request never finished");
             assertEquals(200, http.post("/collections/q/add", Map.of("id", "fast", "vector", List.of(1, 2))).status());
+            awaitIdle(http, "the fast request never finished");
             assertEquals(2L, http.get("/collections/q/count").object().get("count"));
+        }
+    }
+
+    /** Waits until no request executes ({@code /metrics} is never admitted, so it does not count itself). */
+    private static void awaitIdle(HttpJson http, String failure) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!http.get("/metrics").body().contains("quiver_http_requests_executing 0\n")) {
+            assertTrue(System.nanoTime() < deadline, failure);
+            Thread.sleep(10);
         }
     }
 }
