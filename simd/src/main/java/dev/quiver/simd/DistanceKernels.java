@@ -23,6 +23,9 @@ interface DistanceKernels {
 
     float normSquared(float[] a);
 
+    /** How many of the first {@code n} of {@code sorted} (ascending) are {@code <= x}. */
+    int countAtMost(float[] sorted, int n, float x);
+
     float dot(float[] q, MemorySegment s, long byteOffset);
 
     float squareDistance(float[] q, MemorySegment s, long byteOffset);

@@ -167,6 +167,26 @@ final class PanamaKernels implements DistanceKernels {
         return Cosine.fromSquaredNorms(ab, aa, bb);
     }
 
+    /**
+     * A scan of whole lanes from the front, stopping at the first vector that is not all {@code <= x}: one compare
+     * and one popcount per 16 values, with no chain of dependent loads as in a binary search (a beam pool's insert
+     * point, searched once per admitted candidate, was 15% of an in-cache search's samples as a binary search).
+     */
+    @Override
+    public int countAtMost(float[] sorted, int n, float x) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += FL) {
+            int atMost = FloatVector.fromArray(F, sorted, i).compare(VectorOperators.LE, x).trueCount();
+            if (atMost < FL) {
+                return i + atMost;
+            }
+        }
+        while (i < n && sorted[i] <= x) {
+            i++;
+        }
+        return i;
+    }
+
     @Override
     public float normSquared(float[] a) {
         int n = a.length;

@@ -94,6 +94,24 @@ final class ScalarKernels implements DistanceKernels {
         return Cosine.fromSquaredNorms(ab0 + ab1, aa0 + aa1, bb0 + bb1);
     }
 
+    /**
+     * Binary search written so that each step compiles to a conditional move: where a search pool's insert lands is a
+     * coin flip a branch predictor cannot learn.
+     */
+    @Override
+    public int countAtMost(float[] sorted, int n, float x) {
+        if (n == 0) {
+            return 0;
+        }
+        int base = 0;
+        while (n > 1) {
+            int half = n >>> 1;
+            base = sorted[base + half] <= x ? base + half : base;
+            n -= half;
+        }
+        return sorted[base] <= x ? base + 1 : base;
+    }
+
     @Override
     public float normSquared(float[] a) {
         int n = a.length;

@@ -71,6 +71,15 @@ public final class VectorOps {
         return IMPL.normSquared(a);
     }
 
+    /**
+     * How many of the first {@code n} values of {@code sorted} (ascending) are {@code <= x}: the index at which
+     * {@code x} would be inserted after its equals. A search pool's insert point.
+     */
+    public static int countAtMost(float[] sorted, int n, float x) {
+        assert n >= 0 && n <= sorted.length : "n " + n + " outside [0, " + sorted.length + "]";
+        return IMPL.countAtMost(sorted, n, x);
+    }
+
     /** Dot product of {@code q} with the {@code q.length} float32 LE values at {@code s[byteOffset..]}. No copy. */
     public static float dot(float[] q, MemorySegment s, long byteOffset) {
         return IMPL.dot(q, s, byteOffset);

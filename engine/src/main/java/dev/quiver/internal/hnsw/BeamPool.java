@@ -1,5 +1,10 @@
 package dev.quiver.internal.hnsw;
 
+import dev.quiver.simd.VectorOps;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -25,10 +30,16 @@ final class BeamPool {
 
     private static final byte EXPANDED = 1;
     private static final byte NOT_COLLECTABLE = 2;
+    /** The {@link #EXPANDED} bit of each of eight flags read as one long. */
+    private static final long EXPANDED_BYTES = 0x0101010101010101L;
+    private static final VarHandle EIGHT_FLAGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    /** Flags beyond the last entry, so that eight can be read from any entry. */
+    private static final int FLAG_SLACK = Long.BYTES;
 
     private float[] dists = new float[64];
     private int[] slots = new int[64];
-    private byte[] flags = new byte[64];
+    private byte[] flags = new byte[64 + FLAG_SLACK];
     /** Indexes of the collectable entries, farthest first (scratch of {@link #drainTo}). */
     private int[] order = new int[64];
     private int size;
@@ -61,7 +72,7 @@ final class BeamPool {
         if (size == dists.length) {
             grow();
         }
-        int at = upperBound(distance);
+        int at = VectorOps.countAtMost(dists, size, distance); // after its equals: ties keep arrival order
         int tail = size - at;
         if (tail > 0) {
             System.arraycopy(dists, at, dists, at + 1, tail);
@@ -93,30 +104,11 @@ final class BeamPool {
         return true;
     }
 
-    /**
-     * The first index whose distance is greater than {@code distance} (ties keep arrival order). Written so that the
-     * step compiles to a conditional move: the comparisons of a beam are coin flips a branch predictor cannot learn.
-     */
-    private int upperBound(float distance) {
-        int n = size;
-        if (n == 0) {
-            return 0;
-        }
-        float[] d = dists;
-        int base = 0;
-        while (n > 1) {
-            int half = n >>> 1;
-            base = d[base + half] <= distance ? base + half : base;
-            n -= half;
-        }
-        return d[base] <= distance ? base + 1 : base;
-    }
-
     private void grow() {
         int n = dists.length * 2;
         dists = Arrays.copyOf(dists, n);
         slots = Arrays.copyOf(slots, n);
-        flags = Arrays.copyOf(flags, n);
+        flags = Arrays.copyOf(flags, n + FLAG_SLACK);
     }
 
     /** Whether an entry is left to expand. */
@@ -124,15 +116,24 @@ final class BeamPool {
         return cursor < size;
     }
 
-    /** The nearest unexpanded entry's slot, now flagged expanded. */
+    /**
+     * The nearest unexpanded entry's slot, now flagged expanded. The next unexpanded one is searched eight flags at a
+     * time: the entries behind the cursor are mostly expanded (nearest first), and an insert ahead of the cursor sends
+     * it back over all of them.
+     */
     int next() {
         int at = cursor;
         flags[at] |= EXPANDED;
         int c = at + 1;
-        while (c < size && (flags[c] & EXPANDED) != 0) {
-            c++;
+        while (c < size) {
+            long unexpanded = ~(long) EIGHT_FLAGS.get(flags, c) & EXPANDED_BYTES;
+            if (unexpanded != 0) {
+                c += Long.numberOfTrailingZeros(unexpanded) >>> 3;
+                break;
+            }
+            c += Long.BYTES;
         }
-        cursor = c;
+        cursor = Math.min(c, size);
         return slots[at];
     }
 

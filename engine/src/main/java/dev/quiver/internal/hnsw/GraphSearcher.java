@@ -98,18 +98,6 @@ final class GraphSearcher {
         return scores;
     }
 
-    /** Marks the first {@code n} of {@code nbrs} visited, copying those not visited before into {@code gather}. */
-    private static int gatherUnvisited(int[] nbrs, int n, VisitedSet visited, int[] gather) {
-        int g = 0;
-        for (int i = 0; i < n; i++) {
-            int s = nbrs[i];
-            if (visited.visit(s)) {
-                gather[g++] = s;
-            }
-        }
-        return g;
-    }
-
     /**
      * The beam without two-hop expansion, on a {@link BeamPool}: the same walk as the heaps below, in fewer
      * unpredictable branches. Leaves the collected slots in {@code state.results} as the heap walk does.
@@ -136,7 +124,7 @@ final class GraphSearcher {
             int n = layers.readNeighbors(c, level, nbrs);
             state.expanded++;
             int[] gather = state.gather;
-            int g = gatherUnvisited(nbrs, n, visited, gather);
+            int g = visited.gatherUnvisited(nbrs, n, gather);
             if (g == 0) {
                 continue;
             }
@@ -210,7 +198,7 @@ final class GraphSearcher {
             int g = 0;
             int[] gather = state.gather;
             if (!twoHop) {
-                g = gatherUnvisited(nbrs, n, visited, gather);
+                g = visited.gatherUnvisited(nbrs, n, gather);
             } else {
                 // ACORN-style: score only accepted nodes; a rejected neighbour is a bridge whose accepted
                 // neighbours are taken instead, up to one list's worth (the degree), so a selective filter neither

@@ -51,6 +51,29 @@ final class VisitedSet {
         return true;
     }
 
+    /**
+     * Marks the first {@code n} of {@code slots} and copies those not visited before into {@code out}, in order
+     * (a slot listed twice is copied once); returns how many. Branch-free per slot: whether a neighbour was seen is a
+     * coin flip the predictor cannot learn, and a mispredicted branch per neighbour cost more than the stores.
+     */
+    int gatherUnvisited(int[] slots, int n, int[] out) {
+        byte[] marks = stamps;
+        byte mark = (byte) stamp;
+        int g = 0;
+        for (int i = 0; i < n; i++) {
+            int s = slots[i];
+            if (s >= marks.length) {
+                grow(s);
+                marks = stamps;
+            }
+            int fresh = (marks[s] ^ mark) & 0xFF; // non-zero when not yet visited
+            marks[s] = mark;
+            out[g] = s;
+            g += (fresh | -fresh) >>> 31;
+        }
+        return g;
+    }
+
     boolean isVisited(int slot) {
         return slot < stamps.length && stamps[slot] == (byte) stamp;
     }
