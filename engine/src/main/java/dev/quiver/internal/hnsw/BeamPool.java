@@ -15,7 +15,9 @@ import java.util.Arrays;
  * <p>Why: with a candidate min-heap and a bounded result max-heap, every scored neighbour that makes the beam costs
  * a push into one heap, a sift of the other and later a pop, each a chain of data-dependent, unpredictable branches
  * (a JFR profile of in-cache searches attributed about half of its samples to them). Here the same neighbour costs one
- * binary search and one short {@code arraycopy}: 8-14% less CPU per in-cache query (bench/results/session4.md).
+ * search for its insert point and one short {@code arraycopy}: 8-14% less CPU per in-cache query
+ * (bench/results/session4.md). The insert point is found by a SIMD scan rather than a binary search, whose eight
+ * dependent loads at ef 200 were 15% of an in-cache query (bench/results/session6.md).
  *
  * <p>The same walk as the two heaps, up to the order among entries at exactly equal distance (which of two tied
  * entries is expanded first, evicted, or kept behind the worst collectable one; the heaps' choice there is an accident
