@@ -296,6 +296,14 @@ final class PanamaKernels implements DistanceKernels {
             dot4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2], byteOffsets[c + 2],
                     segs[c + 3], byteOffsets[c + 3], out, c);
         }
+        if (c < count && count >= 4) {
+            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
+            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            int t = count - 4;
+            dot4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
+                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            return;
+        }
         for (; c < count; c++) {
             out[c] = dot(q, segs[c], byteOffsets[c]);
         }
@@ -329,6 +337,14 @@ final class PanamaKernels implements DistanceKernels {
         for (; c + 4 <= count; c += 4) {
             squareDistance4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2],
                     byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
+        }
+        if (c < count && count >= 4) {
+            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
+            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            int t = count - 4;
+            squareDistance4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
+                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            return;
         }
         for (; c < count; c++) {
             out[c] = squareDistance(q, segs[c], byteOffsets[c]);
@@ -482,6 +498,14 @@ final class PanamaKernels implements DistanceKernels {
             squareDistanceU8x4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2],
                     byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
         }
+        if (c < count && count >= 4) {
+            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
+            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            int t = count - 4;
+            squareDistanceU8x4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
+                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            return;
+        }
         for (; c < count; c++) {
             out[c] = squareDistanceU8(q, segs[c], byteOffsets[c]);
         }
@@ -563,6 +587,14 @@ final class PanamaKernels implements DistanceKernels {
         for (; c + 4 <= count; c += 4) {
             dotU8x4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2], byteOffsets[c + 2],
                     segs[c + 3], byteOffsets[c + 3], out, c);
+        }
+        if (c < count && count >= 4) {
+            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
+            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            int t = count - 4;
+            dotU8x4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
+                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            return;
         }
         for (; c < count; c++) {
             out[c] = dotU8(q, segs[c], byteOffsets[c]);
