@@ -26,6 +26,10 @@ public final class ScalarVectorOps {
         return K.cosineDistance(a, b);
     }
 
+    public static int countAtMost(float[] sorted, int n, float x) {
+        return K.countAtMost(sorted, n, x);
+    }
+
     public static float normSquared(float[] a) {
         return K.normSquared(a);
     }
