@@ -130,6 +130,50 @@ class SegmentKernelsTest {
         }
     }
 
+    /**
+     * A bulk call scores a remainder after whole groups of four as the last four again, overwriting a few results of
+     * the group before: those must come out bit for bit the same, so a candidate's bulk distance must not depend on
+     * how many were scored with it (for four or more).
+     */
+    @Test
+    void bulkDistanceOfACandidateDoesNotDependOnTheCount() {
+        long seed = KernelImplementations.seed();
+        for (DistanceKernels k : KernelImplementations.available()) {
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int n : new int[] {1, 7, 16, 17, 100, 112, 384, 385}) {
+                int most = 11;
+                MemorySegment chunk = MemorySegment.ofArray(new byte[4 * n * most + 64]);
+                MemorySegment[] segs = new MemorySegment[most];
+                long[] offsets = new long[most];
+                for (int c = 0; c < most; c++) {
+                    segs[c] = chunk;
+                    offsets[c] = 4L * n * c + r.nextInt(0, 64);
+                }
+                for (int c = 0; c < most; c++) { // in order, so that later writes win as the kernels will read
+                    put(segs[c], offsets[c], FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM));
+                }
+                float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
+                float[] dotsAll = new float[most];
+                float[] l2sAll = new float[most];
+                k.dotBulk(q, segs, offsets, most, dotsAll);
+                k.squareDistanceBulk(q, segs, offsets, most, l2sAll);
+                for (int count = 4; count < most; count++) {
+                    float[] dots = new float[count];
+                    float[] l2s = new float[count];
+                    k.dotBulk(q, segs, offsets, count, dots);
+                    k.squareDistanceBulk(q, segs, offsets, count, l2s);
+                    for (int c = 0; c < count; c++) {
+                        String ctx = k.name() + " n=" + n + " count=" + count + " #" + c + " seed=" + seed;
+                        assertEquals(Float.floatToRawIntBits(dotsAll[c]), Float.floatToRawIntBits(dots[c]),
+                                ctx + " dot");
+                        assertEquals(Float.floatToRawIntBits(l2sAll[c]), Float.floatToRawIntBits(l2s[c]),
+                                ctx + " l2");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void bulkEqualsOneAtATime() {
         long seed = KernelImplementations.seed();
