@@ -339,8 +339,7 @@ final class PanamaKernels implements DistanceKernels {
                     byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
         }
         if (c < count && count >= 4) {
-            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
-            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            // The last four again, as in dotBulk.
             int t = count - 4;
             squareDistance4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
                     segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
@@ -499,8 +498,7 @@ final class PanamaKernels implements DistanceKernels {
                     byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
         }
         if (c < count && count >= 4) {
-            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
-            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            // The last four again, as in dotBulk.
             int t = count - 4;
             squareDistanceU8x4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
                     segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
@@ -589,8 +587,7 @@ final class PanamaKernels implements DistanceKernels {
                     segs[c + 3], byteOffsets[c + 3], out, c);
         }
         if (c < count && count >= 4) {
-            // The last four again, overlapping the group before: their loads overlap as a group's do, where one
-            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            // The last four again, as in dotBulk.
             int t = count - 4;
             dotU8x4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
                     segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);

@@ -148,8 +148,6 @@ class SegmentKernelsTest {
                 for (int c = 0; c < most; c++) {
                     segs[c] = chunk;
                     offsets[c] = 4L * n * c + r.nextInt(0, 64);
-                }
-                for (int c = 0; c < most; c++) { // in order, so that later writes win as the kernels will read
                     put(segs[c], offsets[c], FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM));
                 }
                 float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
