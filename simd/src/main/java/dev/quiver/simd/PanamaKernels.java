@@ -287,21 +287,23 @@ final class PanamaKernels implements DistanceKernels {
 
     // ---------------------------------------------------------------- bulk float
 
-    // Four candidates per pass: the query vector is loaded once per step and the four candidate loads are
-    // independent, so cache misses on the candidates overlap instead of queueing one vector after another.
+    // Eight candidates per pass, then four (FloatGroupKernels): the candidates' loads are independent, so their cache
+    // misses overlap instead of queueing one vector after another. (Scoring a remainder of 1-7 after the eights as an
+    // overlapping eight instead measured level: bench/results/session7.md.)
     @Override
     public void dotBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
         int c = 0;
-        for (; c + 4 <= count; c += 4) {
-            dot4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2], byteOffsets[c + 2],
-                    segs[c + 3], byteOffsets[c + 3], out, c);
+        for (; c + 8 <= count; c += 8) {
+            FloatGroupKernels.dot8(q, segs, byteOffsets, c, out);
+        }
+        if (c + 4 <= count) {
+            FloatGroupKernels.dot4(q, segs, byteOffsets, c, out);
+            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, overlapping the group before: their loads overlap as a group's do, where one
             // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
-            int t = count - 4;
-            dot4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
-                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            FloatGroupKernels.dot4(q, segs, byteOffsets, count - 4, out);
             return;
         }
         for (; c < count; c++) {
@@ -309,70 +311,23 @@ final class PanamaKernels implements DistanceKernels {
         }
     }
 
-    private static void dot4(float[] q, MemorySegment m0, long o0, MemorySegment m1, long o1, MemorySegment m2,
-                             long o2, MemorySegment m3, long o3, float[] out, int at) {
-        int n = q.length;
-        int i = 0;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            long d = (long) i * Float.BYTES;
-            FloatVector x = FloatVector.fromArray(F, q, i);
-            s0 = fma(x, load(m0, o0 + d), s0);
-            s1 = fma(x, load(m1, o1 + d), s1);
-            s2 = fma(x, load(m2, o2 + d), s2);
-            s3 = fma(x, load(m3, o3 + d), s3);
-        }
-        out[at] = s0.reduceLanes(VectorOperators.ADD);
-        out[at + 1] = s1.reduceLanes(VectorOperators.ADD);
-        out[at + 2] = s2.reduceLanes(VectorOperators.ADD);
-        out[at + 3] = s3.reduceLanes(VectorOperators.ADD);
-        if (i < n) {
-            FloatTails.dot4(q, m0, o0, m1, o1, m2, o2, m3, o3, i, out, at);
-        }
-    }
-
     @Override
     public void squareDistanceBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
         int c = 0;
-        for (; c + 4 <= count; c += 4) {
-            squareDistance4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2],
-                    byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
+        for (; c + 8 <= count; c += 8) {
+            FloatGroupKernels.squareDistance8(q, segs, byteOffsets, c, out);
+        }
+        if (c + 4 <= count) {
+            FloatGroupKernels.squareDistance4(q, segs, byteOffsets, c, out);
+            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, as in dotBulk.
-            int t = count - 4;
-            squareDistance4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
-                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            FloatGroupKernels.squareDistance4(q, segs, byteOffsets, count - 4, out);
             return;
         }
         for (; c < count; c++) {
             out[c] = squareDistance(q, segs[c], byteOffsets[c]);
-        }
-    }
-
-    private static void squareDistance4(float[] q, MemorySegment m0, long o0, MemorySegment m1, long o1,
-                                        MemorySegment m2, long o2, MemorySegment m3, long o3, float[] out, int at) {
-        int n = q.length;
-        int i = 0;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        for (int bound = F.loopBound(n); i < bound; i += FL) {
-            long d = (long) i * Float.BYTES;
-            FloatVector x = FloatVector.fromArray(F, q, i);
-            FloatVector d0 = x.sub(load(m0, o0 + d));
-            FloatVector d1 = x.sub(load(m1, o1 + d));
-            FloatVector d2 = x.sub(load(m2, o2 + d));
-            FloatVector d3 = x.sub(load(m3, o3 + d));
-            s0 = fma(d0, d0, s0);
-            s1 = fma(d1, d1, s1);
-            s2 = fma(d2, d2, s2);
-            s3 = fma(d3, d3, s3);
-        }
-        out[at] = s0.reduceLanes(VectorOperators.ADD);
-        out[at + 1] = s1.reduceLanes(VectorOperators.ADD);
-        out[at + 2] = s2.reduceLanes(VectorOperators.ADD);
-        out[at + 3] = s3.reduceLanes(VectorOperators.ADD);
-        if (i < n) {
-            FloatTails.squareDistance4(q, m0, o0, m1, o1, m2, o2, m3, o3, i, out, at);
         }
     }
 

@@ -131,9 +131,9 @@ class SegmentKernelsTest {
     }
 
     /**
-     * A bulk call scores a remainder after whole groups of four as the last four again, overwriting a few results of
-     * the group before: those must come out bit for bit the same, so a candidate's bulk distance must not depend on
-     * how many were scored with it (for four or more).
+     * A bulk call scores candidates in groups of eight and four, and a remainder as the last four again, overwriting a
+     * few results of the group before: those must come out bit for bit the same, so a candidate's bulk distance must
+     * not depend on how many were scored with it or in which group (for four or more).
      */
     @Test
     void bulkDistanceOfACandidateDoesNotDependOnTheCount() {
@@ -141,13 +141,13 @@ class SegmentKernelsTest {
         for (DistanceKernels k : KernelImplementations.available()) {
             SplittableRandom r = new SplittableRandom(seed);
             for (int n : new int[] {1, 7, 16, 17, 100, 112, 384, 385}) {
-                int most = 11;
-                MemorySegment chunk = MemorySegment.ofArray(new byte[4 * n * most + 64]);
+                int most = 27; // groups of eight and four, and every remainder after them
+                MemorySegment chunk = MemorySegment.ofArray(new byte[(4 * n + 64) * most + 64]);
                 MemorySegment[] segs = new MemorySegment[most];
                 long[] offsets = new long[most];
                 for (int c = 0; c < most; c++) {
                     segs[c] = chunk;
-                    offsets[c] = 4L * n * c + r.nextInt(0, 64);
+                    offsets[c] = (4L * n + 64) * c + r.nextInt(0, 64); // apart, as in bulkEqualsOneAtATime
                     put(segs[c], offsets[c], FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM));
                 }
                 float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);
@@ -179,15 +179,16 @@ class SegmentKernelsTest {
             SplittableRandom r = new SplittableRandom(seed);
             try (Arena arena = Arena.ofConfined()) {
                 for (int n : LENGTHS) {
-                    for (int count : new int[] {0, 1, 3, 4, 5, 8, 11}) {
+                    for (int count : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 11, 12, 13, 16, 19, 23}) {
                         // Candidates in two segments (a slab has several chunks), at scattered odd offsets.
-                        MemorySegment[] chunks = {arena.allocate(4L * n * count + 64, 1),
-                                MemorySegment.ofArray(new byte[4 * n * count + 64])};
+                        // Each candidate owns 4n + 64 bytes, so the jitter never makes two of them overlap.
+                        MemorySegment[] chunks = {arena.allocate((4L * n + 64) * count + 64, 1),
+                                MemorySegment.ofArray(new byte[(4 * n + 64) * count + 64])};
                         MemorySegment[] segs = new MemorySegment[count + 2];
                         long[] offsets = new long[count + 2];
                         for (int c = 0; c < count; c++) {
                             segs[c] = chunks[c % 2];
-                            offsets[c] = 4L * n * c + r.nextInt(0, 64);
+                            offsets[c] = (4L * n + 64) * c + r.nextInt(0, 64);
                             put(segs[c], offsets[c], FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM));
                         }
                         float[] q = FloatKernelsTest.vector(r, n, FloatKernelsTest.Values.RANDOM);

@@ -41,6 +41,7 @@ public final class LoopAb {
         String switchSpec = null;
         int queries = 0;
         double minSeconds = 0.5;
+        boolean quantize = false;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             switch (argv[i]) {
                 case "--dataset" -> dataset = argv[i + 1];
@@ -50,6 +51,7 @@ public final class LoopAb {
                 case "--switch" -> switchSpec = argv[i + 1];
                 case "--queries" -> queries = Integer.parseInt(argv[i + 1]);
                 case "--min-seconds" -> minSeconds = Double.parseDouble(argv[i + 1]);
+                case "--quantize" -> quantize = Boolean.parseBoolean(argv[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
@@ -62,7 +64,7 @@ public final class LoopAb {
         }
         if (!Files.isDirectory(workDir) || isEmpty(workDir)) {
             Files.createDirectories(workDir);
-            QuiverEngine builder = new QuiverEngine(false);
+            QuiverEngine builder = new QuiverEngine(quantize);
             builder.build(data, new AnnEngine.BuildParams(data.metric(), 16, 200, 2), null, workDir,
                     new Progress("build", System.err));
             builder.close();

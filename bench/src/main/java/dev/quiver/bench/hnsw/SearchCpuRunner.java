@@ -23,7 +23,7 @@ import java.util.Locale;
  * median CPU microseconds per query and recall@10 per ef. Public API only, so the same class runs against any build.
  *
  * <pre>
- * java ... dev.quiver.bench.hnsw.SearchCpuRunner DATASET_DIR euclidean|cosine [efs=40,80,200] [rounds=7]
+ * java ... dev.quiver.bench.hnsw.SearchCpuRunner DATASET_DIR|DATASET_NAME euclidean|cosine [efs=40,80,200] [rounds=7] [quantize=false]
  * </pre>
  */
 public final class SearchCpuRunner {
@@ -33,25 +33,42 @@ public final class SearchCpuRunner {
         Metric metric = Metric.parse(args[1]);
         int[] efs = {40, 80, 200};
         int rounds = 7;
+        boolean quantize = false;
         for (String a : args) {
             if (a.startsWith("efs=")) {
                 efs = Arrays.stream(a.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
+            } else if (a.startsWith("quantize=")) {
+                quantize = Boolean.parseBoolean(a.substring(9));
             } else if (a.startsWith("rounds=")) {
                 rounds = Integer.parseInt(a.substring(7));
             }
         }
-        float[][] base = HnswRunner.readFvecs(data.resolve("base.fvecs"), Integer.MAX_VALUE);
-        float[][] queries = HnswRunner.readFvecs(data.resolve("query.fvecs"), Integer.MAX_VALUE);
-        int[][] truth = HnswRunner.readIvecs(data.resolve("groundtruth.ivecs"));
+        float[][] base;
+        float[][] queries;
+        int[][] truth;
+        if (Files.isDirectory(data)) {
+            base = HnswRunner.readFvecs(data.resolve("base.fvecs"), Integer.MAX_VALUE);
+            queries = HnswRunner.readFvecs(data.resolve("query.fvecs"), Integer.MAX_VALUE);
+            truth = HnswRunner.readIvecs(data.resolve("groundtruth.ivecs"));
+        } else { // a bench/ann data set name, e.g. hubness:100000:100 or fashion-mnist (1,000 queries)
+            dev.quiver.bench.ann.Dataset named = dev.quiver.bench.ann.DatasetResolver.resolve(args[0], metric, 1000,
+                    10, 42, 2);
+            base = named.base();
+            queries = named.queries();
+            truth = named.groundTruth();
+        }
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         Path dir = Files.createTempDirectory("quiver-searchcpu");
         try (Database db = Database.open(dir.resolve("db"), Config.dim(base[0].length).metric(metric).m(16)
-                .efConstruction(200))) {
+                .efConstruction(200).quantize(quantize))) {
             List<String> ids = new ArrayList<>(base.length);
             for (int i = 0; i < base.length; i++) {
                 ids.add(Integer.toString(i));
             }
             db.addMany(ids, base);
+            if (quantize) {
+                db.save(); // trains the codes on the whole index, as bench/ann's quiver-sq8 does before searching
+            }
             double[][] samples = new double[efs.length][rounds];
             double[] recall = new double[efs.length];
             for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT
