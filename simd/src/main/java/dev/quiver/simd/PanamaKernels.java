@@ -448,15 +448,16 @@ final class PanamaKernels implements DistanceKernels {
             return;
         }
         int c = 0;
-        for (; c + 4 <= count; c += 4) {
-            squareDistanceU8x4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2],
-                    byteOffsets[c + 2], segs[c + 3], byteOffsets[c + 3], out, c);
+        for (; c + 8 <= count; c += 8) {
+            U8GroupKernels.squareDistance8(q, segs, byteOffsets, c, out);
+        }
+        if (c + 4 <= count) {
+            U8GroupKernels.squareDistance4(q, segs, byteOffsets, c, out);
+            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, as in dotBulk.
-            int t = count - 4;
-            squareDistanceU8x4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
-                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            U8GroupKernels.squareDistance4(q, segs, byteOffsets, count - 4, out);
             return;
         }
         for (; c < count; c++) {
@@ -466,70 +467,6 @@ final class PanamaKernels implements DistanceKernels {
 
     // The query's bytes are widened once per step and shared by the four candidates. Each candidate's two product
     // vectors are summed (at most 2 x 65025 per 16-bit half, split before adding) into one accumulator.
-    private static void squareDistanceU8x4(byte[] q, MemorySegment m0, long o0, MemorySegment m1, long o1,
-                                           MemorySegment m2, long o2, MemorySegment m3, long o3, int[] out, int at) {
-        int n = q.length;
-        int i = 0;
-        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
-        for (int bound = n & -BPL; i < bound; i += BPL) {
-            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
-            ShortVector ql = qb.and(LOW_BYTE);
-            ShortVector qh = qb.lanewise(LSHR, 8);
-            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
-            ShortVector e0 = ql.sub(c0.and(LOW_BYTE));
-            ShortVector f0 = qh.sub(c0.lanewise(LSHR, 8));
-            IntVector p0 = e0.mul(e0).reinterpretAsInts();
-            IntVector r0 = f0.mul(f0).reinterpretAsInts();
-            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16))).add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
-            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
-            ShortVector e1 = ql.sub(c1.and(LOW_BYTE));
-            ShortVector f1 = qh.sub(c1.lanewise(LSHR, 8));
-            IntVector p1 = e1.mul(e1).reinterpretAsInts();
-            IntVector r1 = f1.mul(f1).reinterpretAsInts();
-            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16))).add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
-            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
-            ShortVector e2 = ql.sub(c2.and(LOW_BYTE));
-            ShortVector f2 = qh.sub(c2.lanewise(LSHR, 8));
-            IntVector p2 = e2.mul(e2).reinterpretAsInts();
-            IntVector r2 = f2.mul(f2).reinterpretAsInts();
-            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16))).add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
-            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
-            ShortVector e3 = ql.sub(c3.and(LOW_BYTE));
-            ShortVector f3 = qh.sub(c3.lanewise(LSHR, 8));
-            IntVector p3 = e3.mul(e3).reinterpretAsInts();
-            IntVector r3 = f3.mul(f3).reinterpretAsInts();
-            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16))).add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
-        }
-        for (int bound = n & -IL; i < bound; i += IL) {
-            IntVector x = u8(q, i);
-            IntVector d0 = x.sub(u8(m0, o0 + i));
-            IntVector d1 = x.sub(u8(m1, o1 + i));
-            IntVector d2 = x.sub(u8(m2, o2 + i));
-            IntVector d3 = x.sub(u8(m3, o3 + i));
-            s0 = s0.add(d0.mul(d0));
-            s1 = s1.add(d1.mul(d1));
-            s2 = s2.add(d2.mul(d2));
-            s3 = s3.add(d3.mul(d3));
-        }
-        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            int x = Byte.toUnsignedInt(q[i]);
-            int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
-            int d1 = x - Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
-            int d2 = x - Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
-            int d3 = x - Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
-            r0 += d0 * d0;
-            r1 += d1 * d1;
-            r2 += d2 * d2;
-            r3 += d3 * d3;
-        }
-        out[at] = r0;
-        out[at + 1] = r1;
-        out[at + 2] = r2;
-        out[at + 3] = r3;
-    }
-
     @Override
     public void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out) {
         if (!U8_SIMD) {
@@ -537,68 +474,21 @@ final class PanamaKernels implements DistanceKernels {
             return;
         }
         int c = 0;
-        for (; c + 4 <= count; c += 4) {
-            dotU8x4(q, segs[c], byteOffsets[c], segs[c + 1], byteOffsets[c + 1], segs[c + 2], byteOffsets[c + 2],
-                    segs[c + 3], byteOffsets[c + 3], out, c);
+        for (; c + 8 <= count; c += 8) {
+            U8GroupKernels.dot8(q, segs, byteOffsets, c, out);
+        }
+        if (c + 4 <= count) {
+            U8GroupKernels.dot4(q, segs, byteOffsets, c, out);
+            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, as in dotBulk.
-            int t = count - 4;
-            dotU8x4(q, segs[t], byteOffsets[t], segs[t + 1], byteOffsets[t + 1],
-                    segs[t + 2], byteOffsets[t + 2], segs[t + 3], byteOffsets[t + 3], out, t);
+            U8GroupKernels.dot4(q, segs, byteOffsets, count - 4, out);
             return;
         }
         for (; c < count; c++) {
             out[c] = dotU8(q, segs[c], byteOffsets[c]);
         }
-    }
-
-    private static void dotU8x4(byte[] q, MemorySegment m0, long o0, MemorySegment m1, long o1, MemorySegment m2,
-                                long o2, MemorySegment m3, long o3, int[] out, int at) {
-        int n = q.length;
-        int i = 0;
-        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
-        for (int bound = n & -BPL; i < bound; i += BPL) {
-            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
-            ShortVector ql = qb.and(LOW_BYTE);
-            ShortVector qh = qb.lanewise(LSHR, 8);
-            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
-            IntVector p0 = ql.mul(c0.and(LOW_BYTE)).reinterpretAsInts();
-            IntVector r0 = qh.mul(c0.lanewise(LSHR, 8)).reinterpretAsInts();
-            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16))).add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
-            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
-            IntVector p1 = ql.mul(c1.and(LOW_BYTE)).reinterpretAsInts();
-            IntVector r1 = qh.mul(c1.lanewise(LSHR, 8)).reinterpretAsInts();
-            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16))).add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
-            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
-            IntVector p2 = ql.mul(c2.and(LOW_BYTE)).reinterpretAsInts();
-            IntVector r2 = qh.mul(c2.lanewise(LSHR, 8)).reinterpretAsInts();
-            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16))).add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
-            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
-            IntVector p3 = ql.mul(c3.and(LOW_BYTE)).reinterpretAsInts();
-            IntVector r3 = qh.mul(c3.lanewise(LSHR, 8)).reinterpretAsInts();
-            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16))).add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
-        }
-        for (int bound = n & -IL; i < bound; i += IL) {
-            IntVector x = u8(q, i);
-            s0 = s0.add(x.mul(u8(m0, o0 + i)));
-            s1 = s1.add(x.mul(u8(m1, o1 + i)));
-            s2 = s2.add(x.mul(u8(m2, o2 + i)));
-            s3 = s3.add(x.mul(u8(m3, o3 + i)));
-        }
-        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            int x = Byte.toUnsignedInt(q[i]);
-            r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
-            r1 += x * Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
-            r2 += x * Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
-            r3 += x * Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
-        }
-        out[at] = r0;
-        out[at + 1] = r1;
-        out[at + 2] = r2;
-        out[at + 3] = r3;
     }
 
     // ---------------------------------------------------------------- u8 arrays

@@ -1,0 +1,384 @@
+package dev.quiver.simd;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The group kernels behind {@link PanamaKernels}' u8 bulk distances (SQ8 codes): one query code against four or eight
+ * stored codes per pass, as {@link FloatGroupKernels} does for floats, so the candidates' cache misses are in flight
+ * together. The main loop is {@link PanamaKernels}' packed form (a full vector of code bytes viewed as int lanes, the
+ * two codes of each short lane taken apart with a mask and a shift; see the notes above {@code widen} there), then
+ * one int vector of widened bytes per step, then scalar. Integer sums, so a candidate's distance is exact in any group.
+ * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four (same-run A/B,
+ * bench/results/session7.md).
+ *
+ * <p>Used only when int vectors have at least eight lanes ({@code PanamaKernels.U8_SIMD}).
+ */
+final class U8GroupKernels {
+
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int IL = I.length();
+    private static final VectorSpecies<Byte> B =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, IL * Byte.SIZE)));
+    private static final VectorSpecies<Byte> BP = VectorSpecies.of(byte.class, I.vectorShape());
+    private static final int BPL = BP.length();
+    private static final short LOW_BYTE = 0xFF;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private U8GroupKernels() {
+    }
+
+    private static IntVector u8(byte[] a, int i) {
+        return (IntVector) ByteVector.fromArray(B, a, i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    private static IntVector u8(MemorySegment s, long byteOffset) {
+        return (IntVector) ByteVector.fromMemorySegment(B, s, byteOffset, LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    /** Dot products of {@code q} with the eight codes {@code segs/offs[at..at+7]} into {@code out[at..at+7]}. */
+    static void dot8(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
+        int n = q.length;
+        int i = 0;
+        MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
+        MemorySegment m4 = segs[at + 4], m5 = segs[at + 5], m6 = segs[at + 6], m7 = segs[at + 7];
+        long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
+        long o4 = offs[at + 4], o5 = offs[at + 5], o6 = offs[at + 6], o7 = offs[at + 7];
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int bound = n & -BPL; i < bound; i += BPL) {
+            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
+            ShortVector ql = qb.and(LOW_BYTE);
+            ShortVector qh = qb.lanewise(LSHR, 8);
+            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
+            IntVector p0 = ql.mul(c0.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r0 = qh.mul(c0.lanewise(LSHR, 8)).reinterpretAsInts();
+            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
+                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
+            IntVector p1 = ql.mul(c1.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r1 = qh.mul(c1.lanewise(LSHR, 8)).reinterpretAsInts();
+            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
+                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
+            IntVector p2 = ql.mul(c2.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r2 = qh.mul(c2.lanewise(LSHR, 8)).reinterpretAsInts();
+            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
+                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
+            IntVector p3 = ql.mul(c3.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r3 = qh.mul(c3.lanewise(LSHR, 8)).reinterpretAsInts();
+            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
+                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+            ShortVector c4 = ByteVector.fromMemorySegment(BP, m4, o4 + i, LE).reinterpretAsShorts();
+            IntVector p4 = ql.mul(c4.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r4 = qh.mul(c4.lanewise(LSHR, 8)).reinterpretAsInts();
+            s4 = s4.add(p4.and(0xFFFF).add(p4.lanewise(LSHR, 16)))
+                    .add(r4.and(0xFFFF).add(r4.lanewise(LSHR, 16)));
+            ShortVector c5 = ByteVector.fromMemorySegment(BP, m5, o5 + i, LE).reinterpretAsShorts();
+            IntVector p5 = ql.mul(c5.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r5 = qh.mul(c5.lanewise(LSHR, 8)).reinterpretAsInts();
+            s5 = s5.add(p5.and(0xFFFF).add(p5.lanewise(LSHR, 16)))
+                    .add(r5.and(0xFFFF).add(r5.lanewise(LSHR, 16)));
+            ShortVector c6 = ByteVector.fromMemorySegment(BP, m6, o6 + i, LE).reinterpretAsShorts();
+            IntVector p6 = ql.mul(c6.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r6 = qh.mul(c6.lanewise(LSHR, 8)).reinterpretAsInts();
+            s6 = s6.add(p6.and(0xFFFF).add(p6.lanewise(LSHR, 16)))
+                    .add(r6.and(0xFFFF).add(r6.lanewise(LSHR, 16)));
+            ShortVector c7 = ByteVector.fromMemorySegment(BP, m7, o7 + i, LE).reinterpretAsShorts();
+            IntVector p7 = ql.mul(c7.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r7 = qh.mul(c7.lanewise(LSHR, 8)).reinterpretAsInts();
+            s7 = s7.add(p7.and(0xFFFF).add(p7.lanewise(LSHR, 16)))
+                    .add(r7.and(0xFFFF).add(r7.lanewise(LSHR, 16)));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector x = u8(q, i);
+            s0 = s0.add(x.mul(u8(m0, o0 + i)));
+            s1 = s1.add(x.mul(u8(m1, o1 + i)));
+            s2 = s2.add(x.mul(u8(m2, o2 + i)));
+            s3 = s3.add(x.mul(u8(m3, o3 + i)));
+            s4 = s4.add(x.mul(u8(m4, o4 + i)));
+            s5 = s5.add(x.mul(u8(m5, o5 + i)));
+            s6 = s6.add(x.mul(u8(m6, o6 + i)));
+            s7 = s7.add(x.mul(u8(m7, o7 + i)));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        int r4 = s4.reduceLanes(VectorOperators.ADD), r5 = s5.reduceLanes(VectorOperators.ADD);
+        int r6 = s6.reduceLanes(VectorOperators.ADD), r7 = s7.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            int x = Byte.toUnsignedInt(q[i]);
+            r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
+            r1 += x * Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
+            r2 += x * Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
+            r3 += x * Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
+            r4 += x * Byte.toUnsignedInt(m4.get(JAVA_BYTE, o4 + i));
+            r5 += x * Byte.toUnsignedInt(m5.get(JAVA_BYTE, o5 + i));
+            r6 += x * Byte.toUnsignedInt(m6.get(JAVA_BYTE, o6 + i));
+            r7 += x * Byte.toUnsignedInt(m7.get(JAVA_BYTE, o7 + i));
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+        out[at + 4] = r4;
+        out[at + 5] = r5;
+        out[at + 6] = r6;
+        out[at + 7] = r7;
+    }
+
+    /** Dot products of {@code q} with the four codes {@code segs/offs[at..at+3]} into {@code out[at..at+3]}. */
+    static void dot4(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
+        int n = q.length;
+        int i = 0;
+        MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
+        long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -BPL; i < bound; i += BPL) {
+            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
+            ShortVector ql = qb.and(LOW_BYTE);
+            ShortVector qh = qb.lanewise(LSHR, 8);
+            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
+            IntVector p0 = ql.mul(c0.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r0 = qh.mul(c0.lanewise(LSHR, 8)).reinterpretAsInts();
+            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
+                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
+            IntVector p1 = ql.mul(c1.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r1 = qh.mul(c1.lanewise(LSHR, 8)).reinterpretAsInts();
+            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
+                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
+            IntVector p2 = ql.mul(c2.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r2 = qh.mul(c2.lanewise(LSHR, 8)).reinterpretAsInts();
+            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
+                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
+            IntVector p3 = ql.mul(c3.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r3 = qh.mul(c3.lanewise(LSHR, 8)).reinterpretAsInts();
+            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
+                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector x = u8(q, i);
+            s0 = s0.add(x.mul(u8(m0, o0 + i)));
+            s1 = s1.add(x.mul(u8(m1, o1 + i)));
+            s2 = s2.add(x.mul(u8(m2, o2 + i)));
+            s3 = s3.add(x.mul(u8(m3, o3 + i)));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            int x = Byte.toUnsignedInt(q[i]);
+            r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
+            r1 += x * Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
+            r2 += x * Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
+            r3 += x * Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    /** Squared L2 distances from {@code q} to the eight codes at {@code at}, as {@link #dot8}. */
+    static void squareDistance8(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
+        int n = q.length;
+        int i = 0;
+        MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
+        MemorySegment m4 = segs[at + 4], m5 = segs[at + 5], m6 = segs[at + 6], m7 = segs[at + 7];
+        long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
+        long o4 = offs[at + 4], o5 = offs[at + 5], o6 = offs[at + 6], o7 = offs[at + 7];
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int bound = n & -BPL; i < bound; i += BPL) {
+            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
+            ShortVector ql = qb.and(LOW_BYTE);
+            ShortVector qh = qb.lanewise(LSHR, 8);
+            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
+            ShortVector e0 = ql.sub(c0.and(LOW_BYTE));
+            ShortVector f0 = qh.sub(c0.lanewise(LSHR, 8));
+            IntVector p0 = e0.mul(e0).reinterpretAsInts();
+            IntVector r0 = f0.mul(f0).reinterpretAsInts();
+            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
+                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
+            ShortVector e1 = ql.sub(c1.and(LOW_BYTE));
+            ShortVector f1 = qh.sub(c1.lanewise(LSHR, 8));
+            IntVector p1 = e1.mul(e1).reinterpretAsInts();
+            IntVector r1 = f1.mul(f1).reinterpretAsInts();
+            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
+                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
+            ShortVector e2 = ql.sub(c2.and(LOW_BYTE));
+            ShortVector f2 = qh.sub(c2.lanewise(LSHR, 8));
+            IntVector p2 = e2.mul(e2).reinterpretAsInts();
+            IntVector r2 = f2.mul(f2).reinterpretAsInts();
+            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
+                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
+            ShortVector e3 = ql.sub(c3.and(LOW_BYTE));
+            ShortVector f3 = qh.sub(c3.lanewise(LSHR, 8));
+            IntVector p3 = e3.mul(e3).reinterpretAsInts();
+            IntVector r3 = f3.mul(f3).reinterpretAsInts();
+            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
+                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+            ShortVector c4 = ByteVector.fromMemorySegment(BP, m4, o4 + i, LE).reinterpretAsShorts();
+            ShortVector e4 = ql.sub(c4.and(LOW_BYTE));
+            ShortVector f4 = qh.sub(c4.lanewise(LSHR, 8));
+            IntVector p4 = e4.mul(e4).reinterpretAsInts();
+            IntVector r4 = f4.mul(f4).reinterpretAsInts();
+            s4 = s4.add(p4.and(0xFFFF).add(p4.lanewise(LSHR, 16)))
+                    .add(r4.and(0xFFFF).add(r4.lanewise(LSHR, 16)));
+            ShortVector c5 = ByteVector.fromMemorySegment(BP, m5, o5 + i, LE).reinterpretAsShorts();
+            ShortVector e5 = ql.sub(c5.and(LOW_BYTE));
+            ShortVector f5 = qh.sub(c5.lanewise(LSHR, 8));
+            IntVector p5 = e5.mul(e5).reinterpretAsInts();
+            IntVector r5 = f5.mul(f5).reinterpretAsInts();
+            s5 = s5.add(p5.and(0xFFFF).add(p5.lanewise(LSHR, 16)))
+                    .add(r5.and(0xFFFF).add(r5.lanewise(LSHR, 16)));
+            ShortVector c6 = ByteVector.fromMemorySegment(BP, m6, o6 + i, LE).reinterpretAsShorts();
+            ShortVector e6 = ql.sub(c6.and(LOW_BYTE));
+            ShortVector f6 = qh.sub(c6.lanewise(LSHR, 8));
+            IntVector p6 = e6.mul(e6).reinterpretAsInts();
+            IntVector r6 = f6.mul(f6).reinterpretAsInts();
+            s6 = s6.add(p6.and(0xFFFF).add(p6.lanewise(LSHR, 16)))
+                    .add(r6.and(0xFFFF).add(r6.lanewise(LSHR, 16)));
+            ShortVector c7 = ByteVector.fromMemorySegment(BP, m7, o7 + i, LE).reinterpretAsShorts();
+            ShortVector e7 = ql.sub(c7.and(LOW_BYTE));
+            ShortVector f7 = qh.sub(c7.lanewise(LSHR, 8));
+            IntVector p7 = e7.mul(e7).reinterpretAsInts();
+            IntVector r7 = f7.mul(f7).reinterpretAsInts();
+            s7 = s7.add(p7.and(0xFFFF).add(p7.lanewise(LSHR, 16)))
+                    .add(r7.and(0xFFFF).add(r7.lanewise(LSHR, 16)));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector x = u8(q, i);
+            IntVector d0 = x.sub(u8(m0, o0 + i));
+            s0 = s0.add(d0.mul(d0));
+            IntVector d1 = x.sub(u8(m1, o1 + i));
+            s1 = s1.add(d1.mul(d1));
+            IntVector d2 = x.sub(u8(m2, o2 + i));
+            s2 = s2.add(d2.mul(d2));
+            IntVector d3 = x.sub(u8(m3, o3 + i));
+            s3 = s3.add(d3.mul(d3));
+            IntVector d4 = x.sub(u8(m4, o4 + i));
+            s4 = s4.add(d4.mul(d4));
+            IntVector d5 = x.sub(u8(m5, o5 + i));
+            s5 = s5.add(d5.mul(d5));
+            IntVector d6 = x.sub(u8(m6, o6 + i));
+            s6 = s6.add(d6.mul(d6));
+            IntVector d7 = x.sub(u8(m7, o7 + i));
+            s7 = s7.add(d7.mul(d7));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        int r4 = s4.reduceLanes(VectorOperators.ADD), r5 = s5.reduceLanes(VectorOperators.ADD);
+        int r6 = s6.reduceLanes(VectorOperators.ADD), r7 = s7.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            int x = Byte.toUnsignedInt(q[i]);
+            int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
+            r0 += d0 * d0;
+            int d1 = x - Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
+            r1 += d1 * d1;
+            int d2 = x - Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
+            r2 += d2 * d2;
+            int d3 = x - Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
+            r3 += d3 * d3;
+            int d4 = x - Byte.toUnsignedInt(m4.get(JAVA_BYTE, o4 + i));
+            r4 += d4 * d4;
+            int d5 = x - Byte.toUnsignedInt(m5.get(JAVA_BYTE, o5 + i));
+            r5 += d5 * d5;
+            int d6 = x - Byte.toUnsignedInt(m6.get(JAVA_BYTE, o6 + i));
+            r6 += d6 * d6;
+            int d7 = x - Byte.toUnsignedInt(m7.get(JAVA_BYTE, o7 + i));
+            r7 += d7 * d7;
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+        out[at + 4] = r4;
+        out[at + 5] = r5;
+        out[at + 6] = r6;
+        out[at + 7] = r7;
+    }
+
+    /** Squared L2 distances from {@code q} to the four codes at {@code at}, as {@link #dot4}. */
+    static void squareDistance4(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
+        int n = q.length;
+        int i = 0;
+        MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
+        long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        for (int bound = n & -BPL; i < bound; i += BPL) {
+            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
+            ShortVector ql = qb.and(LOW_BYTE);
+            ShortVector qh = qb.lanewise(LSHR, 8);
+            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
+            ShortVector e0 = ql.sub(c0.and(LOW_BYTE));
+            ShortVector f0 = qh.sub(c0.lanewise(LSHR, 8));
+            IntVector p0 = e0.mul(e0).reinterpretAsInts();
+            IntVector r0 = f0.mul(f0).reinterpretAsInts();
+            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
+                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
+            ShortVector e1 = ql.sub(c1.and(LOW_BYTE));
+            ShortVector f1 = qh.sub(c1.lanewise(LSHR, 8));
+            IntVector p1 = e1.mul(e1).reinterpretAsInts();
+            IntVector r1 = f1.mul(f1).reinterpretAsInts();
+            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
+                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
+            ShortVector e2 = ql.sub(c2.and(LOW_BYTE));
+            ShortVector f2 = qh.sub(c2.lanewise(LSHR, 8));
+            IntVector p2 = e2.mul(e2).reinterpretAsInts();
+            IntVector r2 = f2.mul(f2).reinterpretAsInts();
+            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
+                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
+            ShortVector e3 = ql.sub(c3.and(LOW_BYTE));
+            ShortVector f3 = qh.sub(c3.lanewise(LSHR, 8));
+            IntVector p3 = e3.mul(e3).reinterpretAsInts();
+            IntVector r3 = f3.mul(f3).reinterpretAsInts();
+            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
+                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+        }
+        for (int bound = n & -IL; i < bound; i += IL) {
+            IntVector x = u8(q, i);
+            IntVector d0 = x.sub(u8(m0, o0 + i));
+            s0 = s0.add(d0.mul(d0));
+            IntVector d1 = x.sub(u8(m1, o1 + i));
+            s1 = s1.add(d1.mul(d1));
+            IntVector d2 = x.sub(u8(m2, o2 + i));
+            s2 = s2.add(d2.mul(d2));
+            IntVector d3 = x.sub(u8(m3, o3 + i));
+            s3 = s3.add(d3.mul(d3));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            int x = Byte.toUnsignedInt(q[i]);
+            int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
+            r0 += d0 * d0;
+            int d1 = x - Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
+            r1 += d1 * d1;
+            int d2 = x - Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
+            r2 += d2 * d2;
+            int d3 = x - Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
+            r3 += d3 * d3;
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+}
