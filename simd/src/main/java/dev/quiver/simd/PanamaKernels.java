@@ -296,9 +296,8 @@ final class PanamaKernels implements DistanceKernels {
         for (; c + 8 <= count; c += 8) {
             FloatGroupKernels.dot8(q, segs, byteOffsets, c, out);
         }
-        if (c + 4 <= count) {
+        for (; c + 4 <= count; c += 4) {
             FloatGroupKernels.dot4(q, segs, byteOffsets, c, out);
-            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, overlapping the group before: their loads overlap as a group's do, where one
@@ -317,9 +316,8 @@ final class PanamaKernels implements DistanceKernels {
         for (; c + 8 <= count; c += 8) {
             FloatGroupKernels.squareDistance8(q, segs, byteOffsets, c, out);
         }
-        if (c + 4 <= count) {
+        for (; c + 4 <= count; c += 4) {
             FloatGroupKernels.squareDistance4(q, segs, byteOffsets, c, out);
-            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, as in dotBulk.
@@ -448,12 +446,13 @@ final class PanamaKernels implements DistanceKernels {
             return;
         }
         int c = 0;
-        for (; c + 8 <= count; c += 8) {
-            U8GroupKernels.squareDistance8(q, segs, byteOffsets, c, out);
+        if (q.length <= U8GroupKernels.EIGHT_MAX_DIM) {
+            for (; c + 8 <= count; c += 8) {
+                U8GroupKernels.squareDistance8(q, segs, byteOffsets, c, out);
+            }
         }
-        if (c + 4 <= count) {
+        for (; c + 4 <= count; c += 4) {
             U8GroupKernels.squareDistance4(q, segs, byteOffsets, c, out);
-            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, as in dotBulk.
@@ -474,12 +473,13 @@ final class PanamaKernels implements DistanceKernels {
             return;
         }
         int c = 0;
-        for (; c + 8 <= count; c += 8) {
-            U8GroupKernels.dot8(q, segs, byteOffsets, c, out);
+        if (q.length <= U8GroupKernels.EIGHT_MAX_DIM) {
+            for (; c + 8 <= count; c += 8) {
+                U8GroupKernels.dot8(q, segs, byteOffsets, c, out);
+            }
         }
-        if (c + 4 <= count) {
+        for (; c + 4 <= count; c += 4) {
             U8GroupKernels.dot4(q, segs, byteOffsets, c, out);
-            c += 4;
         }
         if (c < count && count >= 4) {
             // The last four again, as in dotBulk.

@@ -18,8 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * together. The main loop is {@link PanamaKernels}' packed form (a full vector of code bytes viewed as int lanes, the
  * two codes of each short lane taken apart with a mask and a shift; see the notes above {@code widen} there), then
  * one int vector of widened bytes per step, then scalar. Integer sums, so a candidate's distance is exact in any group.
- * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four (same-run A/B,
- * bench/results/session7.md).
+ * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four, but made it 7-45%
+ * slower at 784-d (same-run A/B, bench/results/session7.md): the eight-wide packed loop holds more temporaries than
+ * there are vector registers, and what that costs grows with the loop's length while what overlapping misses saves is
+ * per candidate. So codes longer than {@link #EIGHT_MAX_DIM} go four at a time.
  *
  * <p>Used only when int vectors have at least eight lanes ({@code PanamaKernels.U8_SIMD}).
  */
@@ -33,6 +35,9 @@ final class U8GroupKernels {
     private static final int BPL = BP.length();
     private static final short LOW_BYTE = 0xFF;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** The longest code scored eight at a time: between the lengths measured faster (384) and slower (784). */
+    static final int EIGHT_MAX_DIM = 512;
 
     private U8GroupKernels() {
     }

@@ -42,6 +42,7 @@ public final class LoopAb {
         int queries = 0;
         double minSeconds = 0.5;
         boolean quantize = false;
+        dev.quiver.Metric metric = null;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             switch (argv[i]) {
                 case "--dataset" -> dataset = argv[i + 1];
@@ -52,13 +53,14 @@ public final class LoopAb {
                 case "--queries" -> queries = Integer.parseInt(argv[i + 1]);
                 case "--min-seconds" -> minSeconds = Double.parseDouble(argv[i + 1]);
                 case "--quantize" -> quantize = Boolean.parseBoolean(argv[i + 1]);
+                case "--metric" -> metric = dev.quiver.Metric.parse(argv[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
         if (workDir == null || switchSpec == null) {
             throw new IllegalArgumentException("--work-dir DIR and --switch CLASS#FIELD are required");
         }
-        Dataset data = DatasetResolver.resolve(dataset, null, queries, 10, 42, 2);
+        Dataset data = DatasetResolver.resolve(dataset, metric, queries, 10, 42, 2);
         if (queries > 0) {
             data = data.limitQueries(queries);
         }
