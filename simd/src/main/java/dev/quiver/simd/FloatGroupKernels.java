@@ -16,8 +16,9 @@ import static dev.quiver.simd.PanamaKernels.fma;
  * 100-d, and left an in-cache walk level (same-run A/B, bench/results/session7.md).
  *
  * <p>Every candidate's sum runs the same steps in the same order in both widths (and in the tails, {@link FloatTails}),
- * so a candidate's distance does not depend on the group it was scored in: the bulk calls rely on that when they score
- * a remainder as an overlapping group.
+ * so a candidate's distance does not depend on the group it was scored in, which the bulk calls rely on when they
+ * score a remainder as an overlapping group. (Bit for bit once both are compiled; the interpreter reduces the lanes in
+ * another order than C2, so a kernel not yet compiled can differ in the last bits.)
  */
 final class FloatGroupKernels {
 

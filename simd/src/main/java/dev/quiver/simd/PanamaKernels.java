@@ -301,7 +301,8 @@ final class PanamaKernels implements DistanceKernels {
         }
         if (c < count && count >= 4) {
             // The last four again, overlapping the group before: their loads overlap as a group's do, where one
-            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same.
+            // candidate at a time would wait for each miss in turn. The recomputed ones come out the same (up to the
+            // lane reduction's order, which differs between the interpreter and compiled code).
             FloatGroupKernels.dot4(q, segs, byteOffsets, count - 4, out);
             return;
         }
