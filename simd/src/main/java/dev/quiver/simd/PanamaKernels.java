@@ -465,8 +465,9 @@ final class PanamaKernels implements DistanceKernels {
         }
     }
 
-    // The query's bytes are widened once per step and shared by the four candidates. Each candidate's two product
-    // vectors are summed (at most 2 x 65025 per 16-bit half, split before adding) into one accumulator.
+    // U8GroupKernels: the query's bytes are widened once per step and shared by the group's candidates. Each
+    // candidate's two product vectors are summed (at most 2 x 65025 per 16-bit half, split before adding) into one
+    // accumulator.
     @Override
     public void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out) {
         if (!U8_SIMD) {

@@ -105,15 +105,15 @@ public final class VectorOps {
     }
 
     /**
-     * {@code out[i] = dot(q, segs[i], byteOffsets[i])} for {@code i < count}. The SIMD implementation scores four
-     * candidates per pass so their memory loads overlap.
+     * {@code out[i] = dot(q, segs[i], byteOffsets[i])} for {@code i < count}. The SIMD implementation scores eight
+     * candidates per pass, then four, so their memory loads overlap.
      */
     public static void dotBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
         assert bulkArgsOk(segs.length, byteOffsets.length, out.length, count);
         IMPL.dotBulk(q, segs, byteOffsets, count, out);
     }
 
-    /** {@code out[i] = squareDistance(q, segs[i], byteOffsets[i])} for {@code i < count}; four at a time. */
+    /** {@code out[i] = squareDistance(q, segs[i], byteOffsets[i])} for {@code i < count}; as {@link #dotBulk}. */
     public static void squareDistanceBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count,
                                           float[] out) {
         assert bulkArgsOk(segs.length, byteOffsets.length, out.length, count);
@@ -132,7 +132,9 @@ public final class VectorOps {
         return IMPL.dotU8(q, codes, byteOffset);
     }
 
-    /** {@code out[i] = squareDistanceU8(q, segs[i], byteOffsets[i])} for {@code i < count}; four at a time. */
+    /** {@code out[i] = squareDistanceU8(q, segs[i], byteOffsets[i])} for {@code i < count}; several per
+     * pass, as {@link #dotBulk} (eight only for codes up to 512 bytes).
+     */
     public static void squareDistanceU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count,
                                             int[] out) {
         assert q.length <= MAX_U8_DIMENSION : u8TooLong(q.length);
@@ -140,7 +142,7 @@ public final class VectorOps {
         IMPL.squareDistanceU8Bulk(q, segs, byteOffsets, count, out);
     }
 
-    /** {@code out[i] = dotU8(q, segs[i], byteOffsets[i])} for {@code i < count}; four at a time. */
+    /** {@code out[i] = dotU8(q, segs[i], byteOffsets[i])} for {@code i < count}; as {@link #squareDistanceU8Bulk}. */
     public static void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out) {
         assert q.length <= MAX_U8_DIMENSION : u8TooLong(q.length);
         assert bulkArgsOk(segs.length, byteOffsets.length, out.length, count);
