@@ -16,8 +16,9 @@ import java.util.Locale;
 /**
  * Same-run A/B of one switch in Quiver's search loop: a static boolean field of an internal class (set by
  * reflection, so no API exists for it) is flipped between passes over the same open index, in alternating order per
- * round (A B, B A, ...), and the median CPU time per query of each side is reported per ef, with the evaluations per
- * query ({@link QuiverWork}). CPU time of the query thread, not wall time: the machine is shared.
+ * round (A B, B A, ...), and the median CPU time per query of each side is reported per ef, with each side's
+ * evaluations per query ({@link QuiverWork}) and recall@10, so a switch that changes the walk is compared at equal
+ * recall too. CPU time of the query thread, not wall time: the machine is shared.
  *
  * <pre>
  * java ... dev.quiver.bench.ann.LoopAb --dataset wordnet-minilm-384 --work-dir /tmp/idx --ef 20,40,80 --rounds 7 \
@@ -26,7 +27,8 @@ import java.util.Locale;
  * {@code --switch property:NAME} is a system property read when an index opens (two copies of the index are opened,
  * one per side); {@code --switch CLASS#FIELD} a static non-final boolean added to the engine for the experiment and
  * removed afterwards (bench/results/loop.md lists the ones measured).
- * The index in {@code --work-dir} is built once (M 16, ef_construction 200) and reused by later runs.
+ * The index in {@code --work-dir} is built once (M 16, ef_construction 200; {@code --quantize true} for SQ8 codes,
+ * {@code --metric} to override the data set's) and reused by later runs.
  */
 public final class LoopAb {
 
@@ -132,26 +134,40 @@ public final class LoopAb {
                     }
                 }
             }
+            // Evaluations and recall per side: a switch may change the walk itself, not only its speed.
+            double[][] evals = new double[2][efs.size()];
+            double[][] recall = new double[2][efs.size()];
+            for (int side = 0; side < 2; side++) {
+                if (toggle != null) {
+                    toggle.setBoolean(null, side == 1);
+                }
+                for (int e = 0; e < efs.size(); e++) {
+                    int ef = efs.get(e);
+                    long sum = 0;
+                    for (float[] q : data.queries()) {
+                        sum += QuiverWork.distances(dbs[side], q, 10, ef, null);
+                    }
+                    evals[side][e] = (double) sum / data.queries().length;
+                    recall[side][e] = QueryRunner.recall(answers(dbs[side], data.queries(), ef), data.groundTruth(),
+                            10);
+                }
+            }
             if (toggle != null) {
                 toggle.setBoolean(null, initial);
             }
-            System.out.println("   ef  evals/q   recall   off us/q    on us/q   on/off"
+            System.out.println("   ef  evals/q off/on     recall off/on   off us/q    on us/q   on/off"
                     + "  (median over rounds; per-round ratios)");
             for (int e = 0; e < efs.size(); e++) {
                 int ef = efs.get(e);
-                long evals = 0;
-                for (float[] q : data.queries()) {
-                    evals += QuiverWork.distances(dbs[1], q, 10, ef, null);
-                }
-                double recall = QueryRunner.recall(answers(dbs[1], data.queries(), ef), data.groundTruth(), 10);
                 double off = median(cpu[0][e]);
                 double on = median(cpu[1][e]);
                 StringBuilder ratios = new StringBuilder();
                 for (int r = 0; r < rounds; r++) {
                     ratios.append(String.format(Locale.ROOT, " %.3f", cpu[1][e][r] / cpu[0][e][r]));
                 }
-                System.out.printf(Locale.ROOT, "%5d %8.0f %8.4f %10.1f %10.1f %8.3f  (%s)%n", ef,
-                        (double) evals / data.queries().length, recall, off, on, on / off, ratios.toString().trim());
+                System.out.printf(Locale.ROOT, "%5d %7.0f /%6.0f %8.4f /%7.4f %10.1f %10.1f %8.3f  (%s)%n", ef,
+                        evals[0][e], evals[1][e], recall[0][e], recall[1][e], off, on, on / off,
+                        ratios.toString().trim());
             }
         } finally {
             dbs[0].close();
