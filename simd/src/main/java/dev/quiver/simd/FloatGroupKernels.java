@@ -22,9 +22,9 @@ import static dev.quiver.simd.PanamaKernels.fma;
  */
 final class FloatGroupKernels {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int FL = F.length();
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Float> F = PanamaKernels.F;
+    private static final int FL = PanamaKernels.FL;
+    private static final ByteOrder LE = PanamaKernels.LE;
 
     private FloatGroupKernels() {
     }

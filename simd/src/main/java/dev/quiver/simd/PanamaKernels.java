@@ -17,40 +17,41 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD kernels on the incubating Vector API. Loaded only by name from {@link KernelSelector}, so this class and the
  * Vector API classes it links against are never touched when jdk.incubator.vector is absent.
  *
- * <p>Shape of every float kernel: a main loop over four vectors per step into four independent accumulators (an FMA
- * has 4 cycles of latency and modern cores start two per cycle, so one accumulator would leave the units mostly
- * idle), then a one-vector loop, then the last {@code < lanes} elements (for float query x segment: 128-bit steps then
- * scalar, {@link FloatTails}; elsewhere scalar). Species are
- * {@code static final}: a species the JIT cannot see as a constant defeats intrinsification.
+ * <p>Shape of every single-candidate float kernel: a main loop over four vectors per step into four independent
+ * accumulators (an FMA has 4 cycles of latency and modern cores start two per cycle, so one accumulator would leave the
+ * units mostly idle), then a one-vector loop, then the last {@code < lanes} elements (for float query x segment:
+ * 128-bit steps then scalar, {@link FloatTails}; elsewhere scalar). The bulk kernels score several candidates per
+ * pass, one accumulator each ({@link FloatGroupKernels}, {@link U8GroupKernels}). Species are {@code static final}
+ * (and shared with those classes): a species the JIT cannot see as a constant defeats intrinsification.
  *
  * <p>The u8 kernels bring code bytes into int lanes (see the notes above {@code widen}) and accumulate squared
  * differences or products there. A lane sums at most {@code dim / intLanes} terms of at most 255², and the final sum
  * is bounded by {@link VectorOps#MAX_U8_DIMENSION}, so nothing overflows.
  *
  * <p>Why this class stays over the project's ~600-line bound: every kernel is hand-unrolled for the reason above, once
- * per metric and per operand kind (array or segment, single or bulk); folding them behind a shared loop would take
- * the species and the accumulator count out of the JIT's sight, which is what the unrolling is for.
+ * per metric and per operand kind (array or segment); folding them behind a shared loop would take the species and the
+ * accumulator count out of the JIT's sight, which is what the unrolling is for.
  */
 final class PanamaKernels implements DistanceKernels {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int FL = F.length();
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int FL = F.length();
 
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final int IL = I.length();
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final int IL = I.length();
     /** Bytes that widen to exactly one int vector: 16 bytes for 512-bit ints, 8 for 256-bit. */
-    private static final VectorSpecies<Byte> B =
+    static final VectorSpecies<Byte> B =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, IL * Byte.SIZE)));
     /** A full vector of bytes, viewed as {@code IL} int lanes of four packed codes each. */
-    private static final VectorSpecies<Byte> BP = VectorSpecies.of(byte.class, I.vectorShape());
-    private static final int BPL = BP.length();
+    static final VectorSpecies<Byte> BP = VectorSpecies.of(byte.class, I.vectorShape());
+    static final int BPL = BP.length();
     /** No byte species is narrower than 64 bits: with 128-bit vectors (4 ints) the u8 kernels stay scalar. */
     private static final boolean U8_SIMD = IL >= 8;
     /** The low code of a short lane holding two. */
-    private static final short LOW_BYTE = 0xFF;
+    static final short LOW_BYTE = 0xFF;
 
     private static final boolean FMA = CpuFeatures.hasFastFma();
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
 
@@ -465,9 +466,6 @@ final class PanamaKernels implements DistanceKernels {
         }
     }
 
-    // U8GroupKernels: the query's bytes are widened once per step and shared by the group's candidates. Each
-    // candidate's two product vectors are summed (at most 2 x 65025 per 16-bit half, split before adding) into one
-    // accumulator.
     @Override
     public void dotU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count, int[] out) {
         if (!U8_SIMD) {

@@ -9,32 +9,34 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The group kernels behind {@link PanamaKernels}' u8 bulk distances (SQ8 codes): one query code against four or eight
  * stored codes per pass, as {@link FloatGroupKernels} does for floats, so the candidates' cache misses are in flight
  * together. The main loop is {@link PanamaKernels}' packed form (a full vector of code bytes viewed as int lanes, the
- * two codes of each short lane taken apart with a mask and a shift; see the notes above {@code widen} there), then
- * one int vector of widened bytes per step, then scalar. Integer sums, so a candidate's distance is exact in any group.
+ * two codes of each short lane taken apart with a mask and a shift, see the notes above {@code widen} there; the
+ * query's halves are taken apart once per step for the whole group, and each candidate's two product vectors, at most
+ * 2 x 65025 per 16-bit half, are split before adding into its accumulator), then one int vector of widened bytes per
+ * step, then scalar. Integer sums, so a candidate's distance is exact in any group.
  * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four, but made it 7-45%
- * slower at 784-d (same-run A/B, bench/results/session7.md): the eight-wide packed loop holds more temporaries than
- * there are vector registers, and what that costs grows with the loop's length while what overlapping misses saves is
- * per candidate. So codes longer than {@link #EIGHT_MAX_DIM} go four at a time.
+ * slower at 784-d (same-run A/B with 512-bit vectors, bench/results/session7.md). Not verified, but likely: the
+ * eight-wide packed loop costs more per step than four-wide (register pressure), which grows with the loop's length,
+ * while what overlapping misses saves is per candidate. So codes longer than {@link #EIGHT_MAX_DIM} go four at a time.
+ * The paths were measured on AVX-512 only.
  *
  * <p>Used only when int vectors have at least eight lanes ({@code PanamaKernels.U8_SIMD}).
  */
 final class U8GroupKernels {
 
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final int IL = I.length();
-    private static final VectorSpecies<Byte> B =
-            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, IL * Byte.SIZE)));
-    private static final VectorSpecies<Byte> BP = VectorSpecies.of(byte.class, I.vectorShape());
-    private static final int BPL = BP.length();
-    private static final short LOW_BYTE = 0xFF;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    // PanamaKernels' species and constants, which it checks before calling here (int vectors of at least 8 lanes).
+    private static final VectorSpecies<Integer> I = PanamaKernels.I;
+    private static final int IL = PanamaKernels.IL;
+    private static final VectorSpecies<Byte> B = PanamaKernels.B;
+    private static final VectorSpecies<Byte> BP = PanamaKernels.BP;
+    private static final int BPL = PanamaKernels.BPL;
+    private static final short LOW_BYTE = PanamaKernels.LOW_BYTE;
+    private static final ByteOrder LE = PanamaKernels.LE;
 
     /** The longest code scored eight at a time: between the lengths measured faster (384) and slower (784). */
     static final int EIGHT_MAX_DIM = 512;

@@ -132,8 +132,9 @@ public final class VectorOps {
         return IMPL.dotU8(q, codes, byteOffset);
     }
 
-    /** {@code out[i] = squareDistanceU8(q, segs[i], byteOffsets[i])} for {@code i < count}; several per
-     * pass, as {@link #dotBulk} (eight only for codes up to 512 bytes).
+    /**
+     * {@code out[i] = squareDistanceU8(q, segs[i], byteOffsets[i])} for {@code i < count}; several candidates per pass,
+     * as {@link #dotBulk} (eight only for codes up to 512 bytes).
      */
     public static void squareDistanceU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count,
                                             int[] out) {

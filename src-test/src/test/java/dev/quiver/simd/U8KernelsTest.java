@@ -128,8 +128,8 @@ class U8KernelsTest {
                 // Groups of eight (codes up to 512 bytes) and four, and the remainders after them.
                 for (int count : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 12, 13, 16, 19, 23}) {
                     MemorySegment chunk = MemorySegment.ofArray(new byte[n * count + 16]);
-                    MemorySegment[] segs = new MemorySegment[count + 1];
-                    long[] offsets = new long[count + 1];
+                    MemorySegment[] segs = new MemorySegment[count]; // exactly count: a read past it throws
+                    long[] offsets = new long[count];
                     byte[][] cands = new byte[count][];
                     for (int c = 0; c < count; c++) {
                         segs[c] = c % 3 == 2 ? MemorySegment.ofArray(new byte[n + 5]) : chunk;
@@ -144,6 +144,8 @@ class U8KernelsTest {
                     byte[] q = codes(r, n);
                     int[] sq = new int[count + 1];
                     int[] dot = new int[count + 1];
+                    java.util.Arrays.fill(sq, Integer.MIN_VALUE); // an unwritten slot fails, whatever it should hold
+                    java.util.Arrays.fill(dot, Integer.MIN_VALUE);
                     sq[count] = dot[count] = -1;
                     k.squareDistanceU8Bulk(q, segs, offsets, count, sq);
                     k.dotU8Bulk(q, segs, offsets, count, dot);

@@ -1,6 +1,7 @@
 package dev.quiver.bench.ann;
 
 import dev.quiver.Database;
+import dev.quiver.Metric;
 import dev.quiver.SearchParams;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class LoopAb {
         int queries = 0;
         double minSeconds = 0.5;
         boolean quantize = false;
-        dev.quiver.Metric metric = null;
+        Metric metric = null;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             switch (argv[i]) {
                 case "--dataset" -> dataset = argv[i + 1];
@@ -54,8 +55,12 @@ public final class LoopAb {
                 case "--switch" -> switchSpec = argv[i + 1];
                 case "--queries" -> queries = Integer.parseInt(argv[i + 1]);
                 case "--min-seconds" -> minSeconds = Double.parseDouble(argv[i + 1]);
-                case "--quantize" -> quantize = Boolean.parseBoolean(argv[i + 1]);
-                case "--metric" -> metric = dev.quiver.Metric.parse(argv[i + 1]);
+                case "--quantize" -> quantize = switch (argv[i + 1]) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException("--quantize " + argv[i + 1] + ": true or false");
+                };
+                case "--metric" -> metric = Metric.parse(argv[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }

@@ -34,6 +34,15 @@ final class RunnerSupport {
         return value == null ? fallback : Integer.parseInt(value);
     }
 
+    /** {@code true} or {@code false}, and nothing else: a typo must not quietly mean {@code false}. */
+    static boolean strictBoolean(String name, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + "=" + value + ": expected true or false");
+        };
+    }
+
     /** The upper median (the middle element of an odd count). */
     static double median(double[] values) {
         double[] sorted = values.clone();

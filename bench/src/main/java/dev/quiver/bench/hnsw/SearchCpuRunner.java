@@ -5,6 +5,8 @@ import dev.quiver.Database;
 import dev.quiver.Metric;
 import dev.quiver.SearchParams;
 import dev.quiver.SearchResult;
+import dev.quiver.bench.ann.Dataset;
+import dev.quiver.bench.ann.DatasetResolver;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -23,7 +25,8 @@ import java.util.Locale;
  * median CPU microseconds per query and recall@10 per ef. Public API only, so the same class runs against any build.
  *
  * <pre>
- * java ... dev.quiver.bench.hnsw.SearchCpuRunner DATASET_DIR|DATASET_NAME euclidean|cosine [efs=40,80,200] [rounds=7] [quantize=false]
+ * java ... dev.quiver.bench.hnsw.SearchCpuRunner DATASET_DIR|DATASET_NAME euclidean|cosine [efs=40,80,200] \
+ *     [rounds=7] [quantize=false]
  * </pre>
  */
 public final class SearchCpuRunner {
@@ -38,7 +41,7 @@ public final class SearchCpuRunner {
             if (a.startsWith("efs=")) {
                 efs = Arrays.stream(a.substring(4).split(",")).mapToInt(Integer::parseInt).toArray();
             } else if (a.startsWith("quantize=")) {
-                quantize = Boolean.parseBoolean(a.substring(9));
+                quantize = RunnerSupport.strictBoolean("quantize", a.substring(9));
             } else if (a.startsWith("rounds=")) {
                 rounds = Integer.parseInt(a.substring(7));
             }
@@ -51,8 +54,7 @@ public final class SearchCpuRunner {
             queries = HnswRunner.readFvecs(data.resolve("query.fvecs"), Integer.MAX_VALUE);
             truth = HnswRunner.readIvecs(data.resolve("groundtruth.ivecs"));
         } else { // a bench/ann data set name, e.g. hubness:100000:100 or fashion-mnist (1,000 queries)
-            dev.quiver.bench.ann.Dataset named = dev.quiver.bench.ann.DatasetResolver.resolve(args[0], metric, 1000,
-                    10, 42, 2);
+            Dataset named = DatasetResolver.resolve(args[0], metric, 1000, 10, 42, 2);
             base = named.base();
             queries = named.queries();
             truth = named.groundTruth();
