@@ -356,11 +356,11 @@ final class PanamaKernels implements DistanceKernels {
         return (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
-    private static IntVector u8(byte[] a, int i) {
+    static IntVector u8(byte[] a, int i) {
         return widen(ByteVector.fromArray(B, a, i));
     }
 
-    private static IntVector u8(MemorySegment s, long byteOffset) {
+    static IntVector u8(MemorySegment s, long byteOffset) {
         return widen(ByteVector.fromMemorySegment(B, s, byteOffset, LE));
     }
 

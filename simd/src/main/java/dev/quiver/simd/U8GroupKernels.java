@@ -1,5 +1,6 @@
 package dev.quiver.simd;
 
+import static dev.quiver.simd.PanamaKernels.u8;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
@@ -32,7 +33,6 @@ final class U8GroupKernels {
     // PanamaKernels' species and constants, which it checks before calling here (int vectors of at least 8 lanes).
     private static final VectorSpecies<Integer> I = PanamaKernels.I;
     private static final int IL = PanamaKernels.IL;
-    private static final VectorSpecies<Byte> B = PanamaKernels.B;
     private static final VectorSpecies<Byte> BP = PanamaKernels.BP;
     private static final int BPL = PanamaKernels.BPL;
     private static final short LOW_BYTE = PanamaKernels.LOW_BYTE;
@@ -42,15 +42,6 @@ final class U8GroupKernels {
     static final int EIGHT_MAX_DIM = 512;
 
     private U8GroupKernels() {
-    }
-
-    private static IntVector u8(byte[] a, int i) {
-        return (IntVector) ByteVector.fromArray(B, a, i).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-    }
-
-    private static IntVector u8(MemorySegment s, long byteOffset) {
-        return (IntVector) ByteVector.fromMemorySegment(B, s, byteOffset, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
     }
 
     /** Dot products of {@code q} with the eight codes {@code segs/offs[at..at+7]} into {@code out[at..at+7]}. */
