@@ -67,7 +67,20 @@ public final class Catalog {
 
     /** Metadata of a live slot (decoded, deeply unmodifiable), or {@code null} when it has none. */
     public Map<String, Object> metadata(int slot) {
-        byte[] bytes = metadata.getBytes(slot);
+        return decodeMetadata(metadata.getBytes(slot));
+    }
+
+    /**
+     * The ids and stored metadata bytes of {@code slots[0..count)} into {@code ids} and {@code metadataBytes}
+     * ({@code null} where a slot has no live id or no metadata): a search's hits, each table locked once per batch.
+     */
+    public void entries(int[] slots, int count, String[] ids, byte[][] metadataBytes) {
+        this.ids.idsOf(slots, count, ids);
+        metadata.getBytes(slots, count, metadataBytes);
+    }
+
+    /** Stored metadata bytes decoded as {@link #metadata} returns them; {@code null} for {@code null}. */
+    public static Map<String, Object> decodeMetadata(byte[] bytes) {
         return bytes == null ? null : FrozenJson.freeze(MetadataCodec.decode(bytes));
     }
 

@@ -149,12 +149,14 @@ public final class QueryPlanner {
         }
 
         private List<SearchResult> resolve(SearchHits hits) {
-            List<SearchResult> out = new ArrayList<>(hits.size());
-            for (int i = 0; i < hits.size(); i++) {
-                int slot = hits.slots()[i];
-                String id = catalog.idOf(slot);
-                if (id != null) {
-                    out.add(new SearchResult(id, hits.distances()[i], exposed(catalog.metadata(slot))));
+            int n = hits.size();
+            String[] ids = new String[n];
+            byte[][] metadata = new byte[n][];
+            catalog.entries(hits.slots(), n, ids, metadata);
+            List<SearchResult> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                if (ids[i] != null) {
+                    out.add(new SearchResult(ids[i], hits.distances()[i], exposed(Catalog.decodeMetadata(metadata[i]))));
                 }
             }
             return out;

@@ -207,6 +207,22 @@ public final class IdMap {
         }
     }
 
+    /**
+     * The ids at {@code slots[0..count)} into {@code out[0..count)}, {@code null} where no live id sits: one read lock
+     * for the batch. A search resolves its k hits here; one lock per hit put two atomic writes to the lock's shared
+     * word between hits, which also kept the hits' cache misses (offsets, then bytes) from overlapping.
+     */
+    public void idsOf(int[] slots, int count, String[] out) {
+        lock.readLock().lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                out[i] = idOfLocked(slots[i]);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private String idOfLocked(int slot) {
         if (slot < 0 || slot >= slotCount) {
             return null;
@@ -220,7 +236,9 @@ public final class IdMap {
             if (from == to) {
                 return null;
             }
-            return new String(baseHeap.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            byte[] bytes = new byte[Math.toIntExact(to - from)];
+            MemorySegment.copy(baseHeap, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
         int i = slot - baseCount;
         return i < addedBySlot.length ? addedBySlot[i] : null;

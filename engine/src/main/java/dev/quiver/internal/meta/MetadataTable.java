@@ -87,22 +87,38 @@ public final class MetadataTable {
     public byte[] getBytes(int slot) {
         lock.readLock().lock();
         try {
-            if (slot < 0) {
-                return null;
-            }
-            if (slot < overlay.length && overlay[slot] != null) {
-                byte[] b = overlay[slot];
-                return b == NONE ? null : b;
-            }
-            if (slot < baseCount) {
-                long from = baseOffsets.get(LONG, (long) slot * 8);
-                long to = baseOffsets.get(LONG, (long) slot * 8 + 8);
-                return from == to ? null : baseHeap.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
-            }
-            return null;
+            return getBytesLocked(slot);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** {@link #getBytes} of {@code slots[0..count)} into {@code out[0..count)}, under one read lock for the batch. */
+    public void getBytes(int[] slots, int count, byte[][] out) {
+        lock.readLock().lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                out[i] = getBytesLocked(slots[i]);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private byte[] getBytesLocked(int slot) {
+        if (slot < 0) {
+            return null;
+        }
+        if (slot < overlay.length && overlay[slot] != null) {
+            byte[] b = overlay[slot];
+            return b == NONE ? null : b;
+        }
+        if (slot < baseCount) {
+            long from = baseOffsets.get(LONG, (long) slot * 8);
+            long to = baseOffsets.get(LONG, (long) slot * 8 + 8);
+            return from == to ? null : baseHeap.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
+        }
+        return null;
     }
 
     /** The slot's metadata, decoded into a fresh map (keys sorted), or {@code null} when it has none. */

@@ -102,9 +102,29 @@ class CatalogTest {
                 assertEquals(e.getKey(), c.idOf(slot));
                 assertEquals(e.getValue(), c.metadata(slot), "seed " + seed + " " + e.getKey());
             }
+            assertBatchMatchesSingleReads(c, nextSlot, rnd, "seed " + seed + " round " + round);
         }
         for (int s = 0; s < nextSlot; s++) {
             assertEquals(c.idOf(s) != null, c.isLive(s));
+        }
+    }
+
+    /**
+     * {@link Catalog#entries} (a search's hits, read under one lock per table) gives what {@link Catalog#idOf} and
+     * {@link Catalog#metadata} give slot by slot, for live, removed, negative and unassigned slots in any order.
+     */
+    private static void assertBatchMatchesSingleReads(Catalog c, int slotLimit, Random rnd, String context) {
+        int count = 1 + rnd.nextInt(2 * slotLimit + 2);
+        int[] slots = new int[count + 3]; // longer than count: only the first count are read
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = rnd.nextInt(slotLimit + 20) - 10;
+        }
+        String[] ids = new String[count];
+        byte[][] metadata = new byte[count][];
+        c.entries(slots, count, ids, metadata);
+        for (int i = 0; i < count; i++) {
+            assertEquals(c.idOf(slots[i]), ids[i], context + " slot " + slots[i]);
+            assertEquals(c.metadata(slots[i]), Catalog.decodeMetadata(metadata[i]), context + " slot " + slots[i]);
         }
     }
 
