@@ -272,4 +272,38 @@ class BadInputTest {
             }
         }
     }
+    /**
+     * The input check takes a SIMD shortcut when a vector's float32 squared norm is finite and far below the limit;
+     * anything else goes through the exact loop. At an odd length (every SIMD tail runs) a NaN or an infinity at any
+     * position is rejected naming that position, and norms just either side of the limit are judged exactly.
+     */
+    @Test
+    void everyPositionOfAnOddLengthVectorIsCheckedAndTheNormLimitIsExact() {
+        int dim = 37;
+        try (Database db = Database.open(tmp.resolve("odd"), Config.dim(dim))) {
+            float[] ok = new float[dim];
+            java.util.Arrays.fill(ok, 1f);
+            db.add("a", ok);
+            for (int i = 0; i < dim; i++) {
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float[] v = ok.clone();
+                    v[i] = bad;
+                    rejects(db, InvalidArgumentException.class, () -> db.search(v, 1), "component " + i + " ");
+                    rejects(db, InvalidArgumentException.class, () -> db.add("b", v), "component " + i + " ");
+                }
+            }
+            // One large component puts the squared norm at a chosen multiple of the limit (the rest add 36).
+            double limit = dev.quiver.internal.db.InputChecks.MAX_SQUARED_NORM;
+            float[] below = ok.clone();
+            below[dim / 2] = (float) Math.sqrt(limit * 0.999);
+            float[] above = ok.clone();
+            above[dim / 2] = (float) Math.sqrt(limit * 1.001);
+            float[] overflowsFloat = ok.clone();
+            overflowsFloat[3] = 2e19f; // its float32 square overflows while the double sum is exact
+            db.add("below", below);
+            rejects(db, InvalidArgumentException.class, () -> db.add("above", above), "squared norm");
+            rejects(db, InvalidArgumentException.class, () -> db.search(overflowsFloat, 1), "squared norm");
+            assertEquals("below", db.search(below, SearchParams.k(1).exact(true)).get(0).id());
+        }
+    }
 }

@@ -577,6 +577,9 @@ public final class HnswIndex implements AutoCloseable {
         if (v.length != dim) {
             throw new IllegalArgumentException("dimension mismatch: expected " + dim + ", got " + v.length);
         }
+        if (Float.isFinite(dev.quiver.simd.VectorOps.normSquared(v))) {
+            return; // no component is NaN or infinite (any would make the norm so): one SIMD pass, not a scalar loop
+        }
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 throw new IllegalArgumentException(what + "[" + i + "] is not finite: " + v[i]);
