@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * plan. Only when no r up to {@code live / RERANK_LIVE_DIVISOR} reaches it (or the target is 1, or the index is
  * smaller than {@code CODE_SCAN_MIN_LIVE}) is the default the float32 exact scan.
  *
- * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances) plus {@code SAMPLE} graph searches per ladder step
+ * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances, in groups that share one pass over the vectors) plus {@code SAMPLE} graph searches per ladder step
  * tried; at save time, outside any search, on the index's build threads (the sample queries are independent).
  */
 final class DefaultEfCalibrator {
@@ -60,10 +60,13 @@ final class DefaultEfCalibrator {
         float[] kth = new float[sample.length];
         // Every sample query is independent: they run on the build threads, each writing only its own entries, and
         // the sums below are over integers, so the plan does not depend on the thread count.
-        index.forEachItem(sample.length, i -> {
+        for (int i = 0; i < sample.length; i++) {
             index.vector(sample[i], queries[i]);
-            kth[i] = kthDistanceWithout(index.search(queries[i], K + 1, 0, null, SearchMode.EXACT), sample[i]);
-        });
+        }
+        SearchHits[] exact = index.exactSearchEach(queries, K + 1);
+        for (int i = 0; i < sample.length; i++) {
+            kth[i] = kthDistanceWithout(exact[i], sample[i]);
+        }
         int factor = index.config().exactScanFactor();
         int cap = factor == 0 ? Integer.MAX_VALUE : live / factor;
         int[] sampleHits = new int[sample.length];

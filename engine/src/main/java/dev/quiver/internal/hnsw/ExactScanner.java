@@ -48,6 +48,44 @@ final class ExactScanner {
         flush(scorer, g, k, state);
     }
 
+    /**
+     * The k nearest live slots below {@code total} for each of several queries, in one pass over the stored vectors:
+     * each batch of slots is scored against every query while its vectors are still in cache, where a scan per query
+     * reads every vector once per query from memory. Leaves query i's k nearest in {@code results[i]} (max-heaps,
+     * cleared first).
+     */
+    void scanEach(QueryScorer[] scorers, int k, int total, ScoreHeap[] results, SearchState state) {
+        for (ScoreHeap r : results) {
+            r.clear();
+        }
+        state.ensureGather(BATCH);
+        int g = 0;
+        for (int slot = 0; slot < total; slot++) {
+            if (layers.isLive(slot)) {
+                state.gather[g++] = slot;
+                if (g == BATCH) {
+                    flushEach(scorers, g, k, results, state);
+                    g = 0;
+                }
+            }
+        }
+        flushEach(scorers, g, k, results, state);
+    }
+
+    private static void flushEach(QueryScorer[] scorers, int count, int k, ScoreHeap[] results, SearchState state) {
+        if (count == 0) {
+            return;
+        }
+        for (int q = 0; q < scorers.length; q++) {
+            scorers[q].score(state.gather, count, state.scores, state);
+            ScoreHeap best = results[q];
+            for (int i = 0; i < count; i++) {
+                best.offerBounded(state.scores[i], state.gather[i], k);
+            }
+        }
+        state.distances += count * scorers.length; // a work counter, not read by the calibration
+    }
+
     private static void flush(QueryScorer scorer, int count, int k, SearchState state) {
         if (count == 0) {
             return;

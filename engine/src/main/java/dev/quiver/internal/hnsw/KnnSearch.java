@@ -139,6 +139,31 @@ final class KnnSearch {
         }
     }
 
+    /**
+     * The exact {@code k} nearest live slots of each query, nearest first, from one pass over the vectors for all of
+     * them ({@link ExactScanner#scanEach}); the calibration's ground truth for its sample queries.
+     */
+    SearchHits[] exactEach(float[][] queries, int k, SearchState state) {
+        SearchHits[] out = new SearchHits[queries.length];
+        if (live.get() == 0 || totalSlots.getAsInt() == 0) {
+            Arrays.fill(out, SearchHits.empty());
+            return out;
+        }
+        QueryScorer[] scorers = new QueryScorer[queries.length];
+        ScoreHeap[] results = new ScoreHeap[queries.length];
+        for (int i = 0; i < queries.length; i++) {
+            scorers[i] = new FloatScorer(store, queries[i]);
+            results[i] = ScoreHeap.maxHeap(k + 1);
+        }
+        state.resetWork();
+        scanner.scanEach(scorers, k, totalSlots.getAsInt(), results, state);
+        for (int i = 0; i < queries.length; i++) {
+            state.ensureHits(results[i].size());
+            out[i] = hits(results[i].drainReversed(state.hitSlots, state.hitScores), state);
+        }
+        return out;
+    }
+
     /** Re-scores the first {@code found} hits with float32 and leaves the {@code k} nearest first; returns how many. */
     private int rerank(float[] q, int k, int found, SearchState state) {
         FloatScorer exact = new FloatScorer(store, q);
