@@ -1,5 +1,6 @@
 package dev.quiver;
 
+import dev.quiver.internal.db.InputChecks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -272,17 +273,19 @@ class BadInputTest {
             }
         }
     }
+
     /**
-     * The input check takes a SIMD shortcut when a vector's float32 squared norm is finite and far below the limit;
-     * anything else goes through the exact loop. At an odd length (every SIMD tail runs) a NaN or an infinity at any
-     * position is rejected naming that position, and norms just either side of the limit are judged exactly.
+     * The input check takes a SIMD shortcut when a vector's float32 squared norm is finite and at most half the
+     * limit; anything else goes through the exact loop. At an odd length (every SIMD tail runs) a NaN or an infinity
+     * at any position is rejected naming that position. Norms just either side of the limit test the exact loop (and
+     * 1.001x would be accepted by a shortcut bound at or above the limit); 0.49x is accepted by the shortcut.
      */
     @Test
     void everyPositionOfAnOddLengthVectorIsCheckedAndTheNormLimitIsExact() {
         int dim = 37;
         try (Database db = Database.open(tmp.resolve("odd"), Config.dim(dim))) {
             float[] ok = new float[dim];
-            java.util.Arrays.fill(ok, 1f);
+            Arrays.fill(ok, 1f);
             db.add("a", ok);
             for (int i = 0; i < dim; i++) {
                 for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
@@ -293,17 +296,23 @@ class BadInputTest {
                 }
             }
             // One large component puts the squared norm at a chosen multiple of the limit (the rest add 36).
-            double limit = dev.quiver.internal.db.InputChecks.MAX_SQUARED_NORM;
+            double limit = InputChecks.MAX_SQUARED_NORM;
             float[] below = ok.clone();
             below[dim / 2] = (float) Math.sqrt(limit * 0.999);
             float[] above = ok.clone();
             above[dim / 2] = (float) Math.sqrt(limit * 1.001);
             float[] overflowsFloat = ok.clone();
             overflowsFloat[3] = 2e19f; // its float32 square overflows while the double sum is exact
+            float[] half = ok.clone();
+            half[dim / 2] = (float) Math.sqrt(limit * 0.49);
+            db.add("half", half);
             db.add("below", below);
             rejects(db, InvalidArgumentException.class, () -> db.add("above", above), "squared norm");
             rejects(db, InvalidArgumentException.class, () -> db.search(overflowsFloat, 1), "squared norm");
-            assertEquals("below", db.search(below, SearchParams.k(1).exact(true)).get(0).id());
+            assertEquals(List.of("a", "half", "below"), db.ids());
+            for (SearchResult r : db.search(below, SearchParams.k(3).exact(true))) {
+                assertTrue(Float.isFinite(r.distance()), r.toString());
+            }
         }
     }
 }

@@ -156,7 +156,8 @@ public final class QueryPlanner {
             List<SearchResult> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 if (ids[i] != null) {
-                    out.add(new SearchResult(ids[i], hits.distances()[i], exposed(Catalog.decodeMetadata(metadata[i]))));
+                    Map<String, Object> meta = exposed(Catalog.decodeMetadata(metadata[i]));
+                    out.add(new SearchResult(ids[i], hits.distances()[i], meta));
                 }
             }
             return out;

@@ -2,6 +2,7 @@ package dev.quiver.internal.hnsw;
 
 import dev.quiver.internal.quant.Sq8Codes;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.SplittableRandom;
 
@@ -21,8 +22,8 @@ import java.util.SplittableRandom;
  * plan. Only when no r up to {@code live / RERANK_LIVE_DIVISOR} reaches it (or the target is 1, or the index is
  * smaller than {@code CODE_SCAN_MIN_LIVE}) is the default the float32 exact scan.
  *
- * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances, in groups that share one pass over the vectors) plus {@code SAMPLE} graph searches per ladder step
- * tried; at save time, outside any search, on the index's build threads (the sample queries are independent).
+ * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances, in groups sharing one pass over the vectors) plus
+ * {@code SAMPLE} graph searches per ladder step tried; at save time, outside any search, on the index's build threads (the sample queries are independent).
  */
 final class DefaultEfCalibrator {
 
@@ -30,6 +31,9 @@ final class DefaultEfCalibrator {
     static final int K = 10;
     /** Sample queries: 2,000 neighbour slots, so recall 0.99 is measured to about +-0.002 (one standard error). */
     static final int SAMPLE = 200;
+    /** Most sample queries sharing one exact pass over the vectors (their heaps and queries stay in cache). */
+    static final int GROUP = 25;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     /** Smallest live count calibrated; below it the exact scan answers anyway (AUTO cut-over at the old default). */
     static final int MIN_LIVE = 4 * K;
     /** Beam widths tried, in order; about 25% apart so the chosen width is at most that much above the need. */
@@ -58,15 +62,24 @@ final class DefaultEfCalibrator {
         int dim = index.config().dim();
         float[][] queries = new float[sample.length][dim];
         float[] kth = new float[sample.length];
-        // Every sample query is independent: they run on the build threads, each writing only its own entries, and
-        // the sums below are over integers, so the plan does not depend on the thread count.
         for (int i = 0; i < sample.length; i++) {
             index.vector(sample[i], queries[i]);
         }
-        SearchHits[] exact = index.exactSearchEach(queries, K + 1);
-        for (int i = 0; i < sample.length; i++) {
-            kth[i] = kthDistanceWithout(exact[i], sample[i]);
-        }
+        // The true neighbours: groups of sample queries share one pass over the vectors, which a scan per query read
+        // once per query (hubness 100k x 100: the calibration took 0.38-0.53 s instead of 0.74-1.00). Groups are at
+        // most GROUP queries and at least one per core; each query's result does not depend on its group.
+        int group = Math.clamp((sample.length + CORES - 1) / CORES, 1, GROUP);
+        int groups = (sample.length + group - 1) / group;
+        index.forEachItem(groups, g -> {
+            int from = g * group;
+            int to = Math.min(sample.length, from + group);
+            SearchHits[] exact = index.exactSearchEach(Arrays.copyOfRange(queries, from, to), K + 1);
+            for (int i = from; i < to; i++) {
+                kth[i] = kthDistanceWithout(exact[i - from], sample[i]);
+            }
+        });
+        // Every sample query is independent: they run on the build threads, each writing only its own entries, and
+        // the sums below are over integers, so the plan does not depend on the thread count.
         int factor = index.config().exactScanFactor();
         int cap = factor == 0 ? Integer.MAX_VALUE : live / factor;
         int[] sampleHits = new int[sample.length];

@@ -52,7 +52,7 @@ final class ExactScanner {
      * The k nearest live slots below {@code total} for each of several queries, in one pass over the stored vectors:
      * each batch of slots is scored against every query while its vectors are still in cache, where a scan per query
      * reads every vector once per query from memory. Leaves query i's k nearest in {@code results[i]} (max-heaps,
-     * cleared first).
+     * cleared first) and counts each query's distances once in {@code state.distances} (they all score the same slots).
      */
     void scanEach(QueryScorer[] scorers, int k, int total, ScoreHeap[] results, SearchState state) {
         for (ScoreHeap r : results) {
@@ -83,7 +83,7 @@ final class ExactScanner {
                 best.offerBounded(state.scores[i], state.gather[i], k);
             }
         }
-        state.distances += count * scorers.length; // a work counter, not read by the calibration
+        state.distances += count; // per query: every query of the pass scores these slots
     }
 
     private static void flush(QueryScorer scorer, int count, int k, SearchState state) {

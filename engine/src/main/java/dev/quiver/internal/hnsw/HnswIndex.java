@@ -5,7 +5,6 @@ import dev.quiver.internal.quant.Sq8Codes;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationWriter;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -417,30 +416,19 @@ public final class HnswIndex implements AutoCloseable {
         }
     }
 
-    /** Queries per pass of {@link #exactSearchEach}: each pass reads every stored vector once. */
-    private static final int EXACT_EACH_GROUP = 25;
-
     /**
      * The exact {@code k} nearest live slots of each query, nearest first, as {@link #search} in
-     * {@link SearchMode#EXACT} gives them, but groups of queries share one pass over the vectors, and the groups run
-     * on the build threads: the calibration's ground truth, which one scan per query read 200 times over.
+     * {@link SearchMode#EXACT} gives them, from one pass over the vectors for all the queries (on the calling thread).
      */
     SearchHits[] exactSearchEach(float[][] queries, int k) {
         checkOpen();
-        SearchHits[] out = new SearchHits[queries.length];
-        int groups = (queries.length + EXACT_EACH_GROUP - 1) / EXACT_EACH_GROUP;
-        forEachItem(groups, group -> {
-            int from = group * EXACT_EACH_GROUP;
-            int to = Math.min(queries.length, from + EXACT_EACH_GROUP);
-            SearchState state = states.acquire();
-            try {
-                SearchHits[] found = knn.exactEach(Arrays.copyOfRange(queries, from, to), k, state);
-                System.arraycopy(found, 0, out, from, found.length);
-            } finally {
-                states.release(state);
-            }
-        });
-        return out;
+        assert k >= 1 : k;
+        SearchState state = states.acquire();
+        try {
+            return knn.exactEach(queries, k, state);
+        } finally {
+            states.release(state);
+        }
     }
 
     /** Runs {@code body} for each item of {@code [0, count)} on the build threads (see {@link BatchLinker#forEachItem}). */

@@ -116,7 +116,12 @@ public final class MetadataTable {
         if (slot < baseCount) {
             long from = baseOffsets.get(LONG, (long) slot * 8);
             long to = baseOffsets.get(LONG, (long) slot * 8 + 8);
-            return from == to ? null : baseHeap.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
+            if (from == to) {
+                return null;
+            }
+            byte[] bytes = new byte[Math.toIntExact(to - from)];
+            MemorySegment.copy(baseHeap, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
+            return bytes;
         }
         return null;
     }

@@ -84,6 +84,9 @@ class CatalogTest {
                 }
             }
             assertEquals(List.copyOf(model.keySet()), c.ids(), "seed " + seed + " round " + round);
+            // Heap layers (added ids, overlay metadata, removals) over the files saved in the round before.
+            assertBatchMatchesSingleReads(c, nextSlot, new Random(seed * 31 + round), "seed " + seed + " round "
+                    + round + " before the save");
             // Save both structures and serve from the bytes, as a reopened generation does.
             var ids = new ByteArrayOutputStream();
             var metas = new ByteArrayOutputStream();
@@ -102,7 +105,8 @@ class CatalogTest {
                 assertEquals(e.getKey(), c.idOf(slot));
                 assertEquals(e.getValue(), c.metadata(slot), "seed " + seed + " " + e.getKey());
             }
-            assertBatchMatchesSingleReads(c, nextSlot, rnd, "seed " + seed + " round " + round);
+            assertBatchMatchesSingleReads(c, nextSlot, new Random(seed * 37 + round), "seed " + seed + " round "
+                    + round + " after the save");
         }
         for (int s = 0; s < nextSlot; s++) {
             assertEquals(c.idOf(s) != null, c.isLive(s));

@@ -223,6 +223,37 @@ class HnswIndexModelTest {
         }
     }
 
+    /**
+     * The index's own check (used without the database's) skips its scalar loop when the SIMD norm is finite: at an
+     * odd dimension a NaN or infinity at every position is still rejected naming the position, and finite vectors whose
+     * float32 norm overflows (so the loop runs) are still accepted.
+     */
+    @Test
+    void everyPositionOfAnOddLengthVectorIsChecked() {
+        int dim = 37;
+        try (HnswIndex index = HnswIndex.create(HnswConfig.of(dim, Metric.EUCLIDEAN))) {
+            float[] ok = new float[dim];
+            java.util.Arrays.fill(ok, 1f);
+            for (int i = 0; i < dim; i++) {
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float[] v = ok.clone();
+                    v[i] = bad;
+                    var e = assertThrows(IllegalArgumentException.class, () -> index.insert(v));
+                    assertTrue(e.getMessage().contains("vector[" + i + "]"), e.getMessage());
+                    e = assertThrows(IllegalArgumentException.class,
+                            () -> index.search(v, 1, 10, null, SearchMode.AUTO));
+                    assertTrue(e.getMessage().contains("[" + i + "]"), e.getMessage());
+                }
+            }
+            assertEquals(0, index.totalSlots());
+            float[] overflowing = ok.clone();
+            overflowing[5] = 1e30f; // its square overflows float32: the norm is infinite, every component finite
+            int slot = index.insert(overflowing);
+            assertEquals(1, index.totalSlots());
+            assertEquals(1e30f, index.vector(slot)[5]);
+        }
+    }
+
     @Test
     void singleThreadedBuildsAreDeterministicForASeed() {
         float[][] data = TestData.clustered(new SplittableRandom(5), 800, 12, 10, 0.1);
