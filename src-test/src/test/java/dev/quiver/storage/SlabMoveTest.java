@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -83,7 +84,8 @@ class SlabMoveTest {
         byte[] before = Files.readAllBytes(file);
         int writesWhilePending = 0;
         try (VectorSlab slab = map(file)) {
-            assertTrue(slab.slab().chunk(0).isMapped());
+            assertTrue(slab.slab().chunkOnFile(0));
+            Class<?> kind = slab.slab().chunk(0).getClass();
             assertTrue(slab.slab().moveMappedToAnonymousInBackground());
             SplittableRandom random = new SplittableRandom(seed + 1);
             int writes = 0;
@@ -107,13 +109,16 @@ class SlabMoveTest {
                 }
             }
             for (int i = 0; i < CHUNKS; i++) {
-                assertFalse(slab.slab().chunk(i).isMapped(), "chunk " + i + " moved off the file, seed " + seed);
+                assertFalse(slab.slab().chunkOnFile(i), "chunk " + i + " moved off the file, seed " + seed);
             }
             for (int r = 0; r < RECORDS; r++) {
                 assertArrayEquals(model[r], slab.get(r), "record " + r + ", seed " + seed);
             }
             slab.slab().ensureCapacity(RECORDS + 1); // growth after the move: a plain off-heap chunk
             assertEquals(CHUNKS + 1, slab.slab().chunkCount());
+            for (int i = 0; i < slab.slab().chunkCount(); i++) {
+                assertSame(kind, slab.slab().chunk(i).getClass(), "chunk " + i + ": one kind of segment throughout");
+            }
         }
         assertArrayEquals(before, Files.readAllBytes(file), "the file is never written, seed " + seed);
         return writesWhilePending > 0;
@@ -150,6 +155,30 @@ class SlabMoveTest {
         }
     }
 
+    /**
+     * Mapped chunks are plain native views ({@code PlainSegments}) where this module has native access, so a slab
+     * opened from a file and grown afterwards holds one kind of segment: kernels that met the JDK's mapped-file class
+     * and its plain native class together were compiled, trapped and recompiled over and over (session8.md).
+     */
+    @Test
+    void mappedAndGrownChunksAreOneKindOfSegment() throws Exception {
+        assumeTrue(Slab.class.getModule().isNativeAccessEnabled(), "no native access for the storage module here");
+        Path file = dir.resolve("one-kind");
+        Files.write(file, new byte[DIM * 4 << CHUNK_SHIFT]);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             VectorSlab slab = new VectorSlab(Slab.mapPrivate(file, channel, 0, Files.size(file), DIM * 4L,
+                     CHUNK_SHIFT), DIM)) {
+            slab.slab().ensureCapacity(3 << CHUNK_SHIFT);
+            assertEquals(3, slab.slab().chunkCount());
+            assertTrue(slab.slab().chunkOnFile(0));
+            assertFalse(slab.slab().chunkOnFile(1));
+            assertFalse(slab.slab().chunk(0).isMapped());
+            assertSame(slab.slab().chunk(0).getClass(), slab.slab().chunk(2).getClass());
+            slab.set(5, new float[DIM]); // a copy-on-write page: the file stays as it was
+        }
+        assertArrayEquals(new byte[DIM * 4 << CHUNK_SHIFT], Files.readAllBytes(file));
+    }
+
     @Test
     void switchedOffItLeavesTheMappingAlone() throws Exception {
         Path file = writeFile(randomRows(3));
@@ -159,7 +188,7 @@ class SlabMoveTest {
             assertFalse(slab.slab().moveMappedToAnonymousInBackground());
             assertFalse(slab.slab().movePending());
             assertFalse(slab.slab().moveMappedToAnonymous());
-            assertTrue(slab.slab().chunk(0).isMapped());
+            assertTrue(slab.slab().chunkOnFile(0));
         } finally {
             if (previous == null) {
                 System.clearProperty("quiver.hugePages");
@@ -173,7 +202,7 @@ class SlabMoveTest {
              VectorSlab slab = new VectorSlab(Slab.mapPrivate(small, channel, 0, Files.size(small), DIM * 4L,
                      CHUNK_SHIFT), DIM)) {
             assertFalse(slab.slab().moveMappedToAnonymousInBackground(), "too small to be worth a huge page");
-            assertTrue(slab.slab().chunk(0).isMapped());
+            assertTrue(slab.slab().chunkOnFile(0));
         }
         try (VectorSlab empty = new VectorSlab(Slab.allocate(DIM * 4L, CHUNK_SHIFT), DIM)) {
             assertFalse(empty.slab().moveMappedToAnonymousInBackground(), "nothing mapped, nothing to move");
@@ -218,7 +247,7 @@ class SlabMoveTest {
             for (int r = 0; r < records; r++) {
                 assertArrayEquals(model[r], codes.get(r), "record " + r + ", seed " + seed);
             }
-            assertFalse(codes.slab().chunk(0).isMapped(), "moved off the file");
+            assertFalse(codes.slab().chunkOnFile(0), "moved off the file");
         }
         assertArrayEquals(all, Files.readAllBytes(file), "the file is never written");
     }
@@ -310,7 +339,7 @@ class SlabMoveTest {
                     assertEquals(model[r], lists.getInt(r, 2 + j), "record " + r + ", entry " + j + ", seed " + seed);
                 }
             }
-            assertFalse(lists.slab().chunk(0).isMapped(), "moved off the file");
+            assertFalse(lists.slab().chunkOnFile(0), "moved off the file");
         }
     }
 }

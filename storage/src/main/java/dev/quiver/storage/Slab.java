@@ -52,6 +52,9 @@ public final class Slab implements AutoCloseable {
     /** Bytes of one huge-page block for growth: a few 2 MiB pages, so the alignment slack stays small. */
     private static final long HUGE_BLOCK_BYTES = 16L << 20;
 
+    /** Where the file mapping starts (its chunks are plain native views, {@link PlainSegments}); 0 when none. */
+    private final long fileStart;
+
     private Slab(long strideBytes, int chunkShift, Arena arena, MemorySegment[] initial, int mappedChunks) {
         this.strideBytes = strideBytes;
         this.chunkShift = chunkShift;
@@ -59,6 +62,7 @@ public final class Slab implements AutoCloseable {
         this.arena = arena;
         this.chunks = initial;
         this.mappedChunks = mappedChunks;
+        this.fileStart = mappedChunks == 0 ? 0 : initial[0].address();
     }
 
     /** An empty off-heap slab. */
@@ -88,7 +92,8 @@ public final class Slab implements AutoCloseable {
         MemorySegment[] initial = new MemorySegment[(int) count];
         if (count > 0) {
             try {
-                MemorySegment mapping = FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes, arena, file);
+                MemorySegment mapping = PlainSegments.view(
+                        FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes, arena, file), arena);
                 for (int i = 0; i < initial.length; i++) {
                     initial[i] = mapping.asSlice(i * chunkBytes, chunkBytes);
                 }
@@ -166,6 +171,18 @@ public final class Slab implements AutoCloseable {
      */
     public int mappedChunkCount() {
         return mappedChunks;
+    }
+
+    /**
+     * Whether chunk {@code i} is still the file's mapping (not yet moved by {@link #moveMappedToAnonymous}). Asked of
+     * the address, since mapped chunks are plain native segments like every other chunk.
+     */
+    public boolean chunkOnFile(int i) {
+        if (i >= mappedChunks) {
+            return false;
+        }
+        long address = chunk(i).address();
+        return address >= fileStart && address < fileStart + mappedChunks * chunkBytes;
     }
 
     /** Grows, by whole zero-filled chunks, until at least {@code records} records are addressable. Thread-safe. */
