@@ -178,7 +178,7 @@ public final class Slab implements AutoCloseable {
      * the address, since mapped chunks are plain native segments like every other chunk.
      */
     public boolean chunkOnFile(int i) {
-        if (i >= mappedChunks) {
+        if (i < 0 || i >= mappedChunks) {
             return false;
         }
         long address = chunk(i).address();

@@ -231,14 +231,8 @@ public final class IdMap {
             if (baseDeleted.contains(slot)) {
                 return null;
             }
-            long from = baseOffsets.get(LONG, (long) slot * 8);
-            long to = baseOffsets.get(LONG, (long) slot * 8 + 8);
-            if (from == to) {
-                return null;
-            }
-            byte[] bytes = new byte[Math.toIntExact(to - from)];
-            MemorySegment.copy(baseHeap, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
-            return new String(bytes, StandardCharsets.UTF_8);
+            byte[] bytes = BaseEntries.copy(baseOffsets, baseHeap, slot);
+            return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
         }
         int i = slot - baseCount;
         return i < addedBySlot.length ? addedBySlot[i] : null;

@@ -113,17 +113,7 @@ public final class MetadataTable {
             byte[] b = overlay[slot];
             return b == NONE ? null : b;
         }
-        if (slot < baseCount) {
-            long from = baseOffsets.get(LONG, (long) slot * 8);
-            long to = baseOffsets.get(LONG, (long) slot * 8 + 8);
-            if (from == to) {
-                return null;
-            }
-            byte[] bytes = new byte[Math.toIntExact(to - from)];
-            MemorySegment.copy(baseHeap, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
-            return bytes;
-        }
-        return null;
+        return slot < baseCount ? BaseEntries.copy(baseOffsets, baseHeap, slot) : null;
     }
 
     /** The slot's metadata, decoded into a fresh map (keys sorted), or {@code null} when it has none. */
