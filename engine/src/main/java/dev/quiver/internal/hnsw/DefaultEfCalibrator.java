@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * smaller than {@code CODE_SCAN_MIN_LIVE}) is the default the float32 exact scan.
  *
  * <p>Cost: {@code SAMPLE} exact scans (SAMPLE x live distances, in groups sharing one pass over the vectors) plus
- * {@code SAMPLE} graph searches per ladder step tried; at save time, outside any search, on the index's build threads (the sample queries are independent).
+ * {@code SAMPLE} graph searches per ladder step tried; at save time, outside any search, on the index's build threads
+ * (the sample queries are independent).
  */
 final class DefaultEfCalibrator {
 

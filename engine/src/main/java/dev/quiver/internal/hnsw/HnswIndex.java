@@ -2,6 +2,7 @@ package dev.quiver.internal.hnsw;
 
 import dev.quiver.internal.quant.Sq8Quantizer;
 import dev.quiver.internal.quant.Sq8Codes;
+import dev.quiver.simd.VectorOps;
 import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationWriter;
 
@@ -592,7 +593,7 @@ public final class HnswIndex implements AutoCloseable {
         if (v.length != dim) {
             throw new IllegalArgumentException("dimension mismatch: expected " + dim + ", got " + v.length);
         }
-        if (Float.isFinite(dev.quiver.simd.VectorOps.normSquared(v))) {
+        if (Float.isFinite(VectorOps.normSquared(v))) {
             return; // no component is NaN or infinite (any would make the norm so): one SIMD pass, not a scalar loop
         }
         for (int i = 0; i < v.length; i++) {
