@@ -2,6 +2,7 @@ package dev.quiver.simd;
 
 import static dev.quiver.simd.PanamaKernels.u8;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
@@ -17,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * stored codes per pass, as {@link FloatGroupKernels} does for floats, so the candidates' cache misses are in flight
  * together. The main loop is {@link PanamaKernels}' packed form (a full vector of code bytes viewed as int lanes, the
  * two codes of each short lane taken apart with a mask and a shift, see the notes above {@code widen} there; the
- * query's halves are taken apart once per step for the whole group, and each candidate's two product vectors, at most
- * 2 x 65025 per 16-bit half, are split before adding into its accumulator), then one int vector of widened bytes per
- * step, then scalar. Integer sums, so a candidate's distance is exact in any group.
+ * query's halves are taken apart once per step for the whole group), then one int vector of widened bytes per
+ * step, then scalar. Each candidate's product vectors go whole into one accumulator ({@code s}) and their high
+ * halves into another ({@code h}), unpacked once at the end ("Packed sums" in {@link PanamaKernels}). Integer sums,
+ * so a candidate's distance is exact in any group.
  * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four, but made it 7-45%
  * slower at 784-d (same-run A/B with 512-bit vectors, bench/results/session7.md). Not verified, but likely: the
  * eight-wide packed loop costs more per step than four-wide (register pressure), which grows with the loop's length,
@@ -53,6 +55,7 @@ final class U8GroupKernels {
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
         long o4 = offs[at + 4], o5 = offs[at + 5], o6 = offs[at + 6], o7 = offs[at + 7];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0, h4 = s0, h5 = s0, h6 = s0, h7 = s0;
         for (int bound = n & -BPL; i < bound; i += BPL) {
             ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
             ShortVector ql = qb.and(LOW_BYTE);
@@ -60,43 +63,43 @@ final class U8GroupKernels {
             ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
             IntVector p0 = ql.mul(c0.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r0 = qh.mul(c0.lanewise(LSHR, 8)).reinterpretAsInts();
-            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
-                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            s0 = s0.add(p0).add(r0);
+            h0 = h0.add(p0.lanewise(LSHR, 16)).add(r0.lanewise(LSHR, 16));
             ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
             IntVector p1 = ql.mul(c1.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r1 = qh.mul(c1.lanewise(LSHR, 8)).reinterpretAsInts();
-            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
-                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            s1 = s1.add(p1).add(r1);
+            h1 = h1.add(p1.lanewise(LSHR, 16)).add(r1.lanewise(LSHR, 16));
             ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
             IntVector p2 = ql.mul(c2.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r2 = qh.mul(c2.lanewise(LSHR, 8)).reinterpretAsInts();
-            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
-                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            s2 = s2.add(p2).add(r2);
+            h2 = h2.add(p2.lanewise(LSHR, 16)).add(r2.lanewise(LSHR, 16));
             ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
             IntVector p3 = ql.mul(c3.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r3 = qh.mul(c3.lanewise(LSHR, 8)).reinterpretAsInts();
-            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
-                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+            s3 = s3.add(p3).add(r3);
+            h3 = h3.add(p3.lanewise(LSHR, 16)).add(r3.lanewise(LSHR, 16));
             ShortVector c4 = ByteVector.fromMemorySegment(BP, m4, o4 + i, LE).reinterpretAsShorts();
             IntVector p4 = ql.mul(c4.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r4 = qh.mul(c4.lanewise(LSHR, 8)).reinterpretAsInts();
-            s4 = s4.add(p4.and(0xFFFF).add(p4.lanewise(LSHR, 16)))
-                    .add(r4.and(0xFFFF).add(r4.lanewise(LSHR, 16)));
+            s4 = s4.add(p4).add(r4);
+            h4 = h4.add(p4.lanewise(LSHR, 16)).add(r4.lanewise(LSHR, 16));
             ShortVector c5 = ByteVector.fromMemorySegment(BP, m5, o5 + i, LE).reinterpretAsShorts();
             IntVector p5 = ql.mul(c5.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r5 = qh.mul(c5.lanewise(LSHR, 8)).reinterpretAsInts();
-            s5 = s5.add(p5.and(0xFFFF).add(p5.lanewise(LSHR, 16)))
-                    .add(r5.and(0xFFFF).add(r5.lanewise(LSHR, 16)));
+            s5 = s5.add(p5).add(r5);
+            h5 = h5.add(p5.lanewise(LSHR, 16)).add(r5.lanewise(LSHR, 16));
             ShortVector c6 = ByteVector.fromMemorySegment(BP, m6, o6 + i, LE).reinterpretAsShorts();
             IntVector p6 = ql.mul(c6.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r6 = qh.mul(c6.lanewise(LSHR, 8)).reinterpretAsInts();
-            s6 = s6.add(p6.and(0xFFFF).add(p6.lanewise(LSHR, 16)))
-                    .add(r6.and(0xFFFF).add(r6.lanewise(LSHR, 16)));
+            s6 = s6.add(p6).add(r6);
+            h6 = h6.add(p6.lanewise(LSHR, 16)).add(r6.lanewise(LSHR, 16));
             ShortVector c7 = ByteVector.fromMemorySegment(BP, m7, o7 + i, LE).reinterpretAsShorts();
             IntVector p7 = ql.mul(c7.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r7 = qh.mul(c7.lanewise(LSHR, 8)).reinterpretAsInts();
-            s7 = s7.add(p7.and(0xFFFF).add(p7.lanewise(LSHR, 16)))
-                    .add(r7.and(0xFFFF).add(r7.lanewise(LSHR, 16)));
+            s7 = s7.add(p7).add(r7);
+            h7 = h7.add(p7.lanewise(LSHR, 16)).add(r7.lanewise(LSHR, 16));
         }
         for (int bound = n & -IL; i < bound; i += IL) {
             IntVector x = u8(q, i);
@@ -109,10 +112,14 @@ final class U8GroupKernels {
             s6 = s6.add(x.mul(u8(m6, o6 + i)));
             s7 = s7.add(x.mul(u8(m7, o7 + i)));
         }
-        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        int r4 = s4.reduceLanes(VectorOperators.ADD), r5 = s5.reduceLanes(VectorOperators.ADD);
-        int r6 = s6.reduceLanes(VectorOperators.ADD), r7 = s7.reduceLanes(VectorOperators.ADD);
+        int r0 = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r1 = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r2 = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r3 = s3.add(h3).sub(h3.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r4 = s4.add(h4).sub(h4.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r5 = s5.add(h5).sub(h5.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r6 = s6.add(h6).sub(h6.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r7 = s7.add(h7).sub(h7.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             int x = Byte.toUnsignedInt(q[i]);
             r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
@@ -141,6 +148,7 @@ final class U8GroupKernels {
         MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0;
         for (int bound = n & -BPL; i < bound; i += BPL) {
             ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
             ShortVector ql = qb.and(LOW_BYTE);
@@ -148,23 +156,23 @@ final class U8GroupKernels {
             ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
             IntVector p0 = ql.mul(c0.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r0 = qh.mul(c0.lanewise(LSHR, 8)).reinterpretAsInts();
-            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
-                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            s0 = s0.add(p0).add(r0);
+            h0 = h0.add(p0.lanewise(LSHR, 16)).add(r0.lanewise(LSHR, 16));
             ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
             IntVector p1 = ql.mul(c1.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r1 = qh.mul(c1.lanewise(LSHR, 8)).reinterpretAsInts();
-            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
-                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            s1 = s1.add(p1).add(r1);
+            h1 = h1.add(p1.lanewise(LSHR, 16)).add(r1.lanewise(LSHR, 16));
             ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
             IntVector p2 = ql.mul(c2.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r2 = qh.mul(c2.lanewise(LSHR, 8)).reinterpretAsInts();
-            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
-                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            s2 = s2.add(p2).add(r2);
+            h2 = h2.add(p2.lanewise(LSHR, 16)).add(r2.lanewise(LSHR, 16));
             ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
             IntVector p3 = ql.mul(c3.and(LOW_BYTE)).reinterpretAsInts();
             IntVector r3 = qh.mul(c3.lanewise(LSHR, 8)).reinterpretAsInts();
-            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
-                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+            s3 = s3.add(p3).add(r3);
+            h3 = h3.add(p3.lanewise(LSHR, 16)).add(r3.lanewise(LSHR, 16));
         }
         for (int bound = n & -IL; i < bound; i += IL) {
             IntVector x = u8(q, i);
@@ -173,8 +181,10 @@ final class U8GroupKernels {
             s2 = s2.add(x.mul(u8(m2, o2 + i)));
             s3 = s3.add(x.mul(u8(m3, o3 + i)));
         }
-        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        int r0 = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r1 = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r2 = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r3 = s3.add(h3).sub(h3.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             int x = Byte.toUnsignedInt(q[i]);
             r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
@@ -197,6 +207,7 @@ final class U8GroupKernels {
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
         long o4 = offs[at + 4], o5 = offs[at + 5], o6 = offs[at + 6], o7 = offs[at + 7];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0, h4 = s0, h5 = s0, h6 = s0, h7 = s0;
         for (int bound = n & -BPL; i < bound; i += BPL) {
             ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
             ShortVector ql = qb.and(LOW_BYTE);
@@ -206,57 +217,57 @@ final class U8GroupKernels {
             ShortVector f0 = qh.sub(c0.lanewise(LSHR, 8));
             IntVector p0 = e0.mul(e0).reinterpretAsInts();
             IntVector r0 = f0.mul(f0).reinterpretAsInts();
-            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
-                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            s0 = s0.add(p0).add(r0);
+            h0 = h0.add(p0.lanewise(LSHR, 16)).add(r0.lanewise(LSHR, 16));
             ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
             ShortVector e1 = ql.sub(c1.and(LOW_BYTE));
             ShortVector f1 = qh.sub(c1.lanewise(LSHR, 8));
             IntVector p1 = e1.mul(e1).reinterpretAsInts();
             IntVector r1 = f1.mul(f1).reinterpretAsInts();
-            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
-                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            s1 = s1.add(p1).add(r1);
+            h1 = h1.add(p1.lanewise(LSHR, 16)).add(r1.lanewise(LSHR, 16));
             ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
             ShortVector e2 = ql.sub(c2.and(LOW_BYTE));
             ShortVector f2 = qh.sub(c2.lanewise(LSHR, 8));
             IntVector p2 = e2.mul(e2).reinterpretAsInts();
             IntVector r2 = f2.mul(f2).reinterpretAsInts();
-            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
-                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            s2 = s2.add(p2).add(r2);
+            h2 = h2.add(p2.lanewise(LSHR, 16)).add(r2.lanewise(LSHR, 16));
             ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
             ShortVector e3 = ql.sub(c3.and(LOW_BYTE));
             ShortVector f3 = qh.sub(c3.lanewise(LSHR, 8));
             IntVector p3 = e3.mul(e3).reinterpretAsInts();
             IntVector r3 = f3.mul(f3).reinterpretAsInts();
-            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
-                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+            s3 = s3.add(p3).add(r3);
+            h3 = h3.add(p3.lanewise(LSHR, 16)).add(r3.lanewise(LSHR, 16));
             ShortVector c4 = ByteVector.fromMemorySegment(BP, m4, o4 + i, LE).reinterpretAsShorts();
             ShortVector e4 = ql.sub(c4.and(LOW_BYTE));
             ShortVector f4 = qh.sub(c4.lanewise(LSHR, 8));
             IntVector p4 = e4.mul(e4).reinterpretAsInts();
             IntVector r4 = f4.mul(f4).reinterpretAsInts();
-            s4 = s4.add(p4.and(0xFFFF).add(p4.lanewise(LSHR, 16)))
-                    .add(r4.and(0xFFFF).add(r4.lanewise(LSHR, 16)));
+            s4 = s4.add(p4).add(r4);
+            h4 = h4.add(p4.lanewise(LSHR, 16)).add(r4.lanewise(LSHR, 16));
             ShortVector c5 = ByteVector.fromMemorySegment(BP, m5, o5 + i, LE).reinterpretAsShorts();
             ShortVector e5 = ql.sub(c5.and(LOW_BYTE));
             ShortVector f5 = qh.sub(c5.lanewise(LSHR, 8));
             IntVector p5 = e5.mul(e5).reinterpretAsInts();
             IntVector r5 = f5.mul(f5).reinterpretAsInts();
-            s5 = s5.add(p5.and(0xFFFF).add(p5.lanewise(LSHR, 16)))
-                    .add(r5.and(0xFFFF).add(r5.lanewise(LSHR, 16)));
+            s5 = s5.add(p5).add(r5);
+            h5 = h5.add(p5.lanewise(LSHR, 16)).add(r5.lanewise(LSHR, 16));
             ShortVector c6 = ByteVector.fromMemorySegment(BP, m6, o6 + i, LE).reinterpretAsShorts();
             ShortVector e6 = ql.sub(c6.and(LOW_BYTE));
             ShortVector f6 = qh.sub(c6.lanewise(LSHR, 8));
             IntVector p6 = e6.mul(e6).reinterpretAsInts();
             IntVector r6 = f6.mul(f6).reinterpretAsInts();
-            s6 = s6.add(p6.and(0xFFFF).add(p6.lanewise(LSHR, 16)))
-                    .add(r6.and(0xFFFF).add(r6.lanewise(LSHR, 16)));
+            s6 = s6.add(p6).add(r6);
+            h6 = h6.add(p6.lanewise(LSHR, 16)).add(r6.lanewise(LSHR, 16));
             ShortVector c7 = ByteVector.fromMemorySegment(BP, m7, o7 + i, LE).reinterpretAsShorts();
             ShortVector e7 = ql.sub(c7.and(LOW_BYTE));
             ShortVector f7 = qh.sub(c7.lanewise(LSHR, 8));
             IntVector p7 = e7.mul(e7).reinterpretAsInts();
             IntVector r7 = f7.mul(f7).reinterpretAsInts();
-            s7 = s7.add(p7.and(0xFFFF).add(p7.lanewise(LSHR, 16)))
-                    .add(r7.and(0xFFFF).add(r7.lanewise(LSHR, 16)));
+            s7 = s7.add(p7).add(r7);
+            h7 = h7.add(p7.lanewise(LSHR, 16)).add(r7.lanewise(LSHR, 16));
         }
         for (int bound = n & -IL; i < bound; i += IL) {
             IntVector x = u8(q, i);
@@ -277,10 +288,14 @@ final class U8GroupKernels {
             IntVector d7 = x.sub(u8(m7, o7 + i));
             s7 = s7.add(d7.mul(d7));
         }
-        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        int r4 = s4.reduceLanes(VectorOperators.ADD), r5 = s5.reduceLanes(VectorOperators.ADD);
-        int r6 = s6.reduceLanes(VectorOperators.ADD), r7 = s7.reduceLanes(VectorOperators.ADD);
+        int r0 = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r1 = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r2 = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r3 = s3.add(h3).sub(h3.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r4 = s4.add(h4).sub(h4.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r5 = s5.add(h5).sub(h5.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r6 = s6.add(h6).sub(h6.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r7 = s7.add(h7).sub(h7.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             int x = Byte.toUnsignedInt(q[i]);
             int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
@@ -317,6 +332,7 @@ final class U8GroupKernels {
         MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0;
         for (int bound = n & -BPL; i < bound; i += BPL) {
             ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
             ShortVector ql = qb.and(LOW_BYTE);
@@ -326,29 +342,29 @@ final class U8GroupKernels {
             ShortVector f0 = qh.sub(c0.lanewise(LSHR, 8));
             IntVector p0 = e0.mul(e0).reinterpretAsInts();
             IntVector r0 = f0.mul(f0).reinterpretAsInts();
-            s0 = s0.add(p0.and(0xFFFF).add(p0.lanewise(LSHR, 16)))
-                    .add(r0.and(0xFFFF).add(r0.lanewise(LSHR, 16)));
+            s0 = s0.add(p0).add(r0);
+            h0 = h0.add(p0.lanewise(LSHR, 16)).add(r0.lanewise(LSHR, 16));
             ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
             ShortVector e1 = ql.sub(c1.and(LOW_BYTE));
             ShortVector f1 = qh.sub(c1.lanewise(LSHR, 8));
             IntVector p1 = e1.mul(e1).reinterpretAsInts();
             IntVector r1 = f1.mul(f1).reinterpretAsInts();
-            s1 = s1.add(p1.and(0xFFFF).add(p1.lanewise(LSHR, 16)))
-                    .add(r1.and(0xFFFF).add(r1.lanewise(LSHR, 16)));
+            s1 = s1.add(p1).add(r1);
+            h1 = h1.add(p1.lanewise(LSHR, 16)).add(r1.lanewise(LSHR, 16));
             ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
             ShortVector e2 = ql.sub(c2.and(LOW_BYTE));
             ShortVector f2 = qh.sub(c2.lanewise(LSHR, 8));
             IntVector p2 = e2.mul(e2).reinterpretAsInts();
             IntVector r2 = f2.mul(f2).reinterpretAsInts();
-            s2 = s2.add(p2.and(0xFFFF).add(p2.lanewise(LSHR, 16)))
-                    .add(r2.and(0xFFFF).add(r2.lanewise(LSHR, 16)));
+            s2 = s2.add(p2).add(r2);
+            h2 = h2.add(p2.lanewise(LSHR, 16)).add(r2.lanewise(LSHR, 16));
             ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
             ShortVector e3 = ql.sub(c3.and(LOW_BYTE));
             ShortVector f3 = qh.sub(c3.lanewise(LSHR, 8));
             IntVector p3 = e3.mul(e3).reinterpretAsInts();
             IntVector r3 = f3.mul(f3).reinterpretAsInts();
-            s3 = s3.add(p3.and(0xFFFF).add(p3.lanewise(LSHR, 16)))
-                    .add(r3.and(0xFFFF).add(r3.lanewise(LSHR, 16)));
+            s3 = s3.add(p3).add(r3);
+            h3 = h3.add(p3.lanewise(LSHR, 16)).add(r3.lanewise(LSHR, 16));
         }
         for (int bound = n & -IL; i < bound; i += IL) {
             IntVector x = u8(q, i);
@@ -361,8 +377,10 @@ final class U8GroupKernels {
             IntVector d3 = x.sub(u8(m3, o3 + i));
             s3 = s3.add(d3.mul(d3));
         }
-        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        int r0 = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r1 = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r2 = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        int r3 = s3.add(h3).sub(h3.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             int x = Byte.toUnsignedInt(q[i]);
             int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));

@@ -89,6 +89,45 @@ class U8KernelsTest {
         assertEquals(2147450625, 65025 * n, "33025 * 255^2 fits in an int");
     }
 
+    /**
+     * The packed kernels sum whole int lanes that wrap past 2^32 and unpack once at the end: all-255 codes make every
+     * lane wrap at every step, in the single, four-wide and eight-wide kernels, up to the largest dimension.
+     */
+    @Test
+    void bulkExtremesWrapAndStayExact() {
+        for (DistanceKernels k : KernelImplementations.available()) {
+            for (int n : new int[] {64, 65, 384, 512, 513, 1024, VectorOps.MAX_U8_DIMENSION}) {
+                byte[] full = new byte[n];
+                java.util.Arrays.fill(full, (byte) 255);
+                byte[] zeros = new byte[n];
+                for (int count : new int[] {1, 4, 8, 9}) {
+                    MemorySegment[] segs = new MemorySegment[count];
+                    long[] offsets = new long[count];
+                    for (int c = 0; c < count; c++) {
+                        // Even candidates all 255, odd all 0.
+                        segs[c] = MemorySegment.ofArray(c % 2 == 0 ? full : zeros);
+                    }
+                    int[] sq = new int[count];
+                    int[] dot = new int[count];
+                    k.squareDistanceU8Bulk(full, segs, offsets, count, sq);
+                    k.dotU8Bulk(full, segs, offsets, count, dot);
+                    for (int c = 0; c < count; c++) {
+                        String ctx = k.name() + " n=" + n + " count=" + count + " #" + c;
+                        assertEquals(c % 2 == 0 ? 0 : 65025 * n, sq[c], ctx + " square");
+                        assertEquals(c % 2 == 0 ? 65025 * n : 0, dot[c], ctx + " dot");
+                    }
+                    k.squareDistanceU8Bulk(zeros, segs, offsets, count, sq);
+                    for (int c = 0; c < count; c++) {
+                        assertEquals(c % 2 == 0 ? 65025 * n : 0, sq[c], k.name() + " n=" + n + " #" + c + " zeros");
+                    }
+                }
+                MemorySegment f = MemorySegment.ofArray(full);
+                assertEquals(65025 * n, k.squareDistanceU8(zeros, f, 0), k.name() + " n=" + n);
+                assertEquals(65025 * n, k.dotU8(full, f, 0), k.name() + " n=" + n);
+            }
+        }
+    }
+
     @Test
     void segmentKernelsAreExactAtAnyOffsetAndSegmentKind() {
         long seed = KernelImplementations.seed();
