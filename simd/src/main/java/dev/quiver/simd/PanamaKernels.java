@@ -26,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (and shared with those classes): a species the JIT cannot see as a constant defeats intrinsification.
  *
  * <p>The u8 kernels bring code bytes into int lanes (see the notes above {@code widen}) and accumulate squared
- * differences or products there. A lane sums at most {@code dim / intLanes} terms of at most 255², and the final sum
- * is bounded by {@link VectorOps#MAX_U8_DIMENSION}, so nothing overflows.
+ * differences or products there. The final sum is bounded by {@link VectorOps#MAX_U8_DIMENSION} terms of at most
+ * 255², below 2^31; the packed query x segment kernels let their accumulators wrap on the way and still end exact
+ * (see "Packed sums" below).
  *
  * <p>Why this class stays over the project's ~600-line bound: every kernel is hand-unrolled for the reason above, once
  * per metric and per operand kind (array or segment); folding them behind a shared loop would take the species and the
@@ -409,15 +410,12 @@ final class PanamaKernels implements DistanceKernels {
         }
         // s0 + s1 hold whole packed lanes (wrapped), s2 + s3 their high halves: see "Packed sums" above.
         IntVector high = s2.add(s3);
-        s0 = s0.add(s1).add(high).sub(high.lanewise(LSHL, 16));
-        s1 = IntVector.zero(I);
-        s2 = s1;
-        s3 = s1;
+        IntVector acc = s0.add(s1).add(high).sub(high.lanewise(LSHL, 16));
         for (int bound = n & -IL; i < bound; i += IL) {
             IntVector d = u8(q, i).sub(u8(codes, byteOffset + i));
-            s0 = s0.add(d.mul(d));
+            acc = acc.add(d.mul(d));
         }
-        int sum = sum(s0, s1, s2, s3);
+        int sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             int d = Byte.toUnsignedInt(q[i]) - Byte.toUnsignedInt(codes.get(JAVA_BYTE, byteOffset + i));
             sum += d * d;
@@ -445,14 +443,11 @@ final class PanamaKernels implements DistanceKernels {
         }
         // s0 + s1 hold whole packed lanes (wrapped), s2 + s3 their high halves: see "Packed sums" above.
         IntVector high = s2.add(s3);
-        s0 = s0.add(s1).add(high).sub(high.lanewise(LSHL, 16));
-        s1 = IntVector.zero(I);
-        s2 = s1;
-        s3 = s1;
+        IntVector acc = s0.add(s1).add(high).sub(high.lanewise(LSHL, 16));
         for (int bound = n & -IL; i < bound; i += IL) {
-            s0 = s0.add(u8(q, i).mul(u8(codes, byteOffset + i)));
+            acc = acc.add(u8(q, i).mul(u8(codes, byteOffset + i)));
         }
-        int sum = sum(s0, s1, s2, s3);
+        int sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum += Byte.toUnsignedInt(q[i]) * Byte.toUnsignedInt(codes.get(JAVA_BYTE, byteOffset + i));
         }

@@ -26,7 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * slower at 784-d (same-run A/B with 512-bit vectors, bench/results/session7.md). Not verified, but likely: the
  * eight-wide packed loop costs more per step than four-wide (register pressure), which grows with the loop's length,
  * while what overlapping misses saves is per candidate. So codes longer than {@link #EIGHT_MAX_DIM} go four at a time.
- * The paths were measured on AVX-512 only.
+ * With 256-bit vectors (AVX2: 16 registers) every code does: the eight-wide loop's 16 accumulators plus the query's
+ * halves do not fit, and in Sq8KernelBench at 128-d and 384-d it took 10-45% longer than the four-wide loop, which was
+ * level on dot products and 16-21% faster on squared L2 than the eight-wide loop before the packed sums
+ * ({@code -XX:UseAVX=2} on an AVX-512 machine, bench/results/session9.md). Walks were measured on AVX-512 only.
  *
  * <p>Used only when int vectors have at least eight lanes ({@code PanamaKernels.U8_SIMD}).
  */
@@ -40,8 +43,11 @@ final class U8GroupKernels {
     private static final short LOW_BYTE = PanamaKernels.LOW_BYTE;
     private static final ByteOrder LE = PanamaKernels.LE;
 
-    /** The longest code scored eight at a time: between the lengths measured faster (384) and slower (784). */
-    static final int EIGHT_MAX_DIM = 512;
+    /**
+     * The longest code scored eight at a time: between the lengths measured faster (384) and slower (784); none with
+     * fewer than 16 int lanes (see the class comment).
+     */
+    static final int EIGHT_MAX_DIM = IL >= 16 ? 512 : 0;
 
     private U8GroupKernels() {
     }
