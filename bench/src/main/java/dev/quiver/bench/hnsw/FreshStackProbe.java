@@ -6,8 +6,9 @@ import java.lang.management.ManagementFactory;
  * What a fresh platform thread costs for the stack it touches, with no Quiver code at all: the control for
  * {@link ThreadModeRunner}'s platform-thread mode (issue #13 goal 3). A task recursing to a given depth runs on a new
  * platform thread per call and, for comparison, on the calling thread; the difference per depth is the first touch
- * of that much fresh stack (page faults), which an insert's call chain pays on a new platform thread and a virtual
- * thread (whose frames live on the heap) does not.
+ * of that much fresh stack (page faults). Round four took this for the cause of an insert's extra CPU on a new
+ * platform thread; {@link FreshThreadFaultProbe} later counted such an insert's faults directly and found about one,
+ * so Quiver's call chain does not reach fresh stack pages and that explanation was wrong (bench/results/session9.md).
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.quiver.bench.hnsw.FreshStackProbe [calls=3000] [rounds=4]</pre>
  */
