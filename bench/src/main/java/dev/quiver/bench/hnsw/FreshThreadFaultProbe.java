@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
 /**
  * Counts the page faults a call takes on its own thread (Linux {@code /proc/thread-self/stat}, minor faults). It
  * measures an insert on a warmed thread and an insert on a fresh platform thread. Two controls run on fresh platform
- * threads: an empty task (what reading the counter costs) and {@link FreshStackProbe}'s deepest recursion (1,600
- * frames, to show that the counter sees a new thread's first touches of its stack).
+ * threads: an empty task (what reading the counter costs) and a recursion as deep as {@link FreshStackProbe}'s
+ * deepest (1,600 frames, to show that the counter sees a new thread's first touches of its stack). Threads are made
+ * one at a time, as {@link ThreadModeRunner} makes them; the C library may then reuse the last thread's stack.
  *
  * <p>Issue #13 goal 3 measured an insert on a fresh platform thread at about 1.15x a warmed thread's CPU. Round four
  * blamed the first touch of the new thread's stack pages. This probe tests that: a fresh thread's insert would then
