@@ -384,8 +384,9 @@ final class PanamaKernels implements DistanceKernels {
      * (sum lo + 2^16 sum hi, mod 2^32); another adds the high halves alone (sum hi, one shift per product vector).
      * The wanted sum lo + sum hi is then whole - 65535 * high = whole + high - (high << 16), exact in int arithmetic
      * because the true sum is below 2^31 (MAX_U8_DIMENSION), whatever wrapped on the way. That saves the mask and
-     * one add per product vector: 5-9% less time per code in Sq8KernelBench's bulk kernels with the codes in cache,
-     * at 128-768-d (bench/results/session9.md). Same results as the scalar kernels, bit for bit.
+     * one add per product vector. In Sq8KernelBench's bulk kernels with the codes in cache, that was 6-8% less time
+     * per code for dot products and up to 6% for squared L2 at 128-768-d; a graph walk showed no reliable change
+     * (bench/results/session9.md). Same results as the scalar kernels, bit for bit.
      */
 
     @Override
