@@ -109,6 +109,9 @@ class ServerGuardsTest {
                 .maxConcurrentRequests(1).maxQueuedRequests(0))) {
             HttpJson http = new HttpJson(server.url());
             http.post("/collections", Map.of("name", "q", "dim", 2));
+            // The creation's slot is released just after its response is written (see below): wait, or the raw
+            // request may find the one slot taken, be answered 503 at once, and never be seen executing.
+            awaitIdle(http, "the collection's creation never finished");
             // A raw request that sends its headers but holds back its body keeps the one execution slot.
             byte[] body = "{\"id\":\"slow\",\"vector\":[1,2]}".getBytes(StandardCharsets.UTF_8);
             java.net.URI uri = java.net.URI.create(server.url());
