@@ -27,9 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * eight-wide packed loop costs more per step than four-wide (register pressure), which grows with the loop's length,
  * while what overlapping misses saves is per candidate. So codes longer than {@link #EIGHT_MAX_DIM} go four at a time.
  * With 256-bit vectors (AVX2: 16 registers) every code does: the eight-wide loop's 16 accumulators plus the query's
- * halves do not fit, and in Sq8KernelBench at 128-d and 384-d it took 10-45% longer than the four-wide loop, which was
- * level on dot products and 16-21% faster on squared L2 than the eight-wide loop before the packed sums
- * ({@code -XX:UseAVX=2} on an AVX-512 machine, bench/results/session9.md). Walks were measured on AVX-512 only.
+ * halves do not fit. In Sq8KernelBench at 128-d and 384-d it took 10-46% longer than the eight-wide loop before the
+ * packed sums and 30-49% longer than the four-wide loop, which was level with that old loop on dot products and
+ * 16-21% faster on squared L2 ({@code -XX:UseAVX=2} on an AVX-512 machine, bench/results/session9.md). Walks were
+ * measured on AVX-512 only.
  *
  * <p>Used only when int vectors have at least eight lanes ({@code PanamaKernels.U8_SIMD}).
  */
