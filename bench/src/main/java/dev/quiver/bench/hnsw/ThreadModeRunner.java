@@ -17,12 +17,13 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Searches from a warmed thread against searches from a fresh platform thread, a fresh virtual thread, and
  * {@link AsyncDatabase} (a virtual thread per call), on one database: does a new thread pay for anything the size of
  * the index? Each mode runs one search at a time (the caller waits for each), in rounds that alternate the modes
- * (A/B/C/D, A/B/C/D...) so machine drift hits all alike. Per mode it reports medians of: wall-clock QPS and its
+ * (A/B/C..., A/B/C...) so machine drift hits all alike. Per mode it reports medians of: wall-clock QPS and its
  * ratio to the warmed thread's; this process's CPU time per call and heap bytes allocated per call (both immune to
  * other processes' load, and the allocation counts virtual threads too); and the same two for the thread alone (a
  * task with no search), so a gap can be attributed to the thread or to the search; the difference is the search's own
@@ -36,11 +37,21 @@ import java.util.concurrent.Executors;
  * With {@code op=insert} each call adds one vector (a query vector under a new id, {@link Durability#DEFAULT}: the log
  * record is handed to the OS, not forced) instead of searching: inserts take their linking scratch from the same pool
  * as searches, so a fresh thread must not pay for anything the size of the index there either. The index grows by
- * {@code queries x 4 modes x (rounds + 2)} vectors over the run, a few percent of a 200,000-vector index.
+ * {@code queries x 6 modes x (rounds + 2)} vectors over the run, a few percent of a 200,000-vector index.
  */
 public final class ThreadModeRunner {
 
-    private enum Mode { WARMED, PLATFORM, VIRTUAL, ASYNC }
+    /**
+     * The last two are controls that run the call on the warmed thread after something else. {@code SPAWN_THEN_WARMED}
+     * first starts and joins a fresh platform thread with an empty task; {@code PAUSE_THEN_WARMED} first parks for
+     * {@link #PAUSE_NANOS}. If a control costs as much over {@code WARMED} as a fresh-thread mode does, that mode's
+     * extra is what the thread's start and exit, or the caller's idle moment, does to the process (TLB shootdowns,
+     * caches), not anything the call does on the new thread.
+     */
+    private enum Mode { WARMED, PLATFORM, VIRTUAL, ASYNC, SPAWN_THEN_WARMED, PAUSE_THEN_WARMED }
+
+    /** The idle moment of {@code PAUSE_THEN_WARMED}: about a platform thread's start and join. */
+    private static final long PAUSE_NANOS = 100_000;
 
     public static void main(String[] args) throws Exception {
         String source = args[0];
@@ -136,6 +147,14 @@ public final class ThreadModeRunner {
                 case WARMED -> task.run();
                 case PLATFORM -> Thread.ofPlatform().start(task).join();
                 case VIRTUAL -> Thread.ofVirtual().start(task).join();
+                case SPAWN_THEN_WARMED -> {
+                    Thread.ofPlatform().start(() -> { }).join();
+                    task.run();
+                }
+                case PAUSE_THEN_WARMED -> {
+                    LockSupport.parkNanos(PAUSE_NANOS);
+                    task.run();
+                }
                 case ASYNC -> {
                     if (search) {
                         async.search(q, params).join();
@@ -166,6 +185,14 @@ public final class ThreadModeRunner {
                 case WARMED -> task.run();
                 case PLATFORM -> Thread.ofPlatform().start(task).join();
                 case VIRTUAL -> Thread.ofVirtual().start(task).join();
+                case SPAWN_THEN_WARMED -> {
+                    Thread.ofPlatform().start(() -> { }).join();
+                    task.run();
+                }
+                case PAUSE_THEN_WARMED -> {
+                    LockSupport.parkNanos(PAUSE_NANOS);
+                    task.run();
+                }
                 case ASYNC -> async.add(id, vector).join();
             }
         }
