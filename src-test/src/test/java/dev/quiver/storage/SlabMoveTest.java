@@ -60,7 +60,7 @@ class SlabMoveTest {
 
     private static VectorSlab map(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return new VectorSlab(Slab.mapPrivate(file, channel, 0, Files.size(file), DIM * 4L, CHUNK_SHIFT), DIM);
+            return new VectorSlab(Slab.openPrivate(file, channel, 0, Files.size(file), DIM * 4L, CHUNK_SHIFT), DIM);
         }
     }
 
@@ -166,7 +166,7 @@ class SlabMoveTest {
         Path file = dir.resolve("one-kind");
         Files.write(file, new byte[DIM * 4 << CHUNK_SHIFT]);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             VectorSlab slab = new VectorSlab(Slab.mapPrivate(file, channel, 0, Files.size(file), DIM * 4L,
+             VectorSlab slab = new VectorSlab(Slab.openPrivate(file, channel, 0, Files.size(file), DIM * 4L,
                      CHUNK_SHIFT), DIM)) {
             slab.slab().ensureCapacity(3 << CHUNK_SHIFT);
             assertEquals(3, slab.slab().chunkCount());
@@ -199,7 +199,7 @@ class SlabMoveTest {
         Path small = dir.resolve("small");
         Files.write(small, new byte[DIM * 4 << CHUNK_SHIFT]); // one 68 KiB chunk: under HugePages.MIN_BYTES
         try (FileChannel channel = FileChannel.open(small, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             VectorSlab slab = new VectorSlab(Slab.mapPrivate(small, channel, 0, Files.size(small), DIM * 4L,
+             VectorSlab slab = new VectorSlab(Slab.openPrivate(small, channel, 0, Files.size(small), DIM * 4L,
                      CHUNK_SHIFT), DIM)) {
             assertFalse(slab.slab().moveMappedToAnonymousInBackground(), "too small to be worth a huge page");
             assertTrue(slab.slab().chunkOnFile(0));
@@ -226,7 +226,7 @@ class SlabMoveTest {
         Path file = dir.resolve("codes");
         Files.write(file, all);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             ByteRecordSlab codes = new ByteRecordSlab(Slab.mapPrivate(file, channel, 0, Files.size(file), width,
+             ByteRecordSlab codes = new ByteRecordSlab(Slab.openPrivate(file, channel, 0, Files.size(file), width,
                      shift), width)) {
             assertTrue(codes.slab().moveMappedToAnonymousInBackground());
             int writes = 0;
@@ -279,7 +279,7 @@ class SlabMoveTest {
         Files.write(file, bytes.array());
         int finalRecords = records;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             IntRecordSlab lists = new IntRecordSlab(Slab.mapPrivate(file, channel, 0, Files.size(file),
+             IntRecordSlab lists = new IntRecordSlab(Slab.openPrivate(file, channel, 0, Files.size(file),
                      ints * 4L, shift), ints)) {
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.atomic.AtomicReference<String> torn = new java.util.concurrent.atomic.AtomicReference<>();

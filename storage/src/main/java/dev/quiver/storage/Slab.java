@@ -17,9 +17,10 @@ import java.util.Arrays;
  * published through a volatile field: a reader that sees a capacity also sees every chunk below it. Thread-safety of
  * record <em>contents</em> is the caller's job (see {@link IntRecordSlab} for acquire/release accessors).
  *
- * <p>A slab either starts empty ({@link #allocate}) or starts with chunks that are slices of a copy-on-write
- * ({@link FileChannel.MapMode#PRIVATE}) mapping of a file region ({@link #mapPrivate}); such records can be
- * modified in place while the file stays unchanged, and later chunks are plain off-heap memory.
+ * <p>A slab either starts empty ({@link #allocate}) or starts with the records of a file region ({@link #openPrivate}):
+ * slices of a copy-on-write ({@link FileChannel.MapMode#PRIVATE}) mapping of it where the storage module has native
+ * access, or of a copy read into memory where it has not. Either way those records can be modified in place while
+ * the file stays unchanged, and later chunks are plain off-heap memory.
  *
  * <p>Memory comes from one shared {@link Arena} per slab. {@link #close()} releases it (and the mapping). Later calls
  * on the slab throw {@link ClosedStoreException}; a segment obtained before close and used afterwards throws
@@ -72,12 +73,18 @@ public final class Slab implements AutoCloseable {
     }
 
     /**
-     * A slab whose first chunks are a private (copy-on-write) mapping of {@code regionBytes} of {@code channel}
-     * starting at {@code position}. {@code regionBytes} must be a whole number of chunks (the generation file
-     * layout pads the data region so that it is). The channel may be closed once this returns.
+     * A slab whose first chunks hold {@code regionBytes} of {@code channel} starting at {@code position}, private to
+     * the slab: writes to them never reach the file. {@code regionBytes} must be a whole number of chunks (the
+     * generation file layout pads the data region so that it is). The channel may be closed once this returns.
+     *
+     * <p>Where the storage module has native access the chunks are a private (copy-on-write) mapping, handed out as
+     * plain native segments ({@link PlainSegments}): the open reads nothing. Without native access a mapping could
+     * only be the JDK's mapped-file segment class, while chunks grown later are its plain native class, and kernels
+     * that meet both run up to 2x slower (bench/results/session10.md); so the region is read into memory from the
+     * slab's arena instead, which costs the open a read of the region.
      */
-    public static Slab mapPrivate(Path file, FileChannel channel, long position, long regionBytes,
-                                  long strideBytes, int chunkShift) {
+    public static Slab openPrivate(Path file, FileChannel channel, long position, long regionBytes,
+                                   long strideBytes, int chunkShift) {
         checkGeometry(strideBytes, chunkShift);
         long chunkBytes = strideBytes << chunkShift;
         if (regionBytes < 0 || regionBytes % chunkBytes != 0) {
@@ -88,24 +95,41 @@ public final class Slab implements AutoCloseable {
         if (count > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("too many chunks in " + file + ": " + count);
         }
+        boolean map = PlainSegments.available();
         Arena arena = Arena.ofShared();
         MemorySegment[] initial = new MemorySegment[(int) count];
         if (count > 0) {
             try {
-                MemorySegment mapping = PlainSegments.view(
-                        FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes, arena, file), arena);
+                MemorySegment region = map
+                        ? PlainSegments.view(FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes,
+                                arena, file), arena)
+                        : readIntoMemory(channel, position, regionBytes, arena);
                 for (int i = 0; i < initial.length; i++) {
-                    initial[i] = mapping.asSlice(i * chunkBytes, chunkBytes);
+                    initial[i] = region.asSlice(i * chunkBytes, chunkBytes);
                 }
             } catch (IOException e) {
                 arena.close();
-                throw new StoreIOException(file, "map", e);
+                throw new StoreIOException(file, map ? "map" : "read", e);
             } catch (RuntimeException e) {
                 arena.close();
                 throw e;
             }
         }
-        return new Slab(strideBytes, chunkShift, arena, initial, initial.length);
+        return new Slab(strideBytes, chunkShift, arena, initial, map ? initial.length : 0);
+    }
+
+    /** Bytes per read of {@link #readIntoMemory}: a byte buffer holds at most 2 GiB. */
+    private static final long READ_PIECE_BYTES = 1L << 30;
+
+    /** {@code regionBytes} of {@code channel} from {@code position}, read into cache-line-aligned memory. */
+    private static MemorySegment readIntoMemory(FileChannel channel, long position, long regionBytes, Arena arena)
+            throws IOException {
+        MemorySegment memory = arena.allocate(regionBytes, CHUNK_ALIGNMENT);
+        for (long at = 0; at < regionBytes; at += READ_PIECE_BYTES) {
+            long bytes = Math.min(READ_PIECE_BYTES, regionBytes - at);
+            FileIo.readFully(channel, memory.asSlice(at, bytes).asByteBuffer(), position + at);
+        }
+        return memory;
     }
 
     /**
@@ -166,8 +190,8 @@ public final class Slab implements AutoCloseable {
     }
 
     /**
-     * Number of leading chunks mapped from a file at open (the rest are off-heap memory); they stay mapped unless
-     * {@link #moveMappedToAnonymous} moved them.
+     * Number of leading chunks mapped from a file at open (the rest are off-heap memory, as are chunks read from a
+     * file where the module has no native access); they stay mapped unless {@link #moveMappedToAnonymous} moved them.
      */
     public int mappedChunkCount() {
         return mappedChunks;

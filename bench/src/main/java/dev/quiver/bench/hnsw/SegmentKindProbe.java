@@ -23,13 +23,16 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@code none}: nothing (the database's own background work only);</li>
  *   <li>{@code plain}: element reads from heap segments of bytes, floats and ints;</li>
- *   <li>{@code vector}: the same, plus Vector API loads from a heap segment of floats.</li>
+ *   <li>{@code vector}: the same, plus Vector API loads from a heap segment of floats;</li>
+ *   <li>{@code append}: adds {@code add} random vectors (default 20,000) to the opened database, so that its slabs
+ *   gain chunks allocated after the open next to the ones mapped from its files. Without
+ *   {@code --enable-native-access} the mapped chunks cannot be plain native views, so this mixes the two kinds.</li>
  * </ul>
  * Run it several times per mode: the JIT's outcome varies from run to run.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED [-Dquiver.hugePages=false] \
- *   -cp bench/target/benchmarks.jar dev.quiver.bench.hnsw.SegmentKindProbe DB_DIR [mode=none] [ef=28]
+ *   -cp bench/target/benchmarks.jar dev.quiver.bench.hnsw.SegmentKindProbe DB_DIR [mode=none] [ef=28] [add=20000]
  * </pre>
  */
 public final class SegmentKindProbe {
@@ -39,12 +42,18 @@ public final class SegmentKindProbe {
     private SegmentKindProbe() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Path dir = Path.of(args[0]);
         String mode = RunnerSupport.option(args, "mode", "none");
         int ef = RunnerSupport.option(args, "ef", 28);
-        if (!mode.equals("none") && !mode.equals("plain") && !mode.equals("vector")) {
-            throw new IllegalArgumentException("mode must be none, plain or vector, got " + mode);
+        int add = RunnerSupport.option(args, "add", 20_000);
+        if (!java.util.List.of("none", "plain", "vector", "append").contains(mode)) {
+            throw new IllegalArgumentException("mode must be none, plain, vector or append, got " + mode);
+        }
+        Path copy = null;
+        if (mode.equals("append")) { // appends go to a copy: the saved database stays as it was
+            copy = copyTree(dir);
+            dir = copy;
         }
         try (Database db = Database.open(dir)) {
             SplittableRandom random = new SplittableRandom(1);
@@ -58,7 +67,15 @@ public final class SegmentKindProbe {
             best(db, queries, params);
             best(db, queries, params);
             double before = best(db, queries, params);
-            if (!mode.equals("none")) {
+            if (mode.equals("append")) {
+                for (int i = 0; i < add; i++) {
+                    float[] v = new float[db.dim()];
+                    for (int d = 0; d < v.length; d++) {
+                        v[d] = (float) random.nextDouble();
+                    }
+                    db.add("segment-kind-probe-" + i, v);
+                }
+            } else if (!mode.equals("none")) {
                 useHeapSegments(mode.equals("vector"));
             }
             for (int i = 0; i < 5; i++) {
@@ -67,7 +84,26 @@ public final class SegmentKindProbe {
             double after = best(db, queries, params);
             System.out.printf(Locale.ROOT, "mode %s ef %d: before %.1f us/query, after %.1f us/query (sink %d)%n",
                     mode, ef, before, after, sink);
+        } finally {
+            if (copy != null) {
+                RunnerSupport.deleteTree(copy);
+            }
         }
+    }
+
+    private static Path copyTree(Path source) throws java.io.IOException {
+        Path target = java.nio.file.Files.createTempDirectory("quiver-segment-kind");
+        try (var paths = java.nio.file.Files.walk(source)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(p, to);
+                }
+            }
+        }
+        return target;
     }
 
     private static double best(Database db, float[][] queries, SearchParams params) {

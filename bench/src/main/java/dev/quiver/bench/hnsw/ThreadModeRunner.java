@@ -142,26 +142,12 @@ public final class ThreadModeRunner {
         long alloc0 = THREADS.getTotalThreadAllocatedBytes();
         long t0 = System.nanoTime();
         for (float[] q : queries) {
-            Runnable task = search ? () -> db.search(q, params) : () -> { };
-            switch (mode) {
-                case WARMED -> task.run();
-                case PLATFORM -> Thread.ofPlatform().start(task).join();
-                case VIRTUAL -> Thread.ofVirtual().start(task).join();
-                case SPAWN_THEN_WARMED -> {
-                    Thread.ofPlatform().start(() -> { }).join();
-                    task.run();
-                }
-                case PAUSE_THEN_WARMED -> {
-                    LockSupport.parkNanos(PAUSE_NANOS);
-                    task.run();
-                }
-                case ASYNC -> {
-                    if (search) {
-                        async.search(q, params).join();
-                    } else {
-                        async.count().join();
-                    }
-                }
+            if (mode != Mode.ASYNC) {
+                runAs(mode, search ? () -> db.search(q, params) : () -> { });
+            } else if (search) {
+                async.search(q, params).join();
+            } else {
+                async.count().join();
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -169,6 +155,24 @@ public final class ThreadModeRunner {
         double alloc = THREADS.getTotalThreadAllocatedBytes() - alloc0;
         int n = queries.length;
         return new double[] {n / seconds, cpuUs / n, alloc / n};
+    }
+
+    /** Runs {@code task} the way {@code mode} runs a call; {@code ASYNC} calls go through {@link AsyncDatabase}. */
+    private static void runAs(Mode mode, Runnable task) throws InterruptedException {
+        switch (mode) {
+            case WARMED -> task.run();
+            case PLATFORM -> Thread.ofPlatform().start(task).join();
+            case VIRTUAL -> Thread.ofVirtual().start(task).join();
+            case SPAWN_THEN_WARMED -> {
+                Thread.ofPlatform().start(() -> { }).join();
+                task.run();
+            }
+            case PAUSE_THEN_WARMED -> {
+                LockSupport.parkNanos(PAUSE_NANOS);
+                task.run();
+            }
+            case ASYNC -> throw new IllegalArgumentException("an AsyncDatabase call is not a task on a thread");
+        }
     }
 
     /** Like {@link #run} with every call adding {@code queries[i]} under id {@code idPrefix + i}. */
@@ -180,20 +184,10 @@ public final class ThreadModeRunner {
         for (int i = 0; i < queries.length; i++) {
             String id = idPrefix + i;
             float[] vector = queries[i];
-            Runnable task = () -> db.add(id, vector);
-            switch (mode) {
-                case WARMED -> task.run();
-                case PLATFORM -> Thread.ofPlatform().start(task).join();
-                case VIRTUAL -> Thread.ofVirtual().start(task).join();
-                case SPAWN_THEN_WARMED -> {
-                    Thread.ofPlatform().start(() -> { }).join();
-                    task.run();
-                }
-                case PAUSE_THEN_WARMED -> {
-                    LockSupport.parkNanos(PAUSE_NANOS);
-                    task.run();
-                }
-                case ASYNC -> async.add(id, vector).join();
+            if (mode != Mode.ASYNC) {
+                runAs(mode, () -> db.add(id, vector));
+            } else {
+                async.add(id, vector).join();
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

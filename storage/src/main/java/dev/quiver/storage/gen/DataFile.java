@@ -118,8 +118,9 @@ public final class DataFile {
     }
 
     /**
-     * A slab whose chunks are a private (copy-on-write) mapping of this file: the caller may modify records in
-     * place and grow the slab; the file never changes. {@code expectedStrideBytes} guards against a mix-up of files.
+     * A slab whose chunks hold this file's records privately ({@link Slab#openPrivate}: a copy-on-write mapping, or a
+     * copy read into memory where the storage module has no native access): the caller may modify records in place
+     * and grow the slab; the file never changes. {@code expectedStrideBytes} guards against a mix-up of files.
      * The file must be writable by this process (the JDK maps privately only through a writable channel).
      */
     public Slab openSlab(long expectedStrideBytes) {
@@ -132,7 +133,7 @@ public final class DataFile {
         }
         // A private mapping needs a channel opened for writing, although nothing is ever written to the file.
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return Slab.mapPrivate(path, channel, DataFileFormat.HEADER_BYTES, header.regionBytes(),
+            return Slab.openPrivate(path, channel, DataFileFormat.HEADER_BYTES, header.regionBytes(),
                     header.strideBytes(), header.chunkShift());
         } catch (IOException e) {
             throw new StoreIOException(path, "open", e);

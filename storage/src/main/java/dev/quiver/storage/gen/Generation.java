@@ -85,7 +85,7 @@ public final class Generation implements AutoCloseable {
         }
     }
 
-    /** A slab backed by a private mapping of a slab file; see {@link DataFile#openSlab}. */
+    /** A slab holding a slab file's records privately (mapped copy-on-write, or read): {@link DataFile#openSlab}. */
     public Slab openSlab(String logicalName, long expectedStrideBytes) {
         return file(logicalName).openSlab(expectedStrideBytes);
     }
