@@ -12,7 +12,7 @@ import java.nio.file.Path;
 public final class FaultInjection {
 
     /** The file operations a hook can fail. */
-    public enum Op { WRITE, FORCE, TRUNCATE, RENAME, MAP }
+    public enum Op { WRITE, FORCE, TRUNCATE, RENAME, MAP, READ }
 
     /** Decides, before an operation on {@code file}, whether it fails. */
     @FunctionalInterface

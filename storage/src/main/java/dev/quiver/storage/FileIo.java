@@ -70,6 +70,11 @@ public final class FileIo {
         Files.move(from, to, options);
     }
 
+    /** The fault-injection seam of a bulk read of {@code file} (a slab's records read at open). */
+    public static void checkRead(Path file) throws IOException {
+        FaultInjection.check(FaultInjection.Op.READ, file);
+    }
+
     /** Maps part of {@code file} (fault-injection seam). */
     public static java.lang.foreign.MemorySegment map(FileChannel channel, FileChannel.MapMode mode, long position,
                                                       long size, java.lang.foreign.Arena arena, Path file)

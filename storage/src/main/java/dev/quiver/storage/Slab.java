@@ -78,17 +78,20 @@ public final class Slab implements AutoCloseable {
      * generation file layout pads the data region so that it is). The channel may be closed once this returns.
      *
      * <p>Where the storage module has native access the chunks are a private (copy-on-write) mapping, handed out as
-     * plain native segments ({@link PlainSegments}): the open reads nothing. Without native access a mapping could
-     * only be the JDK's mapped-file segment class, while chunks grown later are its plain native class, and kernels
-     * that meet both run up to 2x slower (bench/results/session10.md); so the region is read into memory from the
-     * slab's arena instead, which costs the open a read of the region.
+     * plain native segments ({@link PlainSegments}): the open reads nothing. Without it Quiver calls no restricted
+     * method (the JDK would warn, and is to refuse in a later release), so a mapping would stay the JDK's mapped-file
+     * segment class while chunks grown later are its plain native class, and kernels that meet both ran 1.2-1.8x
+     * slower (bench/results/session10.md). So the region is read into memory from the slab's arena instead, which
+     * costs the open a read of the region.
+     *
+     * @throws CorruptFileException if the file ends before the region does (a private mapping would extend it)
      */
     public static Slab openPrivate(Path file, FileChannel channel, long position, long regionBytes,
                                    long strideBytes, int chunkShift) {
         checkGeometry(strideBytes, chunkShift);
         long chunkBytes = strideBytes << chunkShift;
         if (regionBytes < 0 || regionBytes % chunkBytes != 0) {
-            throw new IllegalArgumentException("mapped region of " + regionBytes
+            throw new IllegalArgumentException("region of " + regionBytes
                     + " bytes is not a whole number of " + chunkBytes + "-byte chunks in " + file);
         }
         long count = regionBytes / chunkBytes;
@@ -96,6 +99,9 @@ public final class Slab implements AutoCloseable {
             throw new IllegalArgumentException("too many chunks in " + file + ": " + count);
         }
         boolean map = PlainSegments.available();
+        if (count > 0) {
+            checkFileHolds(file, channel, position + regionBytes);
+        }
         Arena arena = Arena.ofShared();
         MemorySegment[] initial = new MemorySegment[(int) count];
         if (count > 0) {
@@ -103,7 +109,7 @@ public final class Slab implements AutoCloseable {
                 MemorySegment region = map
                         ? PlainSegments.view(FileIo.map(channel, FileChannel.MapMode.PRIVATE, position, regionBytes,
                                 arena, file), arena)
-                        : readIntoMemory(channel, position, regionBytes, arena);
+                        : readIntoMemory(file, channel, position, regionBytes, arena, READ_PIECE_BYTES);
                 for (int i = 0; i < initial.length; i++) {
                     initial[i] = region.asSlice(i * chunkBytes, chunkBytes);
                 }
@@ -121,12 +127,30 @@ public final class Slab implements AutoCloseable {
     /** Bytes per read of {@link #readIntoMemory}: a byte buffer holds at most 2 GiB. */
     private static final long READ_PIECE_BYTES = 1L << 30;
 
-    /** {@code regionBytes} of {@code channel} from {@code position}, read into cache-line-aligned memory. */
-    private static MemorySegment readIntoMemory(FileChannel channel, long position, long regionBytes, Arena arena)
-            throws IOException {
+    /** The file must reach {@code end}: a private mapping past its end would silently grow it with zeros. */
+    private static void checkFileHolds(Path file, FileChannel channel, long end) {
+        long size;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            throw new StoreIOException(file, "size", e);
+        }
+        if (size < end) {
+            throw new CorruptFileException(file, "file of " + size + " bytes ends before its record region, which"
+                    + " ends at byte " + end);
+        }
+    }
+
+    /**
+     * {@code regionBytes} of {@code channel} from {@code position}, read into cache-line-aligned memory of
+     * {@code arena} in reads of at most {@code pieceBytes} (a parameter so that tests can make several).
+     */
+    static MemorySegment readIntoMemory(Path file, FileChannel channel, long position, long regionBytes, Arena arena,
+                                        long pieceBytes) throws IOException {
+        FileIo.checkRead(file);
         MemorySegment memory = arena.allocate(regionBytes, CHUNK_ALIGNMENT);
-        for (long at = 0; at < regionBytes; at += READ_PIECE_BYTES) {
-            long bytes = Math.min(READ_PIECE_BYTES, regionBytes - at);
+        for (long at = 0; at < regionBytes; at += pieceBytes) {
+            long bytes = Math.min(pieceBytes, regionBytes - at);
             FileIo.readFully(channel, memory.asSlice(at, bytes).asByteBuffer(), position + at);
         }
         return memory;

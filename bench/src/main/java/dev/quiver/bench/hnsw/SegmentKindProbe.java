@@ -5,11 +5,13 @@ import dev.quiver.SearchParams;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -25,8 +27,9 @@ import java.util.SplittableRandom;
  *   <li>{@code plain}: element reads from heap segments of bytes, floats and ints;</li>
  *   <li>{@code vector}: the same, plus Vector API loads from a heap segment of floats;</li>
  *   <li>{@code append}: adds {@code add} random vectors (default 20,000) to the opened database, so that its slabs
- *   gain chunks allocated after the open next to the ones mapped from its files. Without
- *   {@code --enable-native-access} the mapped chunks cannot be plain native views, so this mixes the two kinds.</li>
+ *   gain chunks allocated after the open next to the ones opened from its files. Without
+ *   {@code --enable-native-access} this mixed the JDK's mapped-file and plain native segment classes until session
+ *   10, when files opened without it began to be read into memory instead (bench/results/session10.md).</li>
  * </ul>
  * Run it several times per mode: the JIT's outcome varies from run to run.
  *
@@ -42,7 +45,7 @@ public final class SegmentKindProbe {
     private SegmentKindProbe() {
     }
 
-    public static void main(String[] args) throws java.io.IOException {
+    public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         String mode = RunnerSupport.option(args, "mode", "none");
         int ef = RunnerSupport.option(args, "ef", 28);
@@ -91,15 +94,15 @@ public final class SegmentKindProbe {
         }
     }
 
-    private static Path copyTree(Path source) throws java.io.IOException {
-        Path target = java.nio.file.Files.createTempDirectory("quiver-segment-kind");
-        try (var paths = java.nio.file.Files.walk(source)) {
+    private static Path copyTree(Path source) throws IOException {
+        Path target = Files.createTempDirectory("quiver-segment-kind");
+        try (var paths = Files.walk(source)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 Path to = target.resolve(source.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(to);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
                 } else {
-                    java.nio.file.Files.copy(p, to);
+                    Files.copy(p, to);
                 }
             }
         }

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * With {@code op=insert} each call adds one vector (a query vector under a new id, {@link Durability#DEFAULT}: the log
  * record is handed to the OS, not forced) instead of searching: inserts take their linking scratch from the same pool
  * as searches, so a fresh thread must not pay for anything the size of the index there either. The index grows by
- * {@code queries x 6 modes x (rounds + 2)} vectors over the run, a few percent of a 200,000-vector index.
+ * {@code queries x 6 modes x (rounds + 2)} vectors over the run (54,000 with the defaults), so give it a base
+ * several times that size or read the insert ratios with the growth in mind.
  */
 public final class ThreadModeRunner {
 
@@ -113,7 +114,7 @@ public final class ThreadModeRunner {
                 // The search's own CPU: the call's minus the same thread mode's empty task (its start alone).
                 double searchCpu = RunnerSupport.median(m[1]) - RunnerSupport.median(e[1]);
                 double warmedSearchCpu = warmedCpu - RunnerSupport.median(empty[Mode.WARMED.ordinal()][1]);
-                System.out.printf(Locale.ROOT, "mode=%-8s qps_median=%.0f qps_ratio=%.3f cpu_us_per_call=%.1f"
+                System.out.printf(Locale.ROOT, "mode=%-17s qps_median=%.0f qps_ratio=%.3f cpu_us_per_call=%.1f"
                                 + " cpu_ratio=%.3f alloc_bytes_per_call=%.0f | thread_only: cpu_us=%.1f"
                                 + " alloc_bytes=%.0f | search_cpu_us=%.1f search_cpu_ratio=%.3f | qps_rounds=%s%n",
                         mode.name().toLowerCase(Locale.ROOT),

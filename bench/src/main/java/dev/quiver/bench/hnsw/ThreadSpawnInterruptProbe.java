@@ -32,7 +32,8 @@ public final class ThreadSpawnInterruptProbe {
 
     public static void main(String[] args) throws Exception {
         if (!Files.isReadable(INTERRUPTS) || interrupts()[0] < 0) {
-            System.out.println("ThreadSpawnInterruptProbe: no TLB counter in /proc/interrupts here (Linux x86 only); skipped");
+            System.out.println("ThreadSpawnInterruptProbe: no TLB counter in /proc/interrupts here (Linux x86 only);"
+                    + " skipped");
             return;
         }
         int calls = RunnerSupport.option(args, "calls", 2000);

@@ -138,7 +138,8 @@ public final class HnswIndex implements AutoCloseable {
 
     /**
      * Opens an index saved by {@link #writeTo}: the slabs are mapped copy-on-write from the generation's files (no
-     * O(n) rebuild, no copy; later writes go to private pages or new chunks). {@code cfg} must agree with the saved
+     * O(n) rebuild, no copy; later writes go to private pages or new chunks; read into memory where the storage
+     * module has no native access, {@code Slab.openPrivate}). {@code cfg} must agree with the saved
      * dim, metric and M; its efConstruction, threads and cut-over apply from now on.
      */
     public static HnswIndex open(Generation g, String prefix, HnswConfig cfg) {

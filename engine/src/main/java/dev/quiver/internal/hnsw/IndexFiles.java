@@ -11,7 +11,7 @@ import dev.quiver.storage.gen.WritableFile;
  * the storage module; this class defines only the payloads). Names carry a caller-chosen prefix so several indexes
  * can share a generation.
  *
- * <h2>Slab files (records exactly as in memory, little-endian; mapped back copy-on-write, no rebuild)</h2>
+ * <h2>Slab files (records exactly as in memory, little-endian; mapped back copy-on-write or read, no rebuild)</h2>
  * <ul>
  *   <li>{@code <prefix>vectors}: {@code dim} float32 per slot, or (new indexes since version 5, where that adds at
  *       most a quarter) zero-padded to whole 64-byte lines. The slab file header's stride is the only authority: an

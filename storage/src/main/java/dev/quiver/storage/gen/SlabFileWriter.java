@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
 /**
  * Writes the first {@code records} records of a slab as a slab data file ({@link DataFileFormat}, kind slab),
  * straight from the chunk segments (no heap copy, no whole-file buffer). The region is padded to whole chunks with a
- * file hole, so a later {@link Slab#openPrivate} maps every chunk at a chunk boundary.
+ * file hole, so a later {@link Slab#openPrivate} finds every chunk at a chunk boundary.
  */
 final class SlabFileWriter {
     /** Writes go through {@code asByteBuffer()} views, which cannot exceed 2 GiB; 64 MiB keeps each call short. */
