@@ -21,7 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * query's halves are taken apart once per step for the whole group), then one int vector of widened bytes per
  * step, then scalar. Each candidate's product vectors go whole into one accumulator ({@code s}) and their high
  * halves into another ({@code h}), unpacked once at the end ("Packed sums" in {@link PanamaKernels}). Integer sums,
- * so a candidate's distance is exact in any group.
+ * so a candidate's distance is exact in any group. The unpacking is written out per candidate on purpose: the same
+ * three operations behind a small shared helper made u8DotBulk and u8SquareBulk 3.5x slower in Sq8KernelBench at
+ * 384-d (about 60 against 17-20 ns per code, bench/results/session10.md); most likely C2 did not inline it into
+ * these large methods and boxed the vectors (not verified).
  * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four, but made it 7-45%
  * slower at 784-d (same-run A/B with 512-bit vectors, bench/results/session7.md). Not verified, but likely: the
  * eight-wide packed loop costs more per step than four-wide (register pressure), which grows with the loop's length,

@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  *   <li>{@code append}: adds {@code add} random vectors (default 20,000) to the opened database, so that its slabs
  *   gain chunks allocated after the open next to the ones opened from its files. Without
  *   {@code --enable-native-access} this mixed the JDK's mapped-file and plain native segment classes until session
- *   10, when files opened without it began to be read into memory instead (bench/results/session10.md).</li>
+ *   10, when files opened without it began to be read into memory instead (bench/results/session10.md);</li>
+ *   <li>{@code open}: no search; opens and closes the database six times and prints each open's wall time (the
+ *   first pays for class loading; without native access each open reads the files, with it each maps them).</li>
  * </ul>
  * Run it several times per mode: the JIT's outcome varies from run to run.
  *
@@ -50,8 +52,12 @@ public final class SegmentKindProbe {
         String mode = RunnerSupport.option(args, "mode", "none");
         int ef = RunnerSupport.option(args, "ef", 28);
         int add = RunnerSupport.option(args, "add", 20_000);
-        if (!java.util.List.of("none", "plain", "vector", "append").contains(mode)) {
-            throw new IllegalArgumentException("mode must be none, plain, vector or append, got " + mode);
+        if (!java.util.List.of("none", "plain", "vector", "append", "open").contains(mode)) {
+            throw new IllegalArgumentException("mode must be none, plain, vector, append or open, got " + mode);
+        }
+        if (mode.equals("open")) {
+            printOpenTimes(dir);
+            return;
         }
         Path copy = null;
         if (mode.equals("append")) { // appends go to a copy: the saved database stays as it was
@@ -92,6 +98,19 @@ public final class SegmentKindProbe {
                 RunnerSupport.deleteTree(copy);
             }
         }
+    }
+
+    private static void printOpenTimes(Path dir) {
+        StringBuilder line = new StringBuilder("mode open, native access "
+                + SegmentKindProbe.class.getModule().isNativeAccessEnabled() + ": ms per open");
+        for (int i = 0; i < 6; i++) {
+            long t0 = System.nanoTime();
+            try (Database db = Database.open(dir)) {
+                line.append(String.format(Locale.ROOT, " %.1f", (System.nanoTime() - t0) / 1e6));
+                sink += db.count();
+            }
+        }
+        System.out.println(line);
     }
 
     private static Path copyTree(Path source) throws IOException {
