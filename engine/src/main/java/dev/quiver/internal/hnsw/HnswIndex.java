@@ -87,7 +87,7 @@ public final class HnswIndex implements AutoCloseable {
         this.linker = new GraphLinker(store, layers, searcher, entry, config.efConstruction(),
                 () -> deleted.get() > 0);
         this.quant = new QuantizationLifecycle(store);
-        this.knn = new KnnSearch(config, store, entry, searcher, new ExactScanner(layers), quant, live, deleted,
+        this.knn = new KnnSearch(config, store, layers, entry, searcher, new ExactScanner(layers), quant, live, deleted,
                 () -> totalSlots);
         int m0 = config.maxDegree0();
         int scratchDim = store.kernelDim();

@@ -1,7 +1,5 @@
 package dev.quiver.internal.hnsw;
 
-import dev.quiver.internal.quant.Sq8Codes;
-
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -41,11 +39,14 @@ final class KnnSearch {
     private final AtomicInteger live;
     private final AtomicInteger deleted;
     private final IntSupplier totalSlots;
+    private final GraphLayers layers;
 
-    KnnSearch(HnswConfig config, VectorSlabs store, EntryPoint entry, GraphSearcher searcher, ExactScanner scanner,
-              QuantizationLifecycle quant, AtomicInteger live, AtomicInteger deleted, IntSupplier totalSlots) {
+    KnnSearch(HnswConfig config, VectorSlabs store, GraphLayers layers, EntryPoint entry, GraphSearcher searcher,
+              ExactScanner scanner, QuantizationLifecycle quant, AtomicInteger live, AtomicInteger deleted,
+              IntSupplier totalSlots) {
         this.config = config;
         this.store = store;
+        this.layers = layers;
         this.entry = entry;
         this.searcher = searcher;
         this.scanner = scanner;
@@ -226,8 +227,7 @@ final class KnnSearch {
         // The codes stay allocated until this search releases them, even if a retrain replaces them meanwhile.
         QuantizationLifecycle.Lease lease = quant.acquireForTraversal();
         try {
-            return graphSearch(q, k, ef, filter, accepted, liveNow, hidden, ep, lease == null ? null : lease.codes(),
-                    state);
+            return graphSearch(q, k, ef, filter, accepted, liveNow, hidden, ep, lease, state);
         } finally {
             if (lease != null) {
                 lease.release();
@@ -236,9 +236,12 @@ final class KnnSearch {
     }
 
     private int graphSearch(float[] q, int k, int ef, SlotFilter filter, int accepted, int liveNow, int hidden,
-                            long ep, Sq8Codes codes, SearchState state) {
-        QueryScorer scorer = codes == null ? new FloatScorer(store, q)
-                : new Sq8Scorer(codes, store.metric(), q, state);
+                            long ep, QuantizationLifecycle.Lease lease, SearchState state) {
+        // Measured before the query's scorer exists: the measurement has scratch of its own, but no walk may run
+        // between a scorer and its search.
+        RerankCutoff cutoff = lease == null ? null : cutoff(lease, liveNow);
+        QueryScorer scorer = lease == null ? new FloatScorer(store, q)
+                : new Sq8Scorer(lease.codes(), store.metric(), q, state);
         int cur = EntryPoint.slot(ep);
         float curScore = scorer.score(cur);
         for (int l = EntryPoint.level(ep); l > 0; l--) {
@@ -260,12 +263,68 @@ final class KnnSearch {
         int found = state.results.size();
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);
-        if (codes != null) {
-            // Re-rank every beam survivor with exact float32 distances (the re-rank factor is ef / k).
-            return rerank(q, k, found, state);
+        if (lease != null) {
+            return rerankSurvivors(q, k, found, cutoff.marginFor(((Sq8Scorer) scorer).clampedDims()), state);
         }
         return Math.min(found, k);
     }
+
+    /** The cutoff of the leased codes, measured by the first walk on them and again when it goes stale. */
+    private RerankCutoff cutoff(QuantizationLifecycle.Lease lease, int liveNow) {
+        RerankCutoff cutoff = lease.cutoff();
+        if (cutoff == null || cutoff.staleFor(liveNow)) {
+            cutoff = RerankCutoff.measure(store, layers, lease.codes(), totalSlots.getAsInt(), liveNow);
+            lease.cutoff(cutoff);
+        }
+        return cutoff;
+    }
+
+    /**
+     * Re-ranks a code walk's {@code found} survivors (in {@code state.hitSlots/hitScores}, nearest first on codes)
+     * with float32 and leaves the {@code k} nearest first; returns how many. Survivors are scored in code order, in
+     * blocks of {@link #RERANK_BLOCK} (their float32 reads overlap), until the next one's code distance exceeds the
+     * k-th exact distance so far by more than {@code margin} ({@link RerankCutoff}); an infinite margin re-ranks all
+     * of them, as vctrs does. Counts the float32 distances in the search's work.
+     */
+    private int rerankSurvivors(float[] q, int k, int found, float margin, SearchState state) {
+        if (margin == Float.POSITIVE_INFINITY) {
+            state.distances += found;
+            return rerank(q, k, found, state);
+        }
+        FloatScorer exact = new FloatScorer(store, q);
+        state.ensureGather(found);
+        int[] block = state.gather;
+        float[] blockScores = state.scores;
+        ScoreHeap best = state.results; // empty: drained by the caller
+        int done = 0;
+        while (done < found) {
+            int end = Math.min(found, done == 0 ? Math.max(k, RERANK_BLOCK) : done + RERANK_BLOCK);
+            if (best.size() >= k) {
+                // Codes are nearest first: once one is beyond the limit, so is every later one.
+                float limit = best.topScore() + margin;
+                int within = done;
+                while (within < end && state.hitScores[within] <= limit) {
+                    within++;
+                }
+                end = within;
+                if (end == done) {
+                    break;
+                }
+            }
+            int n = end - done;
+            System.arraycopy(state.hitSlots, done, block, 0, n);
+            exact.score(block, n, blockScores, state);
+            for (int i = 0; i < n; i++) {
+                best.offerBounded(blockScores[i], block[i], k);
+            }
+            done = end;
+        }
+        state.distances += done;
+        return Math.min(best.drainReversed(state.hitSlots, state.hitScores), k);
+    }
+
+    /** Survivors re-ranked per step: the width of the float32 bulk kernel's widest group. */
+    static final int RERANK_BLOCK = 8;
 
     private static SearchHits hits(int count, SearchState state) {
         return new SearchHits(Arrays.copyOf(state.hitSlots, count), Arrays.copyOf(state.hitScores, count), count,

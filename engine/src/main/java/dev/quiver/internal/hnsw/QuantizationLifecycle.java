@@ -40,6 +40,8 @@ final class QuantizationLifecycle implements AutoCloseable {
         private volatile boolean retired;
         /** Graph walks score on these codes; false: they exist only for the default plan's code scan. */
         private volatile boolean traverse;
+        /** How far walks on these codes re-rank; null until the first walk measures it. */
+        private volatile RerankCutoff cutoff;
 
         private Lease(Sq8Codes codes, boolean traverse) {
             this.codes = codes;
@@ -48,6 +50,16 @@ final class QuantizationLifecycle implements AutoCloseable {
 
         Sq8Codes codes() {
             return codes;
+        }
+
+        /** The re-rank cutoff measured on these codes, or null when none was yet (or it went stale). */
+        RerankCutoff cutoff() {
+            return cutoff;
+        }
+
+        /** Publishes a cutoff measured on these codes (two walks measuring at once publish equal ones). */
+        void cutoff(RerankCutoff measured) {
+            cutoff = measured;
         }
 
         private boolean tryAcquire() {

@@ -21,13 +21,14 @@ final class Sq8Scorer implements QueryScorer {
     private final float scaleSquared;
     private final float queryTerm;
     private final float queryNorm;
+    private final int clampedDims;
 
     Sq8Scorer(Sq8Codes codes, Metric metric, float[] query, SearchState state) {
         this.codes = codes;
         this.metric = metric;
         Sq8Quantizer quantizer = codes.quantizer();
         byte[] queryCodeScratch = state.queryCode(codes.codeBytes());
-        codes.encodeQuery(query, queryCodeScratch);
+        this.clampedDims = codes.encodeQuery(query, queryCodeScratch);
         this.queryCode = queryCodeScratch;
         float scale = quantizer.scale();
         this.scaleSquared = scale * scale;
@@ -41,6 +42,11 @@ final class Sq8Scorer implements QueryScorer {
         }
         this.queryTerm = (float) yDotOffsets;
         this.queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(VectorOps.normSquared(query)) : 0f;
+    }
+
+    /** Components of the query outside the codes' trained range (clamped when quantized). */
+    int clampedDims() {
+        return clampedDims;
     }
 
     @Override

@@ -1,0 +1,167 @@
+package dev.quiver.internal.hnsw;
+
+import dev.quiver.Metric;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A walk on SQ8 codes that stops re-ranking at the measured cutoff ({@link RerankCutoff}) answers what re-ranking
+ * every survivor (vctrs's rule) answers, on the same graph, for every metric and odd lengths; it re-ranks fewer; and
+ * queries outside the trained range, or indexes too small to measure on, re-rank every survivor.
+ */
+class RerankCutoffTest {
+
+    private static long seed() {
+        return Long.getLong("tests.seed", 0x5EED_2027L);
+    }
+
+    private static final int K = 10;
+    private static final int EF = 80;
+
+    /** Builds a clustered index with SQ8 traversal on. */
+    private static HnswIndex quantizedIndex(Metric metric, float[][] data, long seed) {
+        HnswIndex index = HnswIndex.create(new HnswConfig(data[0].length, metric, 8, 64, seed, 2, 0));
+        index.insertBatch(data);
+        index.enableQuantization();
+        return index;
+    }
+
+    private static void pin(HnswIndex index, RerankCutoff cutoff) {
+        QuantizationLifecycle.Lease lease = index.quantization().acquire();
+        try {
+            lease.cutoff(cutoff);
+        } finally {
+            lease.release();
+        }
+    }
+
+    private static RerankCutoff measured(HnswIndex index) {
+        QuantizationLifecycle.Lease lease = index.quantization().acquire();
+        try {
+            return lease.cutoff();
+        } finally {
+            lease.release();
+        }
+    }
+
+    @Test
+    void stoppingAtTheCutoffAnswersWhatReRankingEverySurvivorAnswers() {
+        long seed = seed();
+        for (Metric metric : Metric.values()) {
+            for (int dim : new int[] {3, 17, 100, 129}) {
+                String where = metric + " dim " + dim + " seed " + seed;
+                SplittableRandom rnd = new SplittableRandom(seed + 31L * dim + metric.ordinal());
+                float[][] data = TestData.clustered(rnd, 3000, dim, 12, 0.3);
+                float[][] queries = new float[60][];
+                for (int i = 0; i < queries.length; i++) {
+                    float[] base = data[rnd.nextInt(data.length)];
+                    queries[i] = TestData.around(rnd, new float[][] {base}, 1, 0.05)[0];
+                }
+                try (HnswIndex index = quantizedIndex(metric, data, seed)) {
+                    SearchHits[] cut = new SearchHits[queries.length];
+                    long cutWork = 0;
+                    for (int i = 0; i < queries.length; i++) {
+                        cut[i] = index.search(queries[i], K, EF, null, SearchMode.GRAPH);
+                        cutWork += cut[i].work().distances();
+                    }
+                    RerankCutoff cutoff = measured(index);
+                    // At 3 dimensions dot-product graphs keep about two layer-0 links per node: too few pairs.
+                    assertTrue(cutoff != null && (dim < 17 || cutoff != RerankCutoff.ALL),
+                            "no cutoff measured: " + where + ", " + cutoff);
+                    pin(index, RerankCutoff.ALL);
+                    long allWork = 0;
+                    for (int i = 0; i < queries.length; i++) {
+                        SearchHits all = index.search(queries[i], K, EF, null, SearchMode.GRAPH);
+                        allWork += all.work().distances();
+                        assertArrayEquals(slots(all), slots(cut[i]), "query " + i + ", " + where + ", " + cutoff);
+                        // The same distances, up to the kernels' summation order: a survivor scored in another
+                        // position of a bulk call (group of eight, of four, or alone) may differ in the last bits.
+                        for (int j = 0; j < all.size(); j++) {
+                            assertEquals(all.distances()[j], cut[i].distances()[j],
+                                    1e-5f * Math.max(1f, Math.abs(all.distances()[j])), "query " + i + ", " + where);
+                        }
+                    }
+                    System.out.printf("%s: %s, distances %d with the cutoff, %d re-ranking all%n", where, cutoff,
+                            cutWork, allWork);
+                    // At 3 dimensions the codes' error is as large as the gaps between neighbours: no stop is safe.
+                    assertTrue(dim < 17 || cutWork < allWork,
+                            "the cutoff re-ranked no fewer survivors: " + cutWork + " >= " + allWork + ", " + where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aQueryOutsideTheTrainedRangeReRanksEverySurvivor() {
+        long seed = seed();
+        int dim = 33;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = TestData.clustered(rnd, 3000, dim, 12, 0.3);
+        try (HnswIndex index = quantizedIndex(Metric.EUCLIDEAN, data, seed)) {
+            float[] far = data[7].clone();
+            for (int d = 0; d < dim; d++) {
+                far[d] *= 25f; // far outside every trained range: most components clamp
+            }
+            SearchHits cut = index.search(far, K, EF, null, SearchMode.GRAPH);
+            RerankCutoff cutoff = measured(index);
+            assertTrue(cutoff.marginFor(dim) == Float.POSITIVE_INFINITY, "seed " + seed + ", " + cutoff);
+            pin(index, RerankCutoff.ALL);
+            SearchHits all = index.search(far, K, EF, null, SearchMode.GRAPH);
+            assertEquals(all.work().distances(), cut.work().distances(), "seed " + seed);
+            assertArrayEquals(slots(all), slots(cut), "seed " + seed);
+        }
+    }
+
+    @Test
+    void tooFewNeighbourPairsMeansReRankingEverySurvivor() {
+        long seed = seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = TestData.uniform(rnd, 30, 9);
+        try (HnswIndex index = quantizedIndex(Metric.COSINE, data, seed)) {
+            QuantizationLifecycle.Lease lease = index.quantization().acquire();
+            try {
+                RerankCutoff cutoff = RerankCutoff.measure(index.store(), index.layers(), lease.codes(),
+                        index.totalSlots(), index.liveCount());
+                assertSame(RerankCutoff.ALL, cutoff, "30 nodes of degree <= 16 give fewer than "
+                        + RerankCutoff.MIN_PAIRS + " pairs; seed " + seed);
+            } finally {
+                lease.release();
+            }
+        }
+    }
+
+    @Test
+    void theMeasurementIsSeededAndRemeasuredWhenTheIndexDoublesOrHalves() {
+        long seed = seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = TestData.clustered(rnd, 2000, 24, 8, 0.3);
+        try (HnswIndex index = quantizedIndex(Metric.DOT_PRODUCT, data, seed)) {
+            QuantizationLifecycle.Lease lease = index.quantization().acquire();
+            try {
+                RerankCutoff a = RerankCutoff.measure(index.store(), index.layers(), lease.codes(),
+                        index.totalSlots(), index.liveCount());
+                RerankCutoff b = RerankCutoff.measure(index.store(), index.layers(), lease.codes(),
+                        index.totalSlots(), index.liveCount());
+                assertEquals(a.margin(), b.margin(), "seed " + seed);
+                assertEquals(a.pairs(), b.pairs(), "seed " + seed);
+                assertTrue(a.margin() > 0 && Float.isFinite(a.margin()), a + ", seed " + seed);
+                assertTrue(!a.staleFor(2000) && !a.staleFor(4000) && !a.staleFor(1000), "seed " + seed);
+                assertTrue(a.staleFor(4001) && a.staleFor(999), "seed " + seed);
+                assertTrue(!RerankCutoff.ALL.staleFor(1_000_000), "the pinned rule never goes stale");
+            } finally {
+                lease.release();
+            }
+        }
+    }
+
+    private static int[] slots(SearchHits hits) {
+        return Arrays.copyOf(hits.slots(), hits.size());
+    }
+}
