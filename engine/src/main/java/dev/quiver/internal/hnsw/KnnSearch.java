@@ -92,8 +92,9 @@ final class KnnSearch {
     }
 
     /**
-     * The code scan: every live slot scored on its SQ8 code, the {@code r} nearest kept and re-ranked with float32,
-     * the {@code k} nearest of those returned. Null when the index holds no codes (the caller scans float32).
+     * The code scan: every live slot scored on its SQ8 code, the {@code r} nearest kept and re-ranked with float32 (up
+     * to the cutoff, as a walk's survivors are), the {@code k} nearest of those returned. Null when the index holds no
+     * codes (the caller scans float32).
      */
     private SearchHits codeScan(float[] q, int k, int r, SearchState state) {
         QuantizationLifecycle.Lease lease = quant.acquire();
@@ -101,13 +102,13 @@ final class KnnSearch {
             return null;
         }
         try {
-            scanner.scan(new Sq8Scorer(lease.codes(), store.metric(), q, state), r, null, totalSlots.getAsInt(),
-                    state);
+            RerankCutoff cutoff = cutoff(lease, live.get());
+            Sq8Scorer onCodes = new Sq8Scorer(lease.codes(), store.metric(), q, state);
+            scanner.scan(onCodes, r, null, totalSlots.getAsInt(), state);
             int found = state.results.size();
             state.ensureHits(found);
             state.results.drainReversed(state.hitSlots, state.hitScores);
-            state.distances += found; // the float32 re-rank
-            return hits(rerank(q, k, found, state), state);
+            return hits(rerankSurvivors(q, k, found, cutoff.marginFor(onCodes.clampedDims()), state), state);
         } finally {
             lease.release();
         }

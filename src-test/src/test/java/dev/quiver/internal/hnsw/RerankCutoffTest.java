@@ -99,6 +99,39 @@ class RerankCutoffTest {
     }
 
     @Test
+    void theCodeScanStopsAtTheCutoffWithTheSameAnswers() {
+        long seed = seed();
+        for (Metric metric : new Metric[] {Metric.COSINE, Metric.EUCLIDEAN}) {
+            int dim = 65;
+            String where = metric + " seed " + seed;
+            SplittableRandom rnd = new SplittableRandom(seed + metric.ordinal());
+            float[][] data = TestData.clustered(rnd, 3000, dim, 12, 0.3);
+            float[][] queries = TestData.around(rnd, data, 40, 0.05);
+            try (HnswIndex index = quantizedIndex(metric, data, seed)) {
+                // The code scan keeps the best r = efSearch on codes; re-ranking all of them is vctrs-like work.
+                SearchHits[] cut = new SearchHits[queries.length];
+                long cutWork = 0;
+                for (int i = 0; i < queries.length; i++) {
+                    cut[i] = index.search(queries[i], K, 300, null, SearchMode.CODE_SCAN);
+                    cutWork += cut[i].work().distances();
+                }
+                pin(index, RerankCutoff.ALL);
+                long allWork = 0;
+                for (int i = 0; i < queries.length; i++) {
+                    SearchHits all = index.search(queries[i], K, 300, null, SearchMode.CODE_SCAN);
+                    allWork += all.work().distances();
+                    assertArrayEquals(slots(all), slots(cut[i]), "query " + i + ", " + where);
+                }
+                // Work counts every scanned code plus the re-ranked survivors.
+                assertEquals(queries.length * (data.length + 300L), allWork, "re-ranking all, " + where);
+                long saved = allWork - cutWork;
+                assertTrue(saved > queries.length * 300L / 2,
+                        "the cutoff saved only " + saved + " of " + queries.length * 300 + " re-ranks, " + where);
+            }
+        }
+    }
+
+    @Test
     void aQueryOutsideTheTrainedRangeReRanksEverySurvivor() {
         long seed = seed();
         int dim = 33;
