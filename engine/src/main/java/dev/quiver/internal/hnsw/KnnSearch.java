@@ -108,7 +108,7 @@ final class KnnSearch {
             int found = state.results.size();
             state.ensureHits(found);
             state.results.drainReversed(state.hitSlots, state.hitScores);
-            return hits(rerankSurvivors(q, k, found, cutoff.marginFor(onCodes.clampedDims()), state), state);
+            return hits(rerankSurvivors(q, k, found, cutoff.marginFor(onCodes.queryResidual()), state), state);
         } finally {
             lease.release();
         }
@@ -265,7 +265,7 @@ final class KnnSearch {
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);
         if (lease != null) {
-            return rerankSurvivors(q, k, found, cutoff.marginFor(((Sq8Scorer) scorer).clampedDims()), state);
+            return rerankSurvivors(q, k, found, cutoff.marginFor(((Sq8Scorer) scorer).queryResidual()), state);
         }
         return Math.min(found, k);
     }
@@ -284,8 +284,9 @@ final class KnnSearch {
      * Re-ranks a code walk's {@code found} survivors (in {@code state.hitSlots/hitScores}, nearest first on codes)
      * with float32 and leaves the {@code k} nearest first; returns how many. Survivors are scored in code order, in
      * blocks of {@link #RERANK_BLOCK} (their float32 reads overlap), until the next one's code distance exceeds the
-     * k-th exact distance so far by more than {@code margin} ({@link RerankCutoff}); an infinite margin re-ranks all
-     * of them, as vctrs does. Counts the float32 distances in the search's work.
+     * k-th exact distance so far by more than the smallest code error seen plus {@code margin} ({@link
+     * RerankCutoff}); an infinite margin re-ranks all of them, as vctrs does. Counts the float32 distances in the
+     * search's work.
      */
     private int rerankSurvivors(float[] q, int k, int found, float margin, SearchState state) {
         if (margin == Float.POSITIVE_INFINITY) {
@@ -297,12 +298,13 @@ final class KnnSearch {
         int[] block = state.gather;
         float[] blockScores = state.scores;
         ScoreHeap best = state.results; // empty: drained by the caller
+        float smallestError = Float.POSITIVE_INFINITY;
         int done = 0;
         while (done < found) {
             int end = Math.min(found, done == 0 ? Math.max(k, RERANK_BLOCK) : done + RERANK_BLOCK);
             if (best.size() >= k) {
                 // Codes are nearest first: once one is beyond the limit, so is every later one.
-                float limit = best.topScore() + margin;
+                float limit = best.topScore() + smallestError + margin;
                 int within = done;
                 while (within < end && state.hitScores[within] <= limit) {
                     within++;
@@ -317,6 +319,7 @@ final class KnnSearch {
             exact.score(block, n, blockScores, state);
             for (int i = 0; i < n; i++) {
                 best.offerBounded(blockScores[i], block[i], k);
+                smallestError = Math.min(smallestError, state.hitScores[done + i] - blockScores[i]);
             }
             done = end;
         }

@@ -21,14 +21,15 @@ final class Sq8Scorer implements QueryScorer {
     private final float scaleSquared;
     private final float queryTerm;
     private final float queryNorm;
-    private final int clampedDims;
+    private final double queryResidual;
 
     Sq8Scorer(Sq8Codes codes, Metric metric, float[] query, SearchState state) {
         this.codes = codes;
         this.metric = metric;
         Sq8Quantizer quantizer = codes.quantizer();
         byte[] queryCodeScratch = state.queryCode(codes.codeBytes());
-        this.clampedDims = codes.encodeQuery(query, queryCodeScratch);
+        codes.encodeQuery(query, queryCodeScratch);
+        this.queryResidual = Math.sqrt(quantizer.residualSquared(query, queryCodeScratch));
         this.queryCode = queryCodeScratch;
         float scale = quantizer.scale();
         this.scaleSquared = scale * scale;
@@ -44,9 +45,9 @@ final class Sq8Scorer implements QueryScorer {
         this.queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(VectorOps.normSquared(query)) : 0f;
     }
 
-    /** Components of the query outside the codes' trained range (clamped when quantized). */
-    int clampedDims() {
-        return clampedDims;
+    /** How far quantizing moved the query: {@code |q - decode(code(q))|}. */
+    double queryResidual() {
+        return queryResidual;
     }
 
     @Override

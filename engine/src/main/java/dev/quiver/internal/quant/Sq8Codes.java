@@ -163,13 +163,11 @@ public final class Sq8Codes implements AutoCloseable {
 
     /**
      * Encodes a query into {@code out} ({@link #codeBytes()} long): its code, then zeros (the padding the kernels
-     * read, and where inner-product records keep their floats, must meet zeros). Returns how many of the query's
-     * components fell outside the trained range and were clamped (their rounding error is not bounded by the scale).
+     * read, and where inner-product records keep their floats, must meet zeros).
      */
-    public int encodeQuery(float[] q, byte[] out) {
-        int clamped = quantizer.encode(q, out);
+    public void encodeQuery(float[] q, byte[] out) {
+        quantizer.encode(q, out);
         Arrays.fill(out, q.length, out.length, (byte) 0);
-        return clamped;
     }
 
     public MemorySegment chunk(int slot) {

@@ -99,6 +99,19 @@ public final class Sq8Quantizer {
         return clamped;
     }
 
+    /**
+     * {@code |v - decode(code)|^2}, {@code code} being {@code v}'s code: how far quantizing moved {@code v} (at most
+     * {@code dim * (scale / 2)^2} when no component was clamped).
+     */
+    public double residualSquared(float[] v, byte[] code) {
+        double sum = 0;
+        for (int d = 0; d < offsets.length; d++) {
+            double e = v[d] - ((double) offsets[d] + (double) scale * (code[d] & 0xFF));
+            sum += e * e;
+        }
+        return sum;
+    }
+
     public void decode(byte[] code, float[] out) {
         for (int d = 0; d < offsets.length; d++) {
             out[d] = offsets[d] + scale * (code[d] & 0xFF);

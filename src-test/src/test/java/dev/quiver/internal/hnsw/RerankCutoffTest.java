@@ -90,8 +90,9 @@ class RerankCutoffTest {
                     }
                     System.out.printf("%s: %s, distances %d with the cutoff, %d re-ranking all%n", where, cutoff,
                             cutWork, allWork);
-                    // At 3 dimensions the codes' error is as large as the gaps between neighbours: no stop is safe.
-                    assertTrue(dim < 17 || cutWork < allWork,
+                    // At 3 and 17 dimensions these codes' errors are as large as the gaps between neighbours, so
+                    // the cutoff rightly stops late or never; at 100 and more it must save work.
+                    assertTrue(dim < 100 || cutWork < allWork,
                             "the cutoff re-ranked no fewer survivors: " + cutWork + " >= " + allWork + ", " + where);
                 }
             }
@@ -144,11 +145,44 @@ class RerankCutoffTest {
             }
             SearchHits cut = index.search(far, K, EF, null, SearchMode.GRAPH);
             RerankCutoff cutoff = measured(index);
-            assertTrue(cutoff.marginFor(dim) == Float.POSITIVE_INFINITY, "seed " + seed + ", " + cutoff);
+            assertTrue(cutoff.marginFor(1e9) == Float.POSITIVE_INFINITY, "seed " + seed + ", " + cutoff);
             pin(index, RerankCutoff.ALL);
             SearchHits all = index.search(far, K, EF, null, SearchMode.GRAPH);
             assertEquals(all.work().distances(), cut.work().distances(), "seed " + seed);
             assertArrayEquals(slots(all), slots(cut), "seed " + seed);
+        }
+    }
+
+    @Test
+    void codesThatAreExactStopAtTheFirstFartherCodeButNotForQueriesBetweenTheSteps() {
+        long seed = seed();
+        int dim = 20;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = new float[3000][dim];
+        for (float[] row : data) {
+            for (int d = 0; d < dim; d++) {
+                row[d] = rnd.nextInt(256); // pixel-like: every value in 0..255 occurs, so the codes are the values
+            }
+        }
+        try (HnswIndex index = quantizedIndex(Metric.EUCLIDEAN, data, seed)) {
+            float[] onSteps = data[11].clone();
+            float[] between = data[11].clone();
+            for (int d = 0; d < dim; d++) {
+                onSteps[d] = Math.min(255, onSteps[d] + 2);
+                between[d] = Math.min(254.6f, between[d] + 0.4f);
+            }
+            SearchHits onStepsCut = index.search(onSteps, K, EF, null, SearchMode.GRAPH);
+            SearchHits betweenCut = index.search(between, K, EF, null, SearchMode.GRAPH);
+            RerankCutoff cutoff = measured(index);
+            assertEquals(0f, cutoff.margin(), "exact codes measure no error; seed " + seed + ", " + cutoff);
+            pin(index, RerankCutoff.ALL);
+            SearchHits onStepsAll = index.search(onSteps, K, EF, null, SearchMode.GRAPH);
+            SearchHits betweenAll = index.search(between, K, EF, null, SearchMode.GRAPH);
+            assertArrayEquals(slots(onStepsAll), slots(onStepsCut), "seed " + seed);
+            assertTrue(onStepsCut.work().distances() < onStepsAll.work().distances(), "seed " + seed);
+            // Quantizing moved this query (by 0.4 per component) where it moved no stored vector: all re-ranked.
+            assertArrayEquals(slots(betweenAll), slots(betweenCut), "seed " + seed);
+            assertEquals(betweenAll.work().distances(), betweenCut.work().distances(), "seed " + seed);
         }
     }
 
