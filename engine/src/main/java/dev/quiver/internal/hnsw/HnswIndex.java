@@ -543,22 +543,7 @@ public final class HnswIndex implements AutoCloseable {
         checkOpen();
         long ep = entry.get();
         int numLayers = ep == EntryPoint.NONE ? 0 : EntryPoint.level(ep) + 1;
-        int total = totalSlots;
-        long sum = 0;
-        int max = 0;
-        int min = Integer.MAX_VALUE;
-        int count = 0;
-        for (int s = 0; s < total; s++) {
-            if (layers.isLive(s)) {
-                int d = layers.neighborCount(s, 0);
-                sum += d;
-                max = Math.max(max, d);
-                min = Math.min(min, d);
-                count++;
-            }
-        }
-        return new IndexStats(numLayers, count == 0 ? 0 : (double) sum / count, max, count == 0 ? 0 : min,
-                store.reservedBytes(), layers.reservedBytes(), quant.reservedBytes(),
+        return IndexStats.of(layers, numLayers, totalSlots, store.reservedBytes(), quant.reservedBytes(),
                 defaults.exact() || usesExactPath(defaults.efFor(10)));
     }
 

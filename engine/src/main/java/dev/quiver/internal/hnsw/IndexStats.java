@@ -14,4 +14,25 @@ package dev.quiver.internal.hnsw;
  *                       scans exactly
  */
 public record IndexStats(int numLayers, double avgDegree0, int maxDegree0, int minDegree0,
-                         long vectorBytes, long graphBytes, long quantizedBytes, boolean usesExactPath) {}
+                         long vectorBytes, long graphBytes, long quantizedBytes, boolean usesExactPath) {
+
+    /** The stats of a graph: its layers and its live nodes' layer-0 degrees over the first {@code totalSlots}. */
+    static IndexStats of(GraphLayers layers, int numLayers, int totalSlots, long vectorBytes, long quantizedBytes,
+                         boolean usesExactPath) {
+        long sum = 0;
+        int max = 0;
+        int min = Integer.MAX_VALUE;
+        int count = 0;
+        for (int s = 0; s < totalSlots; s++) {
+            if (layers.isLive(s)) {
+                int d = layers.neighborCount(s, 0);
+                sum += d;
+                max = Math.max(max, d);
+                min = Math.min(min, d);
+                count++;
+            }
+        }
+        return new IndexStats(numLayers, count == 0 ? 0 : (double) sum / count, max, count == 0 ? 0 : min,
+                vectorBytes, layers.reservedBytes(), quantizedBytes, usesExactPath);
+    }
+}
