@@ -37,7 +37,7 @@ final class RerankCutoff {
     static final float SAFETY = 2f;
     private static final long SEED = 0x5EED_C0DEL;
 
-    /** Re-rank every survivor (vctrs's rule): nothing measured, or nothing to measure on. */
+    /** Re-rank every survivor (vctrs's rule), whatever the index becomes: for pinning the rule (tests, probes). */
     static final RerankCutoff ALL = new RerankCutoff(Float.POSITIVE_INFINITY, -1, 0, 0);
 
     private final float margin;
@@ -82,7 +82,7 @@ final class RerankCutoff {
      */
     static RerankCutoff measure(VectorSlabs store, GraphLayers layers, Sq8Codes codes, int totalSlots, int live) {
         if (totalSlots <= 1 || live <= 1) {
-            return ALL;
+            return unmeasured(live, 0);
         }
         Metric metric = store.metric();
         SearchState state = new SearchState(store.kernelDim(), layers.maxDegree(0));
@@ -115,7 +115,7 @@ final class RerankCutoff {
                 }
                 float error = onCodes.score(other) - exact.score(other);
                 if (!Float.isFinite(error)) {
-                    return ALL; // distances that overflow: no margin can be trusted
+                    return unmeasured(live, pairs); // distances that overflow: no margin can be trusted
                 }
                 lowest = Math.min(lowest, error);
                 highest = Math.max(highest, error);
@@ -126,9 +126,14 @@ final class RerankCutoff {
             }
         }
         if (pairs < MIN_PAIRS) {
-            return ALL;
+            return unmeasured(live, pairs);
         }
         return new RerankCutoff(SAFETY * maxSpread, maxResidual, live, pairs);
+    }
+
+    /** Re-rank every survivor until the index has doubled, then measure again. */
+    private static RerankCutoff unmeasured(int live, int pairs) {
+        return new RerankCutoff(Float.POSITIVE_INFINITY, -1, Math.max(live, 1), pairs);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -187,20 +186,34 @@ class RerankCutoffTest {
     }
 
     @Test
-    void tooFewNeighbourPairsMeansReRankingEverySurvivor() {
+    void tooFewNeighbourPairsMeansReRankingEverySurvivorUntilTheIndexHasGrown() {
         long seed = seed();
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[][] data = TestData.uniform(rnd, 30, 9);
-        try (HnswIndex index = quantizedIndex(Metric.COSINE, data, seed)) {
-            QuantizationLifecycle.Lease lease = index.quantization().acquire();
-            try {
-                RerankCutoff cutoff = RerankCutoff.measure(index.store(), index.layers(), lease.codes(),
-                        index.totalSlots(), index.liveCount());
-                assertSame(RerankCutoff.ALL, cutoff, "30 nodes of degree <= 16 give fewer than "
-                        + RerankCutoff.MIN_PAIRS + " pairs; seed " + seed);
-            } finally {
-                lease.release();
+        float[][] data = TestData.clustered(rnd, 3030, 40, 10, 0.3);
+        for (int d = 0; d < 40; d++) { // the first two hold every component's extremes: no later value clamps
+            for (float[] v : data) {
+                data[0][d] = Math.min(data[0][d], v[d]);
+                data[1][d] = Math.max(data[1][d], v[d]);
             }
+        }
+        try (HnswIndex index = quantizedIndex(Metric.COSINE, Arrays.copyOf(data, 30), seed)) {
+            index.search(data[3000], K, EF, null, SearchMode.GRAPH);
+            QuantizationLifecycle.Lease codes = index.quantization().acquire();
+            codes.release();
+            RerankCutoff small = measured(index);
+            assertTrue(small.margin() == Float.POSITIVE_INFINITY && small.pairs() < RerankCutoff.MIN_PAIRS,
+                    "30 nodes of degree <= 16 give fewer than " + RerankCutoff.MIN_PAIRS + " pairs: " + small
+                            + "; seed " + seed);
+            assertTrue(small.staleFor(61) && !small.staleFor(60), small + "; seed " + seed);
+            // Grown a hundredfold (with the same codes: values in the trained range): the next walk measures again.
+            index.insertBatch(Arrays.copyOfRange(data, 30, 3000));
+            index.search(data[3001], K, EF, null, SearchMode.GRAPH);
+            QuantizationLifecycle.Lease after = index.quantization().acquire();
+            after.release();
+            assertTrue(after == codes, "the codes were retrained: this test is about the same codes; seed " + seed);
+            RerankCutoff grown = measured(index);
+            assertTrue(Float.isFinite(grown.margin()) && grown.pairs() >= RerankCutoff.MIN_PAIRS,
+                    grown + "; seed " + seed);
         }
     }
 
