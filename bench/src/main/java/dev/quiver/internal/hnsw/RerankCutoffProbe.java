@@ -161,7 +161,7 @@ public final class RerankCutoffProbe {
             FloatScorer exact = new FloatScorer(index.store(), q);
             float kth = all.distances()[all.size() - 1];
             System.out.printf(Locale.ROOT, "  query residual %.4f, k-th exact %.5f, margin %.5f%n",
-                    codes.queryResidual(), kth, cutoff.margin());
+                    codes.queryResidual(q), kth, cutoff.margin());
             for (int i = 0; i < all.size(); i++) {
                 int slot = all.slots()[i];
                 float c = codes.score(slot);

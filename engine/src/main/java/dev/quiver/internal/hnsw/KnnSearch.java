@@ -108,7 +108,7 @@ final class KnnSearch {
             int found = state.results.size();
             state.ensureHits(found);
             state.results.drainReversed(state.hitSlots, state.hitScores);
-            return hits(rerankSurvivors(q, k, found, cutoff.marginFor(onCodes.queryResidual()), state), state);
+            return hits(rerankSurvivors(q, k, found, cutoff.marginFor(onCodes, q), cutoff.spread(), state), state);
         } finally {
             lease.release();
         }
@@ -265,19 +265,31 @@ final class KnnSearch {
         state.ensureHits(found);
         state.results.drainReversed(state.hitSlots, state.hitScores);
         if (lease != null) {
-            return rerankSurvivors(q, k, found, cutoff.marginFor(((Sq8Scorer) scorer).queryResidual()), state);
+            return rerankSurvivors(q, k, found, cutoff.marginFor((Sq8Scorer) scorer, q), cutoff.spread(), state);
         }
         return Math.min(found, k);
     }
 
-    /** The cutoff of the leased codes, measured by the first walk on them and again when it goes stale. */
+    /**
+     * The cutoff of the leased codes, measured by the first walk on them and again when it goes stale. One search
+     * measures (about 20 searches' work); searches meanwhile re-rank every survivor.
+     */
     private RerankCutoff cutoff(QuantizationLifecycle.Lease lease, int liveNow) {
-        RerankCutoff cutoff = lease.cutoff();
-        if (cutoff == null || cutoff.staleFor(liveNow)) {
-            cutoff = RerankCutoff.measure(store, layers, lease.codes(), totalSlots.getAsInt(), liveNow);
-            lease.cutoff(cutoff);
+        RerankCutoff seen = lease.cutoff();
+        if (seen != null && !seen.staleFor(liveNow)) {
+            return seen; // includes MEASURING: re-rank all while another search measures
         }
-        return cutoff;
+        if (!lease.claimCutoffMeasurement(seen)) {
+            return RerankCutoff.MEASURING;
+        }
+        RerankCutoff measured = null;
+        try {
+            measured = RerankCutoff.measure(store, layers, lease.codes(), totalSlots.getAsInt(), liveNow);
+            return measured;
+        } finally {
+            // On a failure (the index closing under the search) the next walk measures again.
+            lease.cutoff(measured != null ? measured : seen);
+        }
     }
 
     /**
@@ -285,10 +297,10 @@ final class KnnSearch {
      * with float32 and leaves the {@code k} nearest first; returns how many. Survivors are scored in code order, in
      * blocks of {@link #RERANK_BLOCK} (their float32 reads overlap), until the next one's code distance exceeds the
      * k-th exact distance so far by more than the smallest code error seen plus {@code margin} ({@link
-     * RerankCutoff}); an infinite margin re-ranks all of them, as vctrs does. Counts the float32 distances in the
-     * search's work.
+     * RerankCutoff}). An infinite margin re-ranks all of them, as vctrs does, and so does a query whose errors seen
+     * so far span more than {@code spread}. Counts the float32 distances in the search's work.
      */
-    private int rerankSurvivors(float[] q, int k, int found, float margin, SearchState state) {
+    private int rerankSurvivors(float[] q, int k, int found, float margin, float spread, SearchState state) {
         if (margin == Float.POSITIVE_INFINITY) {
             state.distances += found;
             return rerank(q, k, found, state);
@@ -299,10 +311,13 @@ final class KnnSearch {
         float[] blockScores = state.scores;
         ScoreHeap best = state.results; // empty: drained by the caller
         float smallestError = Float.POSITIVE_INFINITY;
+        float largestError = Float.NEGATIVE_INFINITY;
         int done = 0;
         while (done < found) {
             int end = Math.min(found, done == 0 ? Math.max(k, RERANK_BLOCK) : done + RERANK_BLOCK);
-            if (best.size() >= k) {
+            // Errors wider apart than measured (a stored vector clamped far outside the trained range): the margin
+            // says nothing about this query, so every survivor is re-ranked.
+            if (best.size() >= k && largestError - smallestError <= spread) {
                 // Codes are nearest first: once one is beyond the limit, so is every later one.
                 float limit = best.topScore() + smallestError + margin;
                 int within = done;
@@ -319,7 +334,9 @@ final class KnnSearch {
             exact.score(block, n, blockScores, state);
             for (int i = 0; i < n; i++) {
                 best.offerBounded(blockScores[i], block[i], k);
-                smallestError = Math.min(smallestError, state.hitScores[done + i] - blockScores[i]);
+                float error = state.hitScores[done + i] - blockScores[i];
+                smallestError = Math.min(smallestError, error);
+                largestError = Math.max(largestError, error);
             }
             done = end;
         }

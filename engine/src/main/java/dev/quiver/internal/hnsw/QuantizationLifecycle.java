@@ -41,7 +41,8 @@ final class QuantizationLifecycle implements AutoCloseable {
         /** Graph walks score on these codes; false: they exist only for the default plan's code scan. */
         private volatile boolean traverse;
         /** How far walks on these codes re-rank; null until the first walk measures it. */
-        private volatile RerankCutoff cutoff;
+        private final java.util.concurrent.atomic.AtomicReference<RerankCutoff> cutoff =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         private Lease(Sq8Codes codes, boolean traverse) {
             this.codes = codes;
@@ -52,14 +53,22 @@ final class QuantizationLifecycle implements AutoCloseable {
             return codes;
         }
 
-        /** The re-rank cutoff measured on these codes, or null when none was yet (or it went stale). */
+        /** The re-rank cutoff measured on these codes, or null when none was yet. */
         RerankCutoff cutoff() {
-            return cutoff;
+            return cutoff.get();
         }
 
-        /** Publishes a cutoff measured on these codes (two walks measuring at once publish equal ones). */
+        /** Publishes a cutoff measured on these codes (or pins one: tests, probes). */
         void cutoff(RerankCutoff measured) {
-            cutoff = measured;
+            cutoff.set(measured);
+        }
+
+        /**
+         * Claims the measurement of these codes' cutoff if it is still {@code seen}, publishing
+         * {@link RerankCutoff#MEASURING} meanwhile; false when another search claimed it first.
+         */
+        boolean claimCutoffMeasurement(RerankCutoff seen) {
+            return cutoff.compareAndSet(seen, RerankCutoff.MEASURING);
         }
 
         private boolean tryAcquire() {

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * How far a graph walk on SQ8 codes re-ranks its survivors with float32. vctrs re-ranks all {@code ef} of them; most
  * cannot change the answer, and each is a random read of a whole float32 vector. The survivors arrive nearest first
  * on codes; the re-rank stops at the first one whose code distance lies so far beyond the k-th exact distance found
- * so far that no code error can bring it back.
+ * so far that no code error within the measured spread (below) can bring it back. The spread is measured, so this is
+ * an empirical rule, not a proof; the checks below send every doubtful query back to re-ranking all.
  *
  * <p>A code distance's error ({@code code - exact}) has two parts: one shared by all of a query's candidates (the
  * query's own rounding, which moves every near candidate alike: up to 0.09 on a 100-d cosine set where the rest
@@ -22,7 +23,15 @@ import java.util.SplittableRandom;
  * is made of); the margin is {@link #SAFETY} times the largest spread seen. The spread grows with how far quantizing
  * moves the query, so a query moved further than every sampled node was (components outside the trained range, or
  * values between the codes' steps where the sampled data sat on them) re-ranks every survivor, as does an index with
- * too few pairs to measure on.
+ * too few pairs to measure on. So does a query whose re-ranked survivors' errors already span more than the measured
+ * spread: a stored vector with components far outside the trained range (clamped when encoded) scores much too near
+ * on codes, and would otherwise pull the limit down and cut off true neighbours.
+ *
+ * <p>Dot-product indexes always re-rank every survivor. Their distances are not normalised, so a clamped component
+ * can also make a stored vector's code distance much too far, hiding it behind the cutoff when it is among the
+ * nearest; no error seen on the survivors re-ranked so far can reveal that. For squared L2 with a query in range,
+ * clamping only moves a stored vector nearer on codes (towards the query's side of the range); for cosine the error a
+ * clamped component adds is divided by the vector's own norm, which that component dominates.
  *
  * <p>Measured once per codes (lazily, by the first walk on them) and again when the live count has doubled or
  * halved since; immutable.
@@ -37,8 +46,10 @@ final class RerankCutoff {
     static final float SAFETY = 2f;
     private static final long SEED = 0x5EED_C0DEL;
 
-    /** Re-rank every survivor (vctrs's rule), whatever the index becomes: for pinning the rule (tests, probes). */
+    /** Re-rank every survivor (vctrs's rule), whatever the index becomes: dot products, and pinning (tests, probes). */
     static final RerankCutoff ALL = new RerankCutoff(Float.POSITIVE_INFINITY, -1, 0, 0);
+    /** Published while one search measures, so that concurrent searches re-rank every survivor instead of measuring. */
+    static final RerankCutoff MEASURING = new RerankCutoff(Float.POSITIVE_INFINITY, -1, 0, 0);
 
     private final float margin;
     /** The largest {@link Sq8Scorer#queryResidual} among the sampled nodes. */
@@ -54,11 +65,19 @@ final class RerankCutoff {
     }
 
     /**
-     * The margin a search whose query quantizing moved by {@code queryResidual} may stop at: the measured one, or
-     * infinity (re-rank all) when that is further than any sampled node moved.
+     * The margin a search for {@code query}, scored by {@code onCodes}, may stop at: the measured one, or infinity
+     * (re-rank all) when nothing was measured or quantizing moved the query further than any sampled node.
      */
-    float marginFor(double queryResidual) {
-        return queryResidual <= maxResidual ? margin : Float.POSITIVE_INFINITY;
+    float marginFor(Sq8Scorer onCodes, float[] query) {
+        if (margin == Float.POSITIVE_INFINITY) {
+            return margin; // no pass over the query when it cannot matter
+        }
+        return onCodes.queryResidual(query) <= maxResidual ? margin : Float.POSITIVE_INFINITY;
+    }
+
+    /** The largest spread of one sampled node's errors: a query whose errors span more re-ranks every survivor. */
+    float spread() {
+        return margin / SAFETY;
     }
 
     /** The measured margin over a query's smallest error (infinite when nothing was measured). */
@@ -73,7 +92,7 @@ final class RerankCutoff {
 
     /** Whether the live count moved so far from the measured one (a factor of two) that it is measured again. */
     boolean staleFor(int liveNow) {
-        return this != ALL && (liveNow > 2L * measuredLive || 2L * liveNow < measuredLive);
+        return measuredLive > 0 && (liveNow > 2L * measuredLive || 2L * liveNow < measuredLive);
     }
 
     /**
@@ -81,30 +100,32 @@ final class RerankCutoff {
      * neighbours (seeded, so the same index gives the same margin).
      */
     static RerankCutoff measure(VectorSlabs store, GraphLayers layers, Sq8Codes codes, int totalSlots, int live) {
+        Metric metric = store.metric();
+        if (metric == Metric.DOT_PRODUCT) {
+            return ALL; // see the class comment
+        }
         if (totalSlots <= 1 || live <= 1) {
             return unmeasured(live, 0);
         }
-        Metric metric = store.metric();
         SearchState state = new SearchState(store.kernelDim(), layers.maxDegree(0));
         float[] node = new float[store.dim()];
         int[] neighbours = new int[layers.maxDegree(0) + 1];
         SplittableRandom random = new SplittableRandom(SEED);
-        java.util.BitSet taken = new java.util.BitSet(totalSlots);
+        int[] taken = new int[SAMPLE]; // nothing proportional to the index
         float maxSpread = 0f;
         double maxResidual = 0;
         int pairs = 0;
         int sampled = 0;
         for (int attempt = 0; attempt < 20 * SAMPLE && sampled < SAMPLE; attempt++) {
             int slot = random.nextInt(totalSlots);
-            if (taken.get(slot) || !layers.isLive(slot)) {
+            if (!layers.isLive(slot) || contains(taken, sampled, slot)) {
                 continue;
             }
-            taken.set(slot);
-            sampled++;
+            taken[sampled++] = slot;
             store.read(slot, node);
             Sq8Scorer onCodes = new Sq8Scorer(codes, metric, node, state);
             FloatScorer exact = new FloatScorer(store, node);
-            maxResidual = Math.max(maxResidual, onCodes.queryResidual());
+            maxResidual = Math.max(maxResidual, onCodes.queryResidual(node));
             int n = layers.readNeighbors(slot, 0, neighbours);
             float lowest = Float.POSITIVE_INFINITY;
             float highest = Float.NEGATIVE_INFINITY;
@@ -129,6 +150,15 @@ final class RerankCutoff {
             return unmeasured(live, pairs);
         }
         return new RerankCutoff(SAFETY * maxSpread, maxResidual, live, pairs);
+    }
+
+    private static boolean contains(int[] values, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Re-rank every survivor until the index has doubled, then measure again. */

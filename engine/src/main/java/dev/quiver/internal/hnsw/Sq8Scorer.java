@@ -21,7 +21,6 @@ final class Sq8Scorer implements QueryScorer {
     private final float scaleSquared;
     private final float queryTerm;
     private final float queryNorm;
-    private final double queryResidual;
 
     Sq8Scorer(Sq8Codes codes, Metric metric, float[] query, SearchState state) {
         this.codes = codes;
@@ -29,7 +28,6 @@ final class Sq8Scorer implements QueryScorer {
         Sq8Quantizer quantizer = codes.quantizer();
         byte[] queryCodeScratch = state.queryCode(codes.codeBytes());
         codes.encodeQuery(query, queryCodeScratch);
-        this.queryResidual = Math.sqrt(quantizer.residualSquared(query, queryCodeScratch));
         this.queryCode = queryCodeScratch;
         float scale = quantizer.scale();
         this.scaleSquared = scale * scale;
@@ -45,9 +43,9 @@ final class Sq8Scorer implements QueryScorer {
         this.queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(VectorOps.normSquared(query)) : 0f;
     }
 
-    /** How far quantizing moved the query: {@code |q - decode(code(q))|}. */
-    double queryResidual() {
-        return queryResidual;
+    /** How far quantizing moved {@code query}, the query this scorer was made for: {@code |q - decode(code(q))|}. */
+    double queryResidual(float[] query) {
+        return Math.sqrt(codes.quantizer().residualSquared(query, queryCode));
     }
 
     @Override
