@@ -175,7 +175,8 @@ final class PanamaKernels implements DistanceKernels {
      * those are a prefix of it): one compare and one popcount per 16 values, with no chain of dependent loads as in
      * a binary search (a beam pool's insert point, searched once per admitted candidate, was 15% of an in-cache
      * search's samples as a binary search). From the back, because the pool then moves the entries behind the insert
-     * point: the scan costs what that move costs, not the whole pool.
+     * point: the scan costs what that move costs, not the whole pool. Equal to a linear count for sorted values
+     * without NaN (distances of validated vectors); no count is defined for an unsorted prefix.
      */
     @Override
     public int countAtMost(float[] sorted, int n, float x) {

@@ -19,8 +19,11 @@ import java.util.SplittableRandom;
  * distance {@code c} has exact distance at least {@code c - (smallest error seen + spread)}, and the re-rank stops
  * once that exceeds the k-th exact distance. The spread is measured, not derived (a closed-form bound is about
  * {@code sqrt(dim)} times too loose to stop anywhere useful): {@link #measure} takes sampled nodes as queries,
- * quantized as searches quantize queries, against their layer-0 neighbours (near pairs, the distances a top-k answer
- * is made of); the margin is {@link #SAFETY} times the largest spread seen. The spread grows with how far quantizing
+ * quantized as searches quantize queries, against their layer-0 neighbours: mostly near pairs, the distances a top-k
+ * answer is made of, plus the long links the neighbour heuristic keeps between clusters; the margin is {@link #SAFETY}
+ * times the largest spread seen. For squared L2 the error grows with the distance, so a query far from all data could
+ * exceed it; a review's probes (uniform queries, wide clusters, selective filters, half the index deleted, k from 1 to
+ * 100) lost no neighbour, but nothing checks it per query. The spread grows with how far quantizing
  * moves the query, so a query moved further than every sampled node was (components outside the trained range, or
  * values between the codes' steps where the sampled data sat on them) re-ranks every survivor, as does an index with
  * too few pairs to measure on. So does a query whose re-ranked survivors' errors already span more than the measured
