@@ -6,35 +6,41 @@ import dev.quiver.internal.quant.Sq8Codes;
 import java.util.SplittableRandom;
 
 /**
- * How far a graph walk on SQ8 codes re-ranks its survivors with float32. vctrs re-ranks all {@code ef} of them; most
- * cannot change the answer, and each is a random read of a whole float32 vector. The survivors arrive nearest first
- * on codes; the re-rank stops at the first one whose code distance lies so far beyond the k-th exact distance found
- * so far that no code error within the measured spread (below) can bring it back. The spread is measured, so this is
- * an empirical rule, not a proof; the checks below send every doubtful query back to re-ranking all.
+ * How far a graph walk on SQ8 codes (or the code scan) re-ranks its survivors with float32. vctrs re-ranks all
+ * {@code ef} of them; most cannot change the answer, and each is a random read of a whole float32 vector. The
+ * survivors arrive nearest first on codes; the re-rank stops at the first one whose code distance lies so far beyond
+ * the k-th exact distance found so far that no code error within the measured spread can bring it back. The spread is
+ * measured, so this is an empirical rule, not a proof; the checks below send doubtful queries back to re-ranking all.
  *
- * <p>A code distance's error ({@code code - exact}) has two parts: one shared by all of a query's candidates (the
- * query's own rounding, which moves every near candidate alike: up to 0.09 on a 100-d cosine set where the rest
- * varied by less than 0.06) and the candidate's own. The re-rank sees the first part: the smallest error among the
- * survivors it has scored. So for a query whose candidates' errors span at most {@code spread}, a survivor with code
- * distance {@code c} has exact distance at least {@code c - (smallest error seen + spread)}, and the re-rank stops
- * once that exceeds the k-th exact distance. The spread is measured, not derived (a closed-form bound is about
- * {@code sqrt(dim)} times too loose to stop anywhere useful): {@link #measure} takes sampled nodes as queries,
- * quantized as searches quantize queries, against their layer-0 neighbours: mostly near pairs, the distances a top-k
- * answer is made of, plus the long links the neighbour heuristic keeps between clusters; the margin is {@link #SAFETY}
- * times the largest spread seen. For squared L2 the error grows with the distance, so a query far from all data could
- * exceed it; a review's probes (uniform queries, wide clusters, selective filters, half the index deleted, k from 1 to
- * 100) lost no neighbour, but nothing checks it per query. The spread grows with how far quantizing
- * moves the query, so a query moved further than every sampled node was (components outside the trained range, or
- * values between the codes' steps where the sampled data sat on them) re-ranks every survivor, as does an index with
- * too few pairs to measure on. So does a query whose re-ranked survivors' errors already span more than the measured
- * spread: a stored vector with components far outside the trained range (clamped when encoded) scores much too near
- * on codes, and would otherwise pull the limit down and cut off true neighbours.
+ * <p><b>The rule.</b> A code distance's error ({@code code - exact}) has a part shared by all of a query's candidates
+ * (the query's own rounding moves every near candidate alike: up to 0.09 on a 100-d cosine set where the rest varied
+ * by less than 0.06) and the candidate's own. The re-rank sees the shared part: the smallest error among the
+ * survivors it has scored. For a query whose candidates' errors span at most {@code spread}, a survivor with code
+ * distance {@code c} has exact distance at least {@code c - (smallest error seen + spread)}; the re-rank stops once
+ * that exceeds the k-th exact distance.
  *
- * <p>Dot-product indexes always re-rank every survivor. Their distances are not normalised, so a clamped component
- * can also make a stored vector's code distance much too far, hiding it behind the cutoff when it is among the
- * nearest; no error seen on the survivors re-ranked so far can reveal that. For squared L2 with a query in range,
- * clamping only moves a stored vector nearer on codes (towards the query's side of the range); for cosine the error a
- * clamped component adds is divided by the vector's own norm, which that component dominates.
+ * <p><b>The measurement.</b> A closed-form bound is about {@code sqrt(dim)} times too loose to stop anywhere useful.
+ * {@link #measure} takes sampled nodes as queries, quantized as searches quantize queries, against their layer-0
+ * neighbours: mostly near pairs, the distances a top-k answer is made of, plus the long links the neighbour heuristic
+ * keeps between clusters. The margin is {@link #SAFETY} times the largest spread of one node's errors. For squared L2
+ * the error grows with the distance, so a query far from all data could exceed it; a review's probes (uniform
+ * queries, wide clusters, selective filters, half the index deleted, k from 1 to 100) lost no neighbour, but nothing
+ * checks it per query.
+ *
+ * <p><b>Every survivor is re-ranked</b>, as before:
+ * <ul>
+ *   <li>for a query that quantizing moves further than it moved any sampled node (components outside the trained
+ *       range, or values between the codes' steps where the stored data sits on them): its error is larger;</li>
+ *   <li>for a query whose re-ranked survivors' errors already span more than the measured spread: a stored vector
+ *       with a component far outside the trained range (clamped when encoded) scores much too near on codes, and
+ *       would otherwise pull the limit down and cut off true neighbours;</li>
+ *   <li>in dot-product indexes. Their distances are not normalised, so a clamped component can also make a stored
+ *       vector's code distance much too far, hiding it behind the cutoff when it is among the nearest; no error seen
+ *       on the survivors can reveal that. For squared L2 with a query in range, clamping only moves a stored vector
+ *       nearer on codes (towards the query's side of the range); for cosine the error a clamped component adds is
+ *       divided by the vector's own norm, which that component dominates;</li>
+ *   <li>in indexes with too few neighbour pairs to measure on, until they have doubled.</li>
+ * </ul>
  *
  * <p>Measured once per codes (lazily, by the first walk on them) and again when the live count has doubled or
  * halved since; immutable.
