@@ -11,7 +11,7 @@ import java.util.List;
  * round, after two unmeasured warm-up rounds. Reports the median thread CPU per query, recall@10 and the work each
  * way reports (measured in the first round).
  */
-final class AlternatingRounds {
+public final class AlternatingRounds {
 
     /** One way of searching. */
     interface Way {
@@ -30,8 +30,8 @@ final class AlternatingRounds {
     }
 
     /** A probe's command line: a data set spec, then {@code efs=}, {@code rounds=}, {@code queries=}, {@code pad=}. */
-    record Args(String dataset, int[] efs, int rounds, int queries, int pad) {
-        static Args parse(String[] args) {
+    public record Args(String dataset, int[] efs, int rounds, int queries, int pad) {
+        public static Args parse(String[] args) {
             int[] efs = {40, 80, 160};
             int rounds = 7;
             int queries = 1000;

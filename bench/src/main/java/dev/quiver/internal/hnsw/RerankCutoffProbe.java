@@ -2,6 +2,7 @@ package dev.quiver.internal.hnsw;
 
 import dev.quiver.bench.ann.Dataset;
 import dev.quiver.bench.ann.DatasetResolver;
+import dev.quiver.bench.hnsw.AlternatingRounds;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -20,7 +21,7 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g -Dquiver.datasets=DIR \
- *     -cp bench/target/benchmarks.jar dev.quiver.internal.hnsw.RerankCutoffProbe DATASET [efs=40,80,200,400] \
+ *     -cp bench/target/benchmarks.jar dev.quiver.internal.hnsw.RerankCutoffProbe DATASET [efs=40,80,160] \
  *     [rounds=7] [queries=1000]
  * </pre>
  */
@@ -30,20 +31,10 @@ public final class RerankCutoffProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        int[] efs = {40, 80, 200, 400};
-        int rounds = 7;
-        int queryLimit = 1000;
-        for (String a : args) {
-            String value = a.substring(a.indexOf('=') + 1);
-            if (a.startsWith("efs=")) {
-                efs = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
-            } else if (a.startsWith("rounds=")) {
-                rounds = Integer.parseInt(value);
-            } else if (a.startsWith("queries=")) {
-                queryLimit = Integer.parseInt(value);
-            }
-        }
-        Dataset data = DatasetResolver.resolve(args[0], null, queryLimit, 10, 42, 2);
+        AlternatingRounds.Args parsed = AlternatingRounds.Args.parse(args); // the other probes' command line
+        int[] efs = parsed.efs();
+        int rounds = parsed.rounds();
+        Dataset data = DatasetResolver.resolve(parsed.dataset(), null, parsed.queries(), 10, 42, 2);
         float[][] queries = data.queries();
         int[][] truth = data.groundTruth();
         try (HnswIndex index = HnswIndex.create(new HnswConfig(data.base()[0].length, data.metric(), 16, 200, 42L, 2,

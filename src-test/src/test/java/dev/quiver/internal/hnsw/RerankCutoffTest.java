@@ -64,12 +64,7 @@ class RerankCutoffTest {
                     queries[i] = TestData.around(rnd, new float[][] {base}, 1, 0.05)[0];
                 }
                 try (HnswIndex index = quantizedIndex(metric, data, seed)) {
-                    SearchHits[] cut = new SearchHits[queries.length];
-                    long cutWork = 0;
-                    for (int i = 0; i < queries.length; i++) {
-                        cut[i] = index.search(queries[i], K, EF, null, SearchMode.GRAPH);
-                        cutWork += cut[i].work().distances();
-                    }
+                    SearchHits[] cut = searchEach(index, queries, EF, SearchMode.GRAPH);
                     RerankCutoff cutoff = measured(index);
                     // Dot products always re-rank everything (see RerankCutoff); the others measure a margin from
                     // 17 dimensions on (at 3, the graphs may keep too few links to measure on).
@@ -78,12 +73,12 @@ class RerankCutoffTest {
                             "no margin measured: " + where + ", " + cutoff);
                     assertTrue(metric != Metric.DOT_PRODUCT || cutoff == RerankCutoff.ALL, where + ", " + cutoff);
                     pin(index, RerankCutoff.ALL);
-                    long allWork = 0;
+                    SearchHits[] all = searchEach(index, queries, EF, SearchMode.GRAPH);
                     for (int i = 0; i < queries.length; i++) {
-                        SearchHits all = index.search(queries[i], K, EF, null, SearchMode.GRAPH);
-                        allWork += all.work().distances();
-                        assertSameHits(all, cut[i], "query " + i + ", " + where + ", " + cutoff);
+                        assertSameHits(all[i], cut[i], "query " + i + ", " + where + ", " + cutoff);
                     }
+                    long cutWork = work(cut);
+                    long allWork = work(all);
                     System.out.printf("%s: %s, distances %d with the cutoff, %d re-ranking all%n", where, cutoff,
                             cutWork, allWork);
                     // At 3 and 17 dimensions these codes' errors are as large as the gaps between neighbours, so
@@ -106,19 +101,14 @@ class RerankCutoffTest {
             float[][] queries = TestData.around(rnd, data, 40, 0.05);
             try (HnswIndex index = quantizedIndex(metric, data, seed)) {
                 // The code scan keeps the best r = efSearch on codes; re-ranking all of them is vctrs-like work.
-                SearchHits[] cut = new SearchHits[queries.length];
-                long cutWork = 0;
-                for (int i = 0; i < queries.length; i++) {
-                    cut[i] = index.search(queries[i], K, 300, null, SearchMode.CODE_SCAN);
-                    cutWork += cut[i].work().distances();
-                }
+                SearchHits[] cut = searchEach(index, queries, 300, SearchMode.CODE_SCAN);
                 pin(index, RerankCutoff.ALL);
-                long allWork = 0;
+                SearchHits[] all = searchEach(index, queries, 300, SearchMode.CODE_SCAN);
                 for (int i = 0; i < queries.length; i++) {
-                    SearchHits all = index.search(queries[i], K, 300, null, SearchMode.CODE_SCAN);
-                    allWork += all.work().distances();
-                    assertSameHits(all, cut[i], "query " + i + ", " + where);
+                    assertSameHits(all[i], cut[i], "query " + i + ", " + where);
                 }
+                long cutWork = work(cut);
+                long allWork = work(all);
                 // Work counts every scanned code plus the re-ranked survivors.
                 assertEquals(queries.length * (data.length + 300L), allWork, "re-ranking all, " + where);
                 long saved = allWork - cutWork;
@@ -153,15 +143,12 @@ class RerankCutoffTest {
                 for (int i = 0; i < queries.length; i++) {
                     queries[i] = TestData.around(rnd, new float[][] {data[100 * (i % 20)]}, 1, 0.02)[0];
                 }
-                SearchHits[] cut = new SearchHits[queries.length];
-                for (int i = 0; i < queries.length; i++) {
-                    cut[i] = index.search(queries[i], K, EF, null, SearchMode.GRAPH);
-                }
+                SearchHits[] cut = searchEach(index, queries, EF, SearchMode.GRAPH);
                 assertTrue(Float.isFinite(measured(index).margin()), where + ", " + measured(index));
                 pin(index, RerankCutoff.ALL);
+                SearchHits[] all = searchEach(index, queries, EF, SearchMode.GRAPH);
                 for (int i = 0; i < queries.length; i++) {
-                    assertSameHits(index.search(queries[i], K, EF, null, SearchMode.GRAPH), cut[i],
-                            "query " + i + ", " + where);
+                    assertSameHits(all[i], cut[i], "query " + i + ", " + where);
                 }
             }
         }
@@ -299,6 +286,23 @@ class RerankCutoffTest {
             assertEquals(expected.distances()[j], actual.distances()[j],
                     1e-5f * Math.max(1f, Math.abs(expected.distances()[j])), where);
         }
+    }
+
+    private static SearchHits[] searchEach(HnswIndex index, float[][] queries, int ef, SearchMode mode) {
+        SearchHits[] hits = new SearchHits[queries.length];
+        for (int i = 0; i < queries.length; i++) {
+            hits[i] = index.search(queries[i], K, ef, null, mode);
+        }
+        return hits;
+    }
+
+    /** Distances computed over all the searches, float32 re-ranks included. */
+    private static long work(SearchHits[] hits) {
+        long sum = 0;
+        for (SearchHits h : hits) {
+            sum += h.work().distances();
+        }
+        return sum;
     }
 
     private static int[] slots(SearchHits hits) {
