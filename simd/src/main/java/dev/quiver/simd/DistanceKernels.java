@@ -26,6 +26,15 @@ interface DistanceKernels {
     /** How many of the first {@code n} of {@code sorted} (ascending) are {@code <= x}. */
     int countAtMost(float[] sorted, int n, float x);
 
+    /**
+     * SQ8 encoding: {@code out[d] = clamp(Math.round((v[d] - offsets[d]) * invScale), 0, 255)} as an unsigned byte;
+     * returns how many components were clamped (Math.round outside [0, 255]). NaN encodes to 0, unclamped.
+     */
+    int quantizeU8(float[] v, float[] offsets, float invScale, byte[] out);
+
+    /** {@code sum (v[d] - (code[d] * scale + offsets[d]))^2} over {@code d < v.length}, codes unsigned, in float. */
+    float residualSquaredU8(float[] v, float[] offsets, float scale, byte[] code);
+
     float dot(float[] q, MemorySegment s, long byteOffset);
 
     float squareDistance(float[] q, MemorySegment s, long byteOffset);

@@ -99,6 +99,38 @@ final class ScalarKernels implements DistanceKernels {
      * coin flip a branch predictor cannot learn.
      */
     @Override
+    public int quantizeU8(float[] v, float[] offsets, float invScale, byte[] out) {
+        int clamped = 0;
+        for (int d = 0; d < v.length; d++) {
+            clamped += quantizeOne(v[d], offsets[d], invScale, out, d);
+        }
+        return clamped;
+    }
+
+    /** One component of {@link #quantizeU8} into {@code out[d]}; returns 1 when it was clamped. Branch-free. */
+    static int quantizeOne(float value, float offset, float invScale, byte[] out, int d) {
+        int rounded = Math.round((value - offset) * invScale); // NaN gives 0
+        int code = Math.clamp(rounded, 0, 255);
+        out[d] = (byte) code;
+        return rounded != code ? 1 : 0;
+    }
+
+    @Override
+    public float residualSquaredU8(float[] v, float[] offsets, float scale, byte[] code) {
+        float sum = 0f;
+        for (int d = 0; d < v.length; d++) {
+            sum += residualOne(v[d], offsets[d], scale, code[d]);
+        }
+        return sum;
+    }
+
+    /** One term of {@link #residualSquaredU8}, in the order the Panama lanes compute it. */
+    static float residualOne(float value, float offset, float scale, byte code) {
+        float e = value - ((code & 0xFF) * scale + offset);
+        return e * e;
+    }
+
+    @Override
     public int countAtMost(float[] sorted, int n, float x) {
         if (n == 0) {
             return 0;

@@ -80,6 +80,27 @@ public final class VectorOps {
         return IMPL.countAtMost(sorted, n, x);
     }
 
+    /**
+     * SQ8 encoding of {@code v}: {@code out[d] = clamp(Math.round((v[d] - offsets[d]) * invScale), 0, 255)} as an
+     * unsigned byte, for {@code d < v.length}; returns how many components were clamped (Math.round below 0 or above
+     * 255). NaN encodes to 0 and is not counted. Same bytes on every implementation.
+     */
+    public static int quantizeU8(float[] v, float[] offsets, float invScale, byte[] out) {
+        assert offsets.length >= v.length && out.length >= v.length
+                : "dim " + v.length + ", offsets " + offsets.length + ", out " + out.length;
+        return IMPL.quantizeU8(v, offsets, invScale, out);
+    }
+
+    /**
+     * How far SQ8 encoding moved {@code v}: {@code |v - decode(code)|^2} with {@code decode(c)[d] = c[d] * scale +
+     * offsets[d]} (codes unsigned), in float. Implementations sum in different orders, so they agree up to rounding.
+     */
+    public static float residualSquaredU8(float[] v, float[] offsets, float scale, byte[] code) {
+        assert offsets.length >= v.length && code.length >= v.length
+                : "dim " + v.length + ", offsets " + offsets.length + ", code " + code.length;
+        return IMPL.residualSquaredU8(v, offsets, scale, code);
+    }
+
     /** Dot product of {@code q} with the {@code q.length} float32 LE values at {@code s[byteOffset..]}. No copy. */
     public static float dot(float[] q, MemorySegment s, long byteOffset) {
         return IMPL.dot(q, s, byteOffset);

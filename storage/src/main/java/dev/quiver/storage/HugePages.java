@@ -31,8 +31,9 @@ final class HugePages {
     /**
      * Smallest slab worth moving: 8 MiB, the reach of a 2,048-entry second-level TLB with 4 KiB pages (below it the
      * page walks huge pages save are few, and a 2 MiB page would cost more memory than a small slab needs).
+     * {@code -Dquiver.hugePages.minBytes} overrides it, for experiments (session12.md moved every slab with 0).
      */
-    static final long MIN_BYTES = 8L << 20;
+    static final long MIN_BYTES = Long.getLong("quiver.hugePages.minBytes", 8L << 20);
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;

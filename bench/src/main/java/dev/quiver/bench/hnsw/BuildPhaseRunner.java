@@ -29,7 +29,8 @@ import java.util.Locale;
  *       {@code addMany} in batches of 5,000 (phase {@code add}), {@code save} (default-ef calibration plus the
  *       generation's files), {@code close}.</li>
  *   <li>{@code mode=index}: the bare index: {@code insertBatch} of everything, then
- *       {@code calibrateDefaults(0.99)}.</li>
+ *       {@code calibrateDefaults(0.99)}. {@code slices=N} inserts in N equal batches, timing each (phases
+ *       {@code insert1..N}), to show where in a cold build its extra time falls.</li>
  * </ul>
  *
  * <pre>
@@ -52,12 +53,13 @@ public final class BuildPhaseRunner {
         int threads = RunnerSupport.option(args, "threads", 2);
         int m = RunnerSupport.option(args, "m", 16);
         int efc = RunnerSupport.option(args, "efc", 200);
+        int slices = RunnerSupport.option(args, "slices", 1);
         Dataset data = DatasetResolver.resolve(spec, null, 1, 10, 42, threads);
         System.out.printf(Locale.ROOT,
                 "data set %s: %d x %d, %s; M %d, ef_construction %d, %d build threads, mode %s%n",
                 data.name(), data.base().length, data.dim(), data.metric(), m, efc, threads, mode);
         for (int round = 1; round <= rounds; round++) {
-            List<Phase> phases = mode.equals("index") ? indexRound(data, m, efc, threads)
+            List<Phase> phases = mode.equals("index") ? indexRound(data, m, efc, threads, slices)
                     : dbRound(data, m, efc, threads);
             StringBuilder line = new StringBuilder("round " + round + ":");
             double wall = 0;
@@ -105,13 +107,18 @@ public final class BuildPhaseRunner {
         return phases;
     }
 
-    private static List<Phase> indexRound(Dataset data, int m, int efc, int threads) {
+    private static List<Phase> indexRound(Dataset data, int m, int efc, int threads, int slices) {
         List<Phase> phases = new ArrayList<>();
         HnswConfig cfg = new HnswConfig(data.dim(), data.metric(), m, efc, 42, threads, 0);
         Clock clock = new Clock();
         try (HnswIndex index = HnswIndex.create(cfg)) {
-            index.insertBatch(data.base());
-            phases.add(clock.lap("insert"));
+            float[][] base = data.base();
+            for (int s = 0; s < slices; s++) {
+                int from = (int) ((long) base.length * s / slices);
+                int to = (int) ((long) base.length * (s + 1) / slices);
+                index.insertBatch(Arrays.copyOfRange(base, from, to));
+                phases.add(clock.lap(slices == 1 ? "insert" : "insert" + (s + 1)));
+            }
             index.calibrateDefaults(0.99);
             phases.add(clock.lap("calibrate"));
             System.out.println("  calibrated: " + index.searchDefaults());

@@ -31,15 +31,10 @@ final class Sq8Scorer implements QueryScorer {
         this.queryCode = queryCodeScratch;
         float scale = quantizer.scale();
         this.scaleSquared = scale * scale;
-        // y . offsets, exact: the query side of the expansion needs no quantization (see Sq8Quantizer#correction).
-        // Squared L2 on codes needs neither term: skipped, as they cost a pass over the query per search.
-        double yDotOffsets = 0;
-        if (metric != Metric.EUCLIDEAN) {
-            for (int d = 0; d < query.length; d++) {
-                yDotOffsets += (double) query[d] * quantizer.offset(d);
-            }
-        }
-        this.queryTerm = (float) yDotOffsets;
+        // y . offsets, unquantized: the query side of the expansion needs no quantization (see
+        // Sq8Quantizer#correction). Squared L2 on codes needs neither term: skipped, as they cost a pass over the
+        // query per search.
+        this.queryTerm = metric == Metric.EUCLIDEAN ? 0f : quantizer.offsetDot(query);
         this.queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(VectorOps.normSquared(query)) : 0f;
     }
 

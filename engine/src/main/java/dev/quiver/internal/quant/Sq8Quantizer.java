@@ -1,5 +1,7 @@
 package dev.quiver.internal.quant;
 
+import dev.quiver.simd.VectorOps;
+
 import java.util.Arrays;
 import java.util.function.IntFunction;
 
@@ -81,22 +83,8 @@ public final class Sq8Quantizer {
 
     /** Encodes {@code v} into {@code out}; returns how many dimensions were clamped. */
     public int encode(float[] v, byte[] out) {
-        int clamped = 0;
-        float inv = 1f / scale;
-        for (int d = 0; d < offsets.length; d++) {
-            float c = Math.round((v[d] - offsets[d]) * inv);
-            if (c < 0f) {
-                c = 0f;
-                clamped++;
-            } else if (c > 255f) {
-                c = 255f;
-                clamped++;
-            } else if (c != c) { // NaN: not admitted by the index, but keep the code defined
-                c = 0f;
-            }
-            out[d] = (byte) (int) c;
-        }
-        return clamped;
+        // One SIMD pass: every search on codes encodes its query (NaN, never admitted by the index, encodes to 0).
+        return VectorOps.quantizeU8(v, offsets, 1f / scale, out);
     }
 
     /**
@@ -104,12 +92,14 @@ public final class Sq8Quantizer {
      * {@code dim * (scale / 2)^2} when no component was clamped).
      */
     public double residualSquared(float[] v, byte[] code) {
-        double sum = 0;
-        for (int d = 0; d < offsets.length; d++) {
-            double e = v[d] - ((double) offsets[d] + (double) scale * (code[d] & 0xFF));
-            sum += e * e;
-        }
-        return sum;
+        // In float lanes (every search on codes computes it for its query): its only use is to compare a query's
+        // residual with those of sampled nodes, computed here alike.
+        return VectorOps.residualSquaredU8(v, offsets, scale, code);
+    }
+
+    /** {@code y . offsets} in float: the query side of the inner product on codes (see {@link #correction}). */
+    public float offsetDot(float[] y) {
+        return VectorOps.dot(y, offsets);
     }
 
     public void decode(byte[] code, float[] out) {
