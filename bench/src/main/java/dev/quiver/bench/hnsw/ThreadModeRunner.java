@@ -47,9 +47,16 @@ public final class ThreadModeRunner {
      * first starts and joins a fresh platform thread with an empty task; {@code PAUSE_THEN_WARMED} first parks for
      * {@link #PAUSE_NANOS}. If a control costs as much over {@code WARMED} as a fresh-thread mode does, that mode's
      * extra is what the thread's start and exit, or the caller's idle moment, does to the process (TLB shootdowns,
-     * caches), not anything the call does on the new thread.
+     * caches), not anything the call does on the new thread. {@code THRASH_THEN_WARMED} first writes over
+     * {@link #THRASH_BYTES} of other memory, evicting this core's L1 and L2 (its own CPU is subtracted like a thread
+     * start's, through the empty task): if it costs the search what a spawn does, the spawn's cost is the caches.
      */
-    private enum Mode { WARMED, PLATFORM, VIRTUAL, ASYNC, SPAWN_THEN_WARMED, PAUSE_THEN_WARMED }
+    private enum Mode { WARMED, PLATFORM, VIRTUAL, ASYNC, SPAWN_THEN_WARMED, PAUSE_THEN_WARMED, THRASH_THEN_WARMED }
+
+    /** Memory {@code THRASH_THEN_WARMED} writes over: twice a 1 MiB L2. */
+    private static final int THRASH_BYTES = 2 << 20;
+    private static final byte[] THRASH = new byte[THRASH_BYTES];
+    private static int thrashRound;
 
     /** The idle moment of {@code PAUSE_THEN_WARMED}: about a platform thread's start and join. */
     private static final long PAUSE_NANOS = 100_000;
@@ -170,6 +177,13 @@ public final class ThreadModeRunner {
             }
             case PAUSE_THEN_WARMED -> {
                 LockSupport.parkNanos(PAUSE_NANOS);
+                task.run();
+            }
+            case THRASH_THEN_WARMED -> {
+                byte value = (byte) ++thrashRound;
+                for (int i = 0; i < THRASH_BYTES; i += 64) {
+                    THRASH[i] = value;
+                }
                 task.run();
             }
             case ASYNC -> throw new IllegalArgumentException("an AsyncDatabase call is not a task on a thread");
