@@ -38,7 +38,11 @@ import java.util.stream.IntStream;
  * <h2>Concurrency</h2>
  * Thread-safe. Writes are serialized (the log order is the apply order). Reads run concurrently with each other and
  * with writes; they never wait for a batch build or for a save's file writes, only for the few pointer swaps that
- * publish a change, so a search never sees a record half written, nor a new vector with old metadata.
+ * publish a change, so a search never sees a record half written, nor a new vector with old metadata. Any thread may
+ * call: search and insert scratch comes from a pool the index owns, so a fresh virtual thread (one per call, as
+ * {@link AsyncDatabase} uses) pays for nothing but its own start. A new platform thread per call is the exception:
+ * its start and exit cost about as much CPU as a search (130-160 us on the project's 2-core machine) and left the
+ * search itself 1.4-1.8x slower there (BENCHMARKS.md, issue 13 goal 3), so serve calls from a pool or virtual threads.
  *
  * <h2>Saves and opening</h2>
  * A save (explicit, at a log checkpoint, at compaction or at close) writes a new generation atomically and trims the
