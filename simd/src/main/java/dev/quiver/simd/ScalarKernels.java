@@ -94,10 +94,6 @@ final class ScalarKernels implements DistanceKernels {
         return Cosine.fromSquaredNorms(ab0 + ab1, aa0 + aa1, bb0 + bb1);
     }
 
-    /**
-     * Binary search written so that each step compiles to a conditional move: where a search pool's insert lands is a
-     * coin flip a branch predictor cannot learn.
-     */
     @Override
     public int quantizeU8(float[] v, float[] offsets, float invScale, byte[] out) {
         int clamped = 0;
@@ -130,6 +126,10 @@ final class ScalarKernels implements DistanceKernels {
         return e * e;
     }
 
+    /**
+     * Binary search written so that each step compiles to a conditional move: where a search pool's insert lands is a
+     * coin flip a branch predictor cannot learn.
+     */
     @Override
     public int countAtMost(float[] sorted, int n, float x) {
         if (n == 0) {

@@ -21,8 +21,11 @@ class U8CodecTest {
         -0.5f, Math.nextDown(-0.5f), Math.nextUp(-0.5f), 0f, -0f, 0.5f, Math.nextDown(0.5f), Math.nextUp(0.5f),
         0.49999997f, 1.5f, Math.nextDown(1.5f), 2.5f, 127.5f, Math.nextDown(127.5f), 254.5f, 255f, 255.49998f,
         255.5f, Math.nextDown(255.5f), 256f, 1e30f, -1e30f, 3e9f, -3e9f, Float.NaN, Float.POSITIVE_INFINITY,
-        Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, 8388607.5f, 16777216f,
+        Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, 8388607.5f, 16777216f, Math.nextUp(1.5f),
+        Math.nextUp(254.5f), Math.nextDown(254.5f), Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffc00000),
+        Float.MAX_VALUE, -Float.MAX_VALUE, 2147483648f, -2147483904f,
     };
+    private static final byte SENTINEL = 0x5A;
 
     @Test
     void matchesTheTextbookLoop() {
@@ -44,13 +47,14 @@ class U8CodecTest {
                     }
                     byte[] expected = new byte[dim];
                     byte[] actual = new byte[dim + 3];
+                    java.util.Arrays.fill(actual, SENTINEL);
                     int expectedClamped = textbook(v, offsets, invScale, expected);
                     int clamped = kernels.quantizeU8(v, offsets, invScale, actual);
                     String where = kernels.name() + ", seed " + seed + ", dim " + dim + ", trial " + trial;
                     assertArrayEquals(expected, java.util.Arrays.copyOf(actual, dim), where);
                     assertEquals(expectedClamped, clamped, where);
                     for (int d = dim; d < actual.length; d++) {
-                        assertEquals(0, actual[d], where + ": wrote past the length at " + d);
+                        assertEquals(SENTINEL, actual[d], where + ": wrote past the length at " + d);
                     }
                 }
             }
@@ -75,6 +79,49 @@ class U8CodecTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The tests above run each kernel a few thousand times, before the JIT's optimizing compiler takes over; until
+     * then the Vector API runs its plain-Java lane loops, whose edge cases (NaN through min/max, float-to-int
+     * conversion, narrowing to bytes) are not the CPU instructions'. This runs the encoder long enough to be
+     * compiled (30,000 calls, the optimizing tier comes after about 15,000 invocations and loop iterations) and
+     * checks every call's output against the textbook loop, edge values in every lane.
+     */
+    @Test
+    void compiledEncoderStillMatches() {
+        long seed = KernelImplementations.seed();
+        SplittableRandom random = new SplittableRandom(seed ^ 0xC0DEL);
+        for (DistanceKernels kernels : KernelImplementations.available()) {
+            float[][] inputs = new float[64][];
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = new float[17 + random.nextInt(240)];
+                for (int d = 0; d < inputs[i].length; d++) {
+                    inputs[i][d] = random.nextInt(3) == 0 ? EDGES[random.nextInt(EDGES.length)]
+                            : (float) random.nextDouble(-20, 280);
+                }
+            }
+            for (int call = 0; call < 30_000; call++) {
+                float[] v = inputs[call % inputs.length];
+                byte[] expected = new byte[v.length];
+                byte[] actual = new byte[v.length];
+                float[] offsets = new float[v.length];
+                int expectedClamped = textbook(v, offsets, 1f, expected);
+                int clamped = kernels.quantizeU8(v, offsets, 1f, actual);
+                if (clamped != expectedClamped || !java.util.Arrays.equals(expected, actual)) {
+                    assertArrayEquals(expected, actual, kernels.name() + ", seed " + seed + ", call " + call);
+                    assertEquals(expectedClamped, clamped, kernels.name() + ", seed " + seed + ", call " + call);
+                }
+            }
+        }
+    }
+
+    /** Where int vectors have eight lanes or more, the Panama kernels must take the SIMD path, not the scalar one. */
+    @Test
+    void panamaKernelsUseTheLanesWhereTheyExist() {
+        if (KernelImplementations.available().size() > 1) {
+            assertEquals(PanamaKernels.IL >= 8, U8Codec.SIMD, "int lanes " + PanamaKernels.IL);
         }
     }
 
@@ -130,10 +177,11 @@ class U8CodecTest {
             for (int dim : new int[] {1, 15, 16, 17, 100, 784}) {
                 float[] pixels = new float[dim];
                 byte[] code = new byte[dim];
-                for (int d = 0; d < dim; d++) {
-                    pixels[d] = (d * 37) % 256;
-                }
                 float[] offsets = new float[dim];
+                for (int d = 0; d < dim; d++) {
+                    offsets[d] = -(d % 7) + 3; // integer offsets, some negative
+                    pixels[d] = offsets[d] + (d * 37) % 256;
+                }
                 assertEquals(0, kernels.quantizeU8(pixels, offsets, 1f, code));
                 assertEquals(0f, kernels.residualSquaredU8(pixels, offsets, 1f, code), kernels.name() + ", " + dim);
                 pixels[dim / 2] += 0.25f; // between two steps

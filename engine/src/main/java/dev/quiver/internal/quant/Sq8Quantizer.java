@@ -93,8 +93,19 @@ public final class Sq8Quantizer {
      */
     public double residualSquared(float[] v, byte[] code) {
         // In float lanes (every search on codes computes it for its query): its only use is to compare a query's
-        // residual with those of sampled nodes, computed here alike.
-        return VectorOps.residualSquaredU8(v, offsets, scale, code);
+        // residual with those of sampled nodes, computed here alike. A component ~1e19 outside the trained range
+        // overflows float; the double sum keeps such a vector's residual finite, as it was before the lanes.
+        float inLanes = VectorOps.residualSquaredU8(v, offsets, scale, code);
+        return Float.isFinite(inLanes) ? inLanes : residualSquaredInDoubles(v, code);
+    }
+
+    private double residualSquaredInDoubles(float[] v, byte[] code) {
+        double sum = 0;
+        for (int d = 0; d < offsets.length; d++) {
+            double e = v[d] - ((double) offsets[d] + (double) scale * (code[d] & 0xFF));
+            sum += e * e;
+        }
+        return sum;
     }
 
     /** {@code y . offsets} in float: the query side of the inner product on codes (see {@link #correction}). */
@@ -110,7 +121,7 @@ public final class Sq8Quantizer {
 
     /**
      * The per-vector term of the inner product on codes: {@code scale * sum(offset[d] * code[d])}. With the query's
-     * codes {@code qc} and its exact {@code y . offsets}, a stored {@code x^ = offsets + scale * c} gives
+     * codes {@code qc} and its unquantized {@code y . offsets} ({@link #offsetDot}), a stored {@code x^ = offsets + scale * c} gives
      * {@code y . x^ ~ y . offsets + correction(c) + scale^2 * dotU8(qc, c)} (dropping only the query's rounding).
      */
     public float correction(byte[] code) {

@@ -25,6 +25,30 @@ class Sq8QuantizerTest {
         return v;
     }
 
+    /**
+     * The residual is summed in float lanes, where a component ~1e19 outside the trained range would overflow to
+     * infinity (and then every query would look no further moved than that sampled node); such vectors get the
+     * double sum, finite and as before.
+     */
+    @Test
+    void residualStaysFiniteFarOutsideTheRange() {
+        for (int dim : new int[] {1, 16, 100}) {
+            float[][] v = data(dim, 500, dim);
+            Sq8Quantizer q = Sq8Quantizer.train(dim, v.length, i -> v[i]);
+            float[] far = v[0].clone();
+            far[dim - 1] = 3e19f;
+            byte[] code = new byte[dim];
+            q.encode(far, code);
+            double residual = q.residualSquared(far, code);
+            assertTrue(Double.isFinite(residual), "dim " + dim + ": " + residual);
+            assertEquals(9e38, residual, 1e33, "dim " + dim);
+            byte[] near = new byte[dim];
+            q.encode(v[1], near);
+            double inRange = q.residualSquared(v[1], near);
+            assertTrue(inRange <= dim * Math.pow(q.scale() / 2, 2) * 1.0001, "dim " + dim + ": " + inRange);
+        }
+    }
+
     @Test
     void roundTripErrorIsAtMostHalfAStep() {
         for (int dim : new int[] {1, 3, 7, 17, 100, 384}) {
