@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The encoder: {@code out[d] = clamp(Math.round((v[d] - offsets[d]) * invScale), 0, 255)},
  * the same bytes and clamp count as {@link ScalarKernels#quantizeU8}, a full float vector per step. Every search on
  * SQ8 codes encodes its query this way, and the scalar loop it replaced (Math.round and two clamping branches per
- * component) cost 3.3 ns per component: 2.5 us per query at 784-d, a few per cent of an SQ8 walk
+ * component) cost 2.8 ns per component: 2.2 us per query at 784-d, a few per cent of an SQ8 walk
  * (bench/results/session12.md).
  *
  * <p>Rounding without {@code Math.round}: with {@code x} clamped to [0, 255], {@code t = (int) x} is its floor and
