@@ -25,15 +25,17 @@ import jdk.incubator.vector.VectorSpecies;
  * three operations behind a small shared helper made u8DotBulk and u8SquareBulk 3.5x slower in Sq8KernelBench at
  * 384-d (about 60 against 17-20 ns per code, bench/results/session10.md); most likely C2 did not inline it into
  * these large methods and boxed the vectors (not verified).
- * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four, but made it 7-45%
- * slower at 784-d (same-run A/B with 512-bit vectors, bench/results/session7.md). Not verified, but likely: the
- * eight-wide packed loop costs more per step than four-wide (register pressure), which grows with the loop's length,
- * while what overlapping misses saves is per candidate. So codes longer than {@link #EIGHT_MAX_DIM} go four at a time.
- * With 256-bit vectors (AVX2: 16 registers) every code does: the eight-wide loop's 16 accumulators plus the query's
- * halves do not fit. In Sq8KernelBench at 128-d and 384-d it took 10-46% longer than the eight-wide loop before the
- * packed sums and 30-49% longer than the four-wide loop, which was level with that old loop on dot products and
- * 16-21% faster on squared L2 ({@code -XX:UseAVX=2} on an AVX-512 machine, bench/results/session9.md). Walks were
- * measured on AVX-512 only.
+ * Eight at a time cut the SQ8 walk's CPU per query by 8-15% at 100-d and 384-d against four (same-run A/B with
+ * 512-bit vectors, bench/results/session7.md). That older eight-wide loop was 7-45% slower at 784-d, so codes over
+ * 512 bytes went four at a time until the packed sums; the packed eight-wide loop is level with four-wide in cache
+ * and 18-30% faster per code beyond it, from 768-d to 3,072-d (Sq8KernelBench), and the walk on fashion-mnist
+ * (784-d) took 0.93x the CPU per query in ten of eleven alternating pairs (bench/results/session12.md). So every
+ * length goes eight at a time where int vectors have 16 lanes ({@link #EIGHT_WIDE}).
+ * With 256-bit vectors (AVX2: 16 registers) every code goes four at a time: the eight-wide loop's 16 accumulators
+ * plus the query's halves do not fit. In Sq8KernelBench at 128-d and 384-d it took 10-46% longer than the eight-wide
+ * loop before the packed sums and 30-49% longer than the four-wide loop, which was level with that old loop on dot
+ * products and 16-21% faster on squared L2 ({@code -XX:UseAVX=2} on an AVX-512 machine, bench/results/session9.md).
+ * Walks were measured on AVX-512 only.
  *
  * <p>Used only when int vectors have at least eight lanes ({@code PanamaKernels.U8_SIMD}).
  */
@@ -47,11 +49,8 @@ final class U8GroupKernels {
     private static final short LOW_BYTE = PanamaKernels.LOW_BYTE;
     private static final ByteOrder LE = PanamaKernels.LE;
 
-    /**
-     * The longest code scored eight at a time: between the lengths measured faster (384) and slower (784); none with
-     * fewer than 16 int lanes (see the class comment).
-     */
-    static final int EIGHT_MAX_DIM = IL >= 16 ? 512 : 0;
+    /** Whether codes are scored eight at a time: with 16 int lanes (512-bit vectors), see the class comment. */
+    static final boolean EIGHT_WIDE = IL >= 16;
 
     private U8GroupKernels() {
     }

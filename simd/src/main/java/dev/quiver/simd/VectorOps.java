@@ -155,7 +155,7 @@ public final class VectorOps {
 
     /**
      * {@code out[i] = squareDistanceU8(q, segs[i], byteOffsets[i])} for {@code i < count}; several candidates per pass,
-     * as {@link #dotBulk} (eight only for codes up to 512 bytes).
+     * as {@link #dotBulk} (eight with 512-bit vectors, four with 256-bit).
      */
     public static void squareDistanceU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count,
                                             int[] out) {

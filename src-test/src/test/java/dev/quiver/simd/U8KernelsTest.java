@@ -165,7 +165,7 @@ class U8KernelsTest {
             SplittableRandom r = new SplittableRandom(seed);
             for (int n : new int[] {1, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 383, 384, 385, 511,
                 512, 513, 769}) {
-                // Groups of eight (codes up to 512 bytes) and four, and the remainders after them.
+                // Groups of eight (512-bit vectors) and four, and the remainders after them.
                 for (int count : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 12, 13, 16, 19, 23}) {
                     MemorySegment chunk = MemorySegment.ofArray(new byte[n * count + 16]);
                     MemorySegment[] segs = new MemorySegment[count]; // exactly count: a read past it throws
