@@ -29,8 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 512-bit vectors, bench/results/session7.md). That older eight-wide loop was 7-45% slower at 784-d, so codes over
  * 512 bytes went four at a time until the packed sums; the packed eight-wide loop is level with four-wide in cache
  * and 18-30% faster per code beyond it, from 768-d to 3,072-d (Sq8KernelBench), and the walk on fashion-mnist
- * (784-d) took 0.93x the CPU per query in ten of eleven alternating pairs (bench/results/session12.md). So every
- * length goes eight at a time where int vectors have 16 lanes ({@link #EIGHT_WIDE}).
+ * (784-d) took 0.93x the CPU per query in ten of eleven alternating pairs (bench/results/session12.md; four harness
+ * runs per width, noisier, neither confirmed nor refuted it). So every length goes eight at a time where int vectors
+ * have 16 lanes ({@link #EIGHT_WIDE}).
  * With 256-bit vectors (AVX2: 16 registers) every code goes four at a time: the eight-wide loop's 16 accumulators
  * plus the query's halves do not fit. In Sq8KernelBench at 128-d and 384-d it took 10-46% longer than the eight-wide
  * loop before the packed sums and 30-49% longer than the four-wide loop, which was level with that old loop on dot

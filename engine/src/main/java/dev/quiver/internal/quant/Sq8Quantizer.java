@@ -121,8 +121,9 @@ public final class Sq8Quantizer {
 
     /**
      * The per-vector term of the inner product on codes: {@code scale * sum(offset[d] * code[d])}. With the query's
-     * codes {@code qc} and its unquantized {@code y . offsets} ({@link #offsetDot}), a stored {@code x^ = offsets + scale * c} gives
-     * {@code y . x^ ~ y . offsets + correction(c) + scale^2 * dotU8(qc, c)} (dropping only the query's rounding).
+     * codes {@code qc} and its unquantized {@code y . offsets} ({@link #offsetDot}), a stored
+     * {@code x^ = offsets + scale * c} gives {@code y . x^ ~ y . offsets + correction(c) + scale^2 * dotU8(qc, c)}
+     * (dropping only the query's rounding).
      */
     public float correction(byte[] code) {
         double sum = 0;
