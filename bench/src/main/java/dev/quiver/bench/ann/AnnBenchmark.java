@@ -65,6 +65,9 @@ public final class AnnBenchmark {
         out.printf("data set %s: %d x %d base, %d queries, metric %s; M=%d ef_construction=%d k=%d threads=%d "
                         + "build threads=%d%n", datasetLabel, data.base().length, data.dim(), data.queries().length,
                 data.metric(), args.m(), args.efConstruction(), args.k(), args.threads(), args.buildThreads());
+        out.println(args.sharedJvm() || filter != null
+                ? "JVM engines run in this JVM (their kernels share the JIT's profiles)"
+                : "JVM engines run each in a JVM of its own, with this JVM's options (--jvm shared: all in this one)");
 
         boolean temporary = args.workDir() == null;
         Path workDir = temporary ? Files.createTempDirectory("quiver-ann-") : args.workDir();
@@ -120,7 +123,8 @@ public final class AnnBenchmark {
 
     /** The engine built and opened, or null when it cannot run here (the reason is printed). */
     private BuiltEngine build(String engineName, Dataset data, RowFilter filter, Path dir) throws IOException {
-        AnnEngine engine = EngineFactory.create(engineName);
+        AnnEngine engine = args.sharedJvm() || filter != null || !ForkedEngine.forks(engineName)
+                ? EngineFactory.create(engineName) : new ForkedEngine(engineName);
         String unavailable = engine.unavailableReason(filter);
         if (unavailable != null) {
             out.printf("%s skipped: %s%n", engineName, unavailable);
@@ -142,7 +146,9 @@ public final class AnnBenchmark {
             }
             long t1 = System.nanoTime();
             engine.open();
-            double openMillis = engine.persistent() ? (System.nanoTime() - t1) / 1e6 : Double.NaN;
+            double openMillis = !engine.persistent() ? Double.NaN
+                    : Double.isNaN(engine.reportedOpenMillis()) ? (System.nanoTime() - t1) / 1e6
+                    : engine.reportedOpenMillis();
             long indexBytes = engine.indexBytes();
             log.printf("[%s] built in %.2f s, open %s, index %.1f MB%n", engineName, buildSeconds,
                     engine.persistent() ? String.format("%.1f ms", openMillis) : "n/a (in memory)",

@@ -41,6 +41,11 @@ public interface AnnEngine extends AutoCloseable {
     interface OutOfProcess {
         /** One pass over the queries given to {@link #prepare}; answers per query, each call's latency, the total. */
         Pass pass(int k, int ef, int threads) throws IOException;
+
+        /** Mean distance evaluations per query at this ef, counted in an untimed pass; NaN when not counted. */
+        default double evaluationsPerQuery(int k, int ef) throws IOException {
+            return Double.NaN;
+        }
     }
 
     /** A pass as timed by the engine itself; {@code cpuNanos} is its query threads' CPU time. */
@@ -59,6 +64,11 @@ public interface AnnEngine extends AutoCloseable {
 
     /** The build time the engine measured itself, or NaN to use the harness's clock around {@link #build}. */
     default double reportedBuildSeconds() {
+        return Double.NaN;
+    }
+
+    /** The open time the engine measured itself, or NaN to use the harness's clock around {@link #open}. */
+    default double reportedOpenMillis() {
         return Double.NaN;
     }
 

@@ -21,10 +21,13 @@ import java.util.List;
  * @param workDir      where index files go (kept afterwards), or null for a temporary directory deleted at the end
  * @param minSeconds   measured passes per ef repeat until at least this long
  * @param rounds       times the engines take turns being measured; each (engine, ef) keeps its fastest round
+ * @param sharedJvm    whether the JVM engines run in the harness's JVM ({@code --jvm shared}) rather than each in a
+ *                     JVM of its own ({@link ForkedEngine}, the default; filtered runs always share)
  */
 public record BenchmarkArgs(String dataset, List<String> engines, Metric metric, int m, int efConstruction,
                             List<Integer> efSearch, int k, int threads, int buildThreads, Path csv, Path svg,
-                            String filter, int queries, Path workDir, double minSeconds, int rounds, long seed) {
+                            String filter, int queries, Path workDir, double minSeconds, int rounds, long seed,
+                            boolean sharedJvm) {
 
     /** The default engines: all in-JVM ones. */
     public static final List<String> ALL_ENGINES = List.of("quiver", "quiver-sq8", "lucene", "jvector");
@@ -64,6 +67,8 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
               --min-seconds S        measured time per ef at least S seconds (default 2)
               --rounds N             engines take turns N times, best round kept (default 1)
               --seed N               seed for synthetic data (default 42)
+              --jvm per-engine|shared  each JVM engine in a JVM of its own (default), or all in the harness's JVM,
+                                     where their kernels share the JIT's profiles (filtered runs always share)
             """;
 
     public BenchmarkArgs {
@@ -140,6 +145,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         double minSeconds = 2;
         int rounds = 1;
         long seed = 42;
+        boolean sharedJvm = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -175,12 +181,18 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
                 case "--min-seconds" -> minSeconds = doubleValue(name, value);
                 case "--rounds" -> rounds = intValue(name, value);
                 case "--seed" -> seed = longValue(name, value);
+                case "--jvm" -> sharedJvm = switch (value.trim()) {
+                    case "shared" -> true;
+                    case "per-engine" -> false;
+                    default -> throw new IllegalArgumentException("--jvm needs per-engine or shared, got '" + value
+                            + "'");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
         String chosen = dataset == null ? defaultDataset() : dataset;
         return new BenchmarkArgs(chosen, engines, metric, m, efc, ef, k, threads, buildThreads, csv, svg, filter,
-                queries, workDir, minSeconds, rounds, seed);
+                queries, workDir, minSeconds, rounds, seed, sharedJvm);
     }
 
     private static int intValue(String option, String value) {

@@ -66,8 +66,9 @@ public final class LuceneEngine implements AnnEngine {
 
     /** Lucene's own HNSW format. */
     LuceneEngine() {
+        // Lucene refuses a merge executor for one worker ("--build-threads 1"): it merges on the calling thread.
         this("lucene", (params, pool) -> new Lucene99HnswVectorsFormat(params.m(), params.efConstruction(),
-                params.buildThreads(), pool));
+                params.buildThreads(), params.buildThreads() == 1 ? null : pool));
     }
 
     /** The same Lucene index code path with another vector format (e.g. Quiver's, engine {@code lucene-quiver}). */

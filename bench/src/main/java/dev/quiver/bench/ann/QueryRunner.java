@@ -62,6 +62,23 @@ final class QueryRunner implements AutoCloseable {
         if (external != null) {
             return externalPass(queries, k, ef, latencies);
         }
+        return inProcessPass(queries, k, ef, latencies, null);
+    }
+
+    /**
+     * One pass as {@link AnnEngine.Pass}, each query's latency at its own index: what {@link EngineHost} reports
+     * for an engine run in a JVM of its own.
+     */
+    AnnEngine.Pass passWithLatencies(float[][] queries, int k, int ef) {
+        long[] latencyNanos = new long[queries.length];
+        Timed pass = inProcessPass(queries, k, ef, null, latencyNanos);
+        return new AnnEngine.Pass(pass.answers(), latencyNanos, pass.nanos(), pass.cpuNanos());
+    }
+
+    private Timed inProcessPass(float[][] queries, int k, int ef, Histogram[] latencies, long[] latencyNanos) {
+        if (external != null) {
+            throw new IllegalStateException("an out-of-process engine times its own passes");
+        }
         long passStart = System.nanoTime();
         int[][] answers = new int[queries.length][];
         AtomicInteger next = new AtomicInteger();
@@ -79,6 +96,9 @@ final class QueryRunner implements AutoCloseable {
                         long elapsed = System.nanoTime() - start;
                         if (histogram != null) {
                             histogram.recordValue(elapsed);
+                        }
+                        if (latencyNanos != null) {
+                            latencyNanos[q] = elapsed;
                         }
                     }
                 } catch (IOException e) {
@@ -150,11 +170,18 @@ final class QueryRunner implements AutoCloseable {
     }
 
     /**
-     * Distance evaluations per query at this ef, averaged over the queries in one untimed pass on the calling thread;
-     * NaN when the engine reports none (an engine in another process, or one without a counter).
+     * Distance evaluations per query at this ef, averaged over the queries in one untimed pass on the calling thread
+     * (an engine in another process counts them there); NaN when the engine reports none.
      */
     double evaluationsPerQuery(float[][] queries, int k, int ef) {
-        if (external != null || queries.length == 0) {
+        if (external != null) {
+            try {
+                return external.evaluationsPerQuery(k, ef);
+            } catch (IOException e) {
+                throw new UncheckedIOException("counting pass failed at ef=" + ef, e);
+            }
+        }
+        if (queries.length == 0) {
             return Double.NaN;
         }
         long total = 0;
