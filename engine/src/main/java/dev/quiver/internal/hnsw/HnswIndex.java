@@ -391,7 +391,7 @@ public final class HnswIndex implements AutoCloseable {
      * unless SQ8 traversal is on. Called by the calibration, which the caller runs with writers kept out.
      */
     void ensureScanCodes() {
-        quant.ensureScanCodes(totalSlots, layers::isLive);
+        quant.ensureScanCodes(() -> totalSlots, layers::isLive);
     }
 
     /**
@@ -497,12 +497,12 @@ public final class HnswIndex implements AutoCloseable {
     }
 
     private void retrainQuantizer() {
-        quant.retrain(totalSlots, layers::isLive);
+        quant.retrain(() -> totalSlots, layers::isLive);
     }
 
     /** Retrains when the values inserted since training fall outside its range too often. */
     private void maybeRetrainQuantizer() {
-        quant.retrainIfDrifted(totalSlots, layers::isLive);
+        quant.retrainIfDrifted(() -> totalSlots, layers::isLive);
     }
 
     /**

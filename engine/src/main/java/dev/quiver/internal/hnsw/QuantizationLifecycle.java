@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntPredicate;
+import java.util.function.IntSupplier;
 
 /**
  * The SQ8 codes of an index over their lifetime: training and retraining (on enable, and when inserted values drift
@@ -197,10 +198,11 @@ final class QuantizationLifecycle implements AutoCloseable {
     }
 
     /**
-     * Trains new codes on the slots {@code live} accepts among {@code [0, totalSlots)}, encodes every slot, and
-     * publishes them; the codes they replace are freed once no search holds them.
+     * Trains new codes on the slots {@code live} accepts among the index's slots, encodes every slot, and publishes
+     * them; the codes they replace are freed once no search holds them. {@code totalSlots} is read under this class's
+     * write lock (see {@link #retrain(IntSupplier, IntPredicate, boolean)}).
      */
-    void retrain(int totalSlots, IntPredicate live) {
+    void retrain(IntSupplier totalSlots, IntPredicate live) {
         retrain(totalSlots, live, true);
     }
 
@@ -208,7 +210,7 @@ final class QuantizationLifecycle implements AutoCloseable {
      * Codes for the default plan's code scan: trains them (not for traversal) when none exist; existing codes, either
      * kind, already serve the scan.
      */
-    void ensureScanCodes(int totalSlots, IntPredicate live) {
+    void ensureScanCodes(IntSupplier totalSlots, IntPredicate live) {
         if (current == null) {
             retrain(totalSlots, live, false);
         }
@@ -245,9 +247,15 @@ final class QuantizationLifecycle implements AutoCloseable {
         }
     }
 
-    private void retrain(int totalSlots, IntPredicate live, boolean traverse) {
+    private void retrain(IntSupplier slotCount, IntPredicate live, boolean traverse) {
         lock.writeLock().lock();
         try {
+            // Read under the lock, never before it: a slot allocated after an earlier read could finish write()
+            // before this lock (into no codes, or the old ones) and be linked into the graph after the new codes
+            // are published, which would then hold no code for it (HnswConcurrencyTest met "record 16498 outside
+            // slab capacity 16384"). Allocation publishes the count before the slot's write() takes the read lock,
+            // so every slot written before this point is below it.
+            int totalSlots = slotCount.getAsInt();
             int[] liveSlots = new int[totalSlots];
             int n = 0;
             for (int s = 0; s < totalSlots; s++) {
@@ -277,7 +285,7 @@ final class QuantizationLifecycle implements AutoCloseable {
     }
 
     /** Retrains when the values inserted since training fall outside its range too often. */
-    void retrainIfDrifted(int totalSlots, IntPredicate live) {
+    void retrainIfDrifted(IntSupplier totalSlots, IntPredicate live) {
         Lease l = current;
         if (l != null && l.codes().drifted()) {
             retrain(totalSlots, live, l.traverse);

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -117,6 +118,56 @@ class QuantizationLifecycleTest {
             }
             assertEquals(0, index.retiredCodesInUse(), "every replaced code slab freed once searches stopped");
             assertTrue(index.isQuantized());
+        }
+    }
+
+    /**
+     * A slot written while a retrain waits for its lock lands in the codes the retrain publishes. The retrain reads
+     * the slot count only once it holds the lock (the supplier below checks that a write cannot get in meanwhile);
+     * it once read the count before, so a slot allocated and written in between could be linked into the graph with
+     * no code in the new codes (HnswConcurrencyTest met "record 16498 outside slab capacity 16384").
+     */
+    @Test
+    void aSlotWrittenWhileARetrainWaitsGetsItsCodeInTheNewCodes() throws Exception {
+        int dim = 9;
+        SplittableRandom rnd = new SplittableRandom(13);
+        float[][] data = TestData.uniform(rnd, 101, dim);
+        VectorSlabs store = new VectorSlabs(dim, Metric.EUCLIDEAN);
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (QuantizationLifecycle codes = new QuantizationLifecycle(store)) {
+            store.ensureCapacity(101);
+            for (int s = 0; s < 100; s++) {
+                codes.write(s, data[s]); // SQ8 off: vectors only
+            }
+            java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger(100);
+            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> late =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            codes.retrain(() -> {
+                // Slot 100 is allocated now; its write must wait for the retrain, then encode into its codes.
+                slots.set(101);
+                late.set(writer.submit(() -> codes.write(100, data[100])));
+                assertThrows(java.util.concurrent.TimeoutException.class,
+                        () -> late.get().get(200, java.util.concurrent.TimeUnit.MILLISECONDS),
+                        "a write got in while the retrain read the slot count");
+                return 100; // the count as read before slot 100's allocation was seen
+            }, s -> s < slots.get());
+            late.get().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            QuantizationLifecycle.Lease lease = codes.acquire();
+            try {
+                dev.quiver.internal.quant.Sq8Codes current = lease.codes();
+                byte[] expected = new byte[current.codeBytes()];
+                for (int s = 0; s <= 100; s++) {
+                    current.encodeQuery(data[s], expected);
+                    byte[] stored = current.chunk(s).asSlice(current.offset(s), dim)
+                            .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                    assertArrayEquals(java.util.Arrays.copyOf(expected, dim), stored, "code of slot " + s);
+                }
+            } finally {
+                lease.release();
+            }
+        } finally {
+            writer.shutdownNow();
+            store.close();
         }
     }
 }
