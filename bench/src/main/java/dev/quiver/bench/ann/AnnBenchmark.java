@@ -71,25 +71,42 @@ public final class AnnBenchmark {
 
         boolean temporary = args.workDir() == null;
         Path workDir = temporary ? Files.createTempDirectory("quiver-ann-") : args.workDir();
-        List<BuiltEngine> built = new ArrayList<>();
-        List<ResultRow> rows;
-        List<ReportWriter.BuildLine> builds = new ArrayList<>();
+        List<List<ResultRow>> forkRows = new ArrayList<>();
+        List<List<ReportWriter.BuildLine>> forkBuilds = new ArrayList<>();
         try {
-            for (String engineName : args.engines()) {
-                BuiltEngine b = build(engineName, data, filter, workDir.resolve(engineName));
-                if (b != null) {
-                    built.add(b);
-                    builds.add(new ReportWriter.BuildLine(b.engine().name(), b.buildSeconds(), b.split()));
+            for (int fork = 0; fork < args.forks(); fork++) {
+                if (args.forks() > 1) {
+                    log.printf("fork %d of %d: every engine built and measured in fresh processes%n", fork + 1,
+                            args.forks());
+                }
+                List<BuiltEngine> built = new ArrayList<>();
+                List<ReportWriter.BuildLine> builds = new ArrayList<>();
+                try {
+                    for (String engineName : args.engines()) {
+                        BuiltEngine b = build(engineName, data, filter, workDir.resolve(engineName));
+                        if (b != null) {
+                            built.add(b);
+                            builds.add(new ReportWriter.BuildLine(b.engine().name(), b.buildSeconds(), b.split()));
+                        }
+                    }
+                    forkRows.add(measureAll(built, data, datasetLabel));
+                    forkBuilds.add(builds);
+                } finally {
+                    for (BuiltEngine b : built) {
+                        b.close();
+                    }
                 }
             }
-            rows = measureAll(built, data, datasetLabel);
         } finally {
-            for (BuiltEngine b : built) {
-                b.close();
-            }
             if (temporary) {
                 DirectorySize.deleteRecursively(workDir);
             }
+        }
+        List<ResultRow> rows = ForkMedians.rows(forkRows);
+        List<ReportWriter.BuildLine> builds = ForkMedians.builds(forkBuilds);
+        if (args.forks() > 1) {
+            out.printf("%d forks: each row is the fork with the median QPS for its engine and ef, each build line the "
+                    + "fork with the median build time%n", args.forks());
         }
         out.println();
         ReportWriter.printTable(out, rows);

@@ -23,11 +23,13 @@ import java.util.List;
  * @param rounds       times the engines take turns being measured; each (engine, ef) keeps its fastest round
  * @param sharedJvm    whether the JVM engines run in the harness's JVM ({@code --jvm shared}) rather than each in a
  *                     JVM of its own ({@link ForkedEngine}, the default; filtered runs always share)
+ * @param forks        how many times every engine is built and measured, each time in fresh processes; each
+ *                     (engine, ef) reports the fork with the median QPS (the JIT's per-process lottery)
  */
 public record BenchmarkArgs(String dataset, List<String> engines, Metric metric, int m, int efConstruction,
                             List<Integer> efSearch, int k, int threads, int buildThreads, Path csv, Path svg,
                             String filter, int queries, Path workDir, double minSeconds, int rounds, long seed,
-                            boolean sharedJvm) {
+                            boolean sharedJvm, int forks) {
 
     /** The default engines: all in-JVM ones. */
     public static final List<String> ALL_ENGINES = List.of("quiver", "quiver-sq8", "lucene", "jvector");
@@ -69,6 +71,8 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
               --seed N               seed for synthetic data (default 42)
               --jvm per-engine|shared  each JVM engine in a JVM of its own (default), or all in the harness's JVM,
                                      where their kernels share the JIT's profiles (filtered runs always share)
+              --forks N              build and measure every engine N times, each in fresh processes; report the
+                                     fork with the median QPS per engine and ef (default 1; needs --jvm per-engine)
             """;
 
     public BenchmarkArgs {
@@ -100,6 +104,11 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         requirePositive("--ef-construction", efConstruction);
         requirePositive("--threads", threads);
         requirePositive("--rounds", rounds);
+        requirePositive("--forks", forks);
+        if (forks > 1 && (sharedJvm || filter != null)) {
+            throw new IllegalArgumentException("--forks " + forks + " needs each engine in a JVM of its own: not with "
+                    + (sharedJvm ? "--jvm shared" : "--filter (filtered runs share the harness's JVM)"));
+        }
         requirePositive("--build-threads", buildThreads);
         if (queries < 0) {
             throw new IllegalArgumentException("--queries must not be negative, got " + queries);
@@ -146,6 +155,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         int rounds = 1;
         long seed = 42;
         boolean sharedJvm = false;
+        int forks = 1;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -181,6 +191,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
                 case "--min-seconds" -> minSeconds = doubleValue(name, value);
                 case "--rounds" -> rounds = intValue(name, value);
                 case "--seed" -> seed = longValue(name, value);
+                case "--forks" -> forks = intValue(name, value);
                 case "--jvm" -> sharedJvm = switch (value.trim()) {
                     case "shared" -> true;
                     case "per-engine" -> false;
@@ -192,7 +203,7 @@ public record BenchmarkArgs(String dataset, List<String> engines, Metric metric,
         }
         String chosen = dataset == null ? defaultDataset() : dataset;
         return new BenchmarkArgs(chosen, engines, metric, m, efc, ef, k, threads, buildThreads, csv, svg, filter,
-                queries, workDir, minSeconds, rounds, seed, sharedJvm);
+                queries, workDir, minSeconds, rounds, seed, sharedJvm, forks);
     }
 
     private static int intValue(String option, String value) {
