@@ -2,20 +2,14 @@ package dev.quiver.bench.ann;
 
 import dev.quiver.datasets.VecsFormat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A JVM engine (Quiver, Lucene, jvector) run in a JVM of its own ({@link EngineHost}), started with this JVM's
@@ -34,9 +28,7 @@ import java.util.concurrent.TimeUnit;
 final class ForkedEngine implements AnnEngine, AnnEngine.OutOfProcess {
 
     private final String engineName;
-    private Process process;
-    private BufferedReader replies;
-    private Writer commands;
+    private DriverProcess host;
     private Path staging;
     private int queryCount;
     private boolean persistent;
@@ -75,9 +67,7 @@ final class ForkedEngine implements AnnEngine, AnnEngine.OutOfProcess {
         VecsFormat.writeFvecs(base, data.base());
         VecsFormat.writeFvecs(queries, data.queries());
         queryCount = data.queries().length;
-        process = new ProcessBuilder(childCommand()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        host = new DriverProcess(engineName + " host", childCommand());
         persistent = Boolean.parseBoolean(command("load", data.name(), data.metric().name(), base, queries,
                 Files.createDirectories(dir.resolve("engine"))));
     }
@@ -189,49 +179,21 @@ final class ForkedEngine implements AnnEngine, AnnEngine.OutOfProcess {
 
     /** Sends one tab-separated command and returns the reply after its "ok ". */
     private void requireStarted(String name) {
-        if (process == null) {
+        if (host == null) {
             throw new IllegalStateException("prepare() must run before '" + name + "'");
         }
     }
 
     private String command(String name, Object... fields) throws IOException {
         requireStarted(name);
-        StringBuilder line = new StringBuilder(name);
-        for (Object field : fields) {
-            line.append('\t').append(field);
-        }
-        commands.write(line.append('\n').toString());
-        commands.flush();
-        String reply = replies.readLine();
-        if (reply == null) {
-            throw new IOException(engineName + " host exited during '" + name + "' (its stderr is above)");
-        }
-        if (!reply.startsWith("ok ")) {
-            throw new IOException(engineName + " host, '" + name + "': " + reply);
-        }
-        return reply.substring(3);
+        return host.command(name, fields);
     }
 
     @Override
-    public void close() throws IOException {
-        if (process == null) {
-            return;
-        }
-        try {
-            commands.write("quit\n");
-            commands.flush();
-        } catch (IOException e) {
-            // already gone; destroyed below
-        }
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            process = null;
+    public void close() {
+        if (host != null) {
+            host.close();
+            host = null;
         }
     }
 }

@@ -2,12 +2,8 @@ package dev.quiver.bench.ann;
 
 import dev.quiver.datasets.VecsFormat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +25,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
 
     static final String SCRIPT = "hnswlib_driver.py";
 
-    private Process process;
-    private BufferedReader replies;
-    private Writer commands;
+    private DriverProcess driver;
     private Path dir;
     private Path indexFile;
     private String space;
@@ -101,23 +95,20 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
             }
             Files.copy(in, script);
         }
-        process = new ProcessBuilder(python(), "-u", script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        reply("start");
-        command("load", base, queries);
+        driver = new DriverProcess("hnswlib driver", java.util.List.of(python(), "-u", script.toString()));
+        driver.reply("start");
+        driver.command("load", base, queries);
     }
 
     @Override
     public void build(Dataset data, BuildParams params, RowFilter filter, Path dir, Progress progress)
             throws IOException {
-        if (process == null) {
+        if (driver == null) {
             throw new IllegalStateException("prepare() must run before build()");
         }
         Path indexDir = Files.createDirectories(dir.resolve("index"));
         indexFile = indexDir.resolve("hnswlib.bin");
-        String[] seconds = command("build", space, params.m(), params.efConstruction(), params.buildThreads(),
+        String[] seconds = driver.command("build", space, params.m(), params.efConstruction(), params.buildThreads(),
                 indexFile).split(" ");
         if (seconds.length != 4) {
             throw new IOException("hnswlib driver's build reply should be 4 numbers: " + String.join(" ", seconds));
@@ -142,7 +133,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
 
     @Override
     public void open() throws IOException {
-        command("open", space, indexFile);
+        driver.command("open", space, indexFile);
     }
 
     @Override
@@ -159,7 +150,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
     public Pass pass(int k, int ef, int threads) throws IOException {
         Path answersFile = dir.resolve("staging").resolve("answers.bin");
         Path latenciesFile = dir.resolve("staging").resolve("latencies.bin");
-        String[] timing = command("pass", k, ef, threads, answersFile, latenciesFile).split(" ");
+        String[] timing = driver.command("pass", k, ef, threads, answersFile, latenciesFile).split(" ");
         long elapsed = Long.parseLong(timing[0]);
         long cpu = Long.parseLong(timing[1]);
         ByteBuffer answerBytes = ByteBuffer.wrap(Files.readAllBytes(answersFile)).order(ByteOrder.LITTLE_ENDIAN);
@@ -185,51 +176,11 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
         return DirectorySize.of(indexFile.getParent());
     }
 
-    /** Sends one tab-separated command and returns the reply after its "ok ". */
-    private String command(String name, Object... fields) throws IOException {
-        StringBuilder line = new StringBuilder(name);
-        for (Object field : fields) {
-            line.append('\t').append(field);
-        }
-        commands.write(line.append('\n').toString());
-        commands.flush();
-        return reply(name);
-    }
-
-    private String reply(String what) throws IOException {
-        String line = replies.readLine();
-        if (line == null) {
-            throw new IOException("hnswlib driver exited during '" + what + "' (its stderr is above)");
-        }
-        if (line.equals("ok")) {
-            return "";
-        }
-        if (!line.startsWith("ok ")) {
-            throw new IOException("hnswlib driver, '" + what + "': " + line);
-        }
-        return line.substring(3);
-    }
-
     @Override
-    public void close() throws IOException {
-        if (process == null) {
-            return;
-        }
-        try {
-            commands.write("quit\n");
-            commands.flush();
-        } catch (IOException e) {
-            // already gone; destroyed below
-        }
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            process = null;
+    public void close() {
+        if (driver != null) {
+            driver.close();
+            driver = null;
         }
     }
 }
