@@ -22,6 +22,7 @@ import java.util.Locale;
  *   dev.quiver.bench.hnsw.HnswRunner DATASET_DIR METRIC [buildThreads=1,2] [limit=all] [efs=10,20,40,80,160,320]
  *   [sq8=true] [rounds=3]
  * </pre>
+ * DATASET_DIR may also be a {@code bench/ann} data set name ({@code synthetic:40000:128}, {@code fashion-mnist}).
  * With {@code limit} below the base size the ground truth is recomputed exactly over the prefix.
  * One index is built per thread count (build time each); queries run on the last. Protocol: two unmeasured passes
  * over all queries at every ef with both scorers (JIT warm-up), then {@code rounds} rounds alternating float32 and
@@ -36,13 +37,17 @@ public final class HnswRunner {
         Metric metric = Metric.parse(args[1]);
         int[] threadCounts = java.util.Arrays.stream((args.length > 2 ? args[2] : "2").split(","))
                 .mapToInt(Integer::parseInt).toArray();
-        int limit = args.length > 3 ? Integer.parseInt(args[3]) : Integer.MAX_VALUE;
+        int limit = args.length > 3 && !args[3].equals("all") ? Integer.parseInt(args[3]) : Integer.MAX_VALUE;
         int[] efs = java.util.Arrays.stream((args.length > 4 ? args[4] : "10,20,40,80,160,320").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         boolean sq8 = args.length <= 5 || Boolean.parseBoolean(args[5]);
         int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
-        float[][] base = readFvecs(dir.resolve("base.fvecs"), limit);
-        float[][] queries = readFvecs(dir.resolve("query.fvecs"), Integer.MAX_VALUE);
+        boolean named = !java.nio.file.Files.isDirectory(dir);
+        // A bench/ann data set name (e.g. synthetic:40000:128) brings its own queries and exact ground truth.
+        dev.quiver.bench.ann.Dataset resolved = named
+                ? dev.quiver.bench.ann.DatasetResolver.resolve(args[0], metric, 1000, 10, 42, 2) : null;
+        float[][] base = named ? resolved.base() : readFvecs(dir.resolve("base.fvecs"), limit);
+        float[][] queries = named ? resolved.queries() : readFvecs(dir.resolve("query.fvecs"), Integer.MAX_VALUE);
         int k = 10;
         int dim = base[0].length;
         HnswIndex index = null;
@@ -62,7 +67,7 @@ public final class HnswRunner {
                     stats.avgDegree0(), stats.minDegree0(), stats.maxDegree0(), stats.vectorBytes(),
                     stats.graphBytes(), dev.quiver.simd.VectorOps.implementationName());
         }
-        int[][] truth = groundTruth(dir, index, queries, limit, k);
+        int[][] truth = named ? resolved.groundTruth() : groundTruth(dir, index, queries, limit, k);
         // JIT warm-up over every ef and both scorers before anything is timed.
         for (int w = 0; w < 2; w++) {
             for (int ef : efs) {
