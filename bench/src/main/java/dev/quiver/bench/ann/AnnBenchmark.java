@@ -112,6 +112,9 @@ public final class AnnBenchmark {
         ReportWriter.printTable(out, rows);
         ReportWriter.printBuilds(out, builds);
         RecallTargets.print(out, rows, "quiver");
+        if (args.forks() > 1) {
+            RecallTargets.printPerFork(out, forkRows, "quiver");
+        }
         if (args.csv() != null) {
             ReportWriter.writeCsv(args.csv(), rows);
             out.println("CSV: " + args.csv());

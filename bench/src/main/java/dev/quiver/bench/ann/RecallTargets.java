@@ -92,6 +92,61 @@ public final class RecallTargets {
         return mark + String.format(Locale.ROOT, "%.2f", a.get().qps() / b.get().qps());
     }
 
+    /**
+     * With {@code --forks N}: {@code reference}'s ratio to each peer at each level within every fork, and their
+     * median. A fork builds and measures its engines back to back, so the ratios of one fork share that stretch of
+     * the machine's state, while the median rows of {@link #print} may pair one engine's fast process with another's
+     * slow one. The median counts only forks where both figures are interpolated (no bound).
+     */
+    static void printPerFork(PrintStream out, List<List<ResultRow>> forks, String reference) {
+        Map<String, List<List<ResultRow>>> byEngine = new LinkedHashMap<>();
+        for (int f = 0; f < forks.size(); f++) {
+            for (ResultRow r : forks.get(f)) {
+                List<List<ResultRow>> perFork = byEngine.computeIfAbsent(r.engine() + " x" + r.threads(),
+                        e -> new ArrayList<>());
+                while (perFork.size() < forks.size()) {
+                    perFork.add(new ArrayList<>());
+                }
+                perFork.get(f).add(r);
+            }
+        }
+        out.println();
+        out.println(reference + "/this within each fork, then the median of the forks");
+        for (Map.Entry<String, List<List<ResultRow>>> e : byEngine.entrySet()) {
+            if (e.getKey().startsWith(reference + " x")) {
+                continue;
+            }
+            int threads = Integer.parseInt(e.getKey().substring(e.getKey().lastIndexOf('x') + 1));
+            List<List<ResultRow>> ref = byEngine.get(reference + " x" + threads);
+            if (ref == null) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-24s", e.getKey()));
+            for (double level : LEVELS) {
+                List<Double> exact = new ArrayList<>();
+                StringBuilder each = new StringBuilder();
+                for (int f = 0; f < forks.size(); f++) {
+                    String text = ratioText(ref.get(f), e.getValue().get(f), level);
+                    each.append(f == 0 ? "" : " ").append(text);
+                    if (!text.isEmpty() && Character.isDigit(text.charAt(0))) {
+                        exact.add(qpsAt(ref.get(f), level).orElseThrow().qps()
+                                / qpsAt(e.getValue().get(f), level).orElseThrow().qps());
+                    }
+                }
+                line.append(String.format(Locale.ROOT, "  @%s: %s, median %s", level, each,
+                        exact.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", median(exact))));
+            }
+            out.println(line);
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     private static String format(AtRecall at) {
         return (at.lowerBound() ? ">=" : "") + String.format(Locale.ROOT, "%.0f", at.qps());
     }

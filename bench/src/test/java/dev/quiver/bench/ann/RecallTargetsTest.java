@@ -58,4 +58,31 @@ class RecallTargetsTest {
         assertTrue(text.contains("quiver x1"), text);
         assertTrue(text.contains("lucene x1"), text);
     }
+
+    @Test
+    void perForkRatiosPairEachForksOwnRowsAndTakeTheirMedian() {
+        // Fork 1: quiver 2x lucene; fork 2: 1.5x; in fork 3 quiver's smallest ef already reaches both levels, so its
+        // figures are bounds, which the median leaves out.
+        List<List<ResultRow>> forks = List.of(
+                List.of(row("quiver", 10, 0.90, 8000), row("quiver", 20, 0.99, 4000),
+                        row("lucene", 10, 0.90, 4000), row("lucene", 20, 0.99, 2000)),
+                List.of(row("quiver", 10, 0.90, 6000), row("quiver", 20, 0.99, 3000),
+                        row("lucene", 10, 0.90, 4000), row("lucene", 20, 0.99, 2000)),
+                List.of(row("quiver", 10, 0.995, 4800), row("quiver", 20, 0.999, 2400),
+                        row("lucene", 10, 0.90, 4000), row("lucene", 20, 0.99, 2000)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RecallTargets.printPerFork(new PrintStream(bytes, true, StandardCharsets.UTF_8), forks, "quiver");
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        String lucene = text.lines().filter(l -> l.startsWith("lucene x1")).findFirst().orElseThrow();
+        // Fork 3 at 0.95: 4800 against lucene's 4000 * 0.5^(0.05 / 0.09) = 2721.6.
+        assertTrue(lucene.contains("@0.95: 2.00 1.50 >=1.76, median 1.75"), lucene);
+        assertTrue(lucene.contains("@0.99: 2.00 1.50 >=2.40, median 1.75"), lucene);
+        assertTrue(text.lines().noneMatch(l -> l.startsWith("quiver x1")), text);
+    }
+
+    @Test
+    void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+        assertEquals(1.5, RecallTargets.median(List.of(2.0, 1.0, 1.0, 2.0)), 1e-12);
+        assertEquals(3.0, RecallTargets.median(List.of(5.0, 3.0, 1.0)), 1e-12);
+    }
 }
