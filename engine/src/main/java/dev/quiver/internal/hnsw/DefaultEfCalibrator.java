@@ -40,6 +40,8 @@ final class DefaultEfCalibrator {
     /** Beam widths tried, in order; about 25% apart so the chosen width is at most that much above the need. */
     static final int[] LADDER = {10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 640,
         768, 1024, 1280, 1536, 2048, 2560, 3072, 4096};
+    /** Ladder steps skipped per gallop: three steps of about 25% are about one doubling of the width. */
+    static final int GALLOP = 3;
     /**
      * The code scan re-ranks at most {@code live / RERANK_LIVE_DIVISOR} candidates: each is a random float32 read
      * (several times a scanned code's cost), so beyond that the code scan saves little over the float32 scan.
@@ -79,36 +81,52 @@ final class DefaultEfCalibrator {
                 kth[i] = kthDistanceWithout(exact[i - from], sample[i]);
             }
         });
-        // Every sample query is independent: they run on the build threads, each writing only its own entries, and
-        // the sums below are over integers, so the plan does not depend on the thread count.
         int factor = index.config().exactScanFactor();
         int cap = factor == 0 ? Integer.MAX_VALUE : live / factor;
-        int[] sampleHits = new int[sample.length];
-        long[] sampleDistances = new long[sample.length];
-        for (int ef : LADDER) {
-            if (ef > cap) {
-                break;
-            }
-            index.forEachItem(sample.length, i -> {
-                SearchHits found = index.searchHiding(queries[i], K, ef, sample[i]);
-                sampleHits[i] = hitsWithout(found, sample[i], kth[i]);
-                sampleDistances[i] = found.work().distances();
-            });
-            long hits = 0;
-            long distances = 0;
-            for (int i = 0; i < sample.length; i++) {
-                hits += sampleHits[i];
-                distances += sampleDistances[i];
-            }
-            double recall = (double) hits / ((long) K * sample.length);
-            if (recall >= target) {
-                return new SearchDefaults(ef, false, live, target, recall);
-            }
-            if ((double) distances / sample.length * KnnSearch.GRAPH_DISTANCE_COST >= live) {
-                break; // the graph already costs more than scanning every vector
-            }
+        int top = -1; // the last ladder step within the cap
+        while (top + 1 < LADDER.length && LADDER[top + 1] <= cap) {
+            top++;
+        }
+        LadderWalk walk = new LadderWalk(index, sample, queries, kth);
+        int chosen = smallestReachingStep(walk, top, target, live);
+        if (chosen >= 0) {
+            return new SearchDefaults(LADDER[chosen], false, live, target, walk.result(chosen).recall());
         }
         return calibrateCodeScan(index, target, sample, queries, kth);
+    }
+
+    /**
+     * The smallest ladder step up to {@code top} whose sample recall reaches {@code target}, or -1: the step a walk up
+     * the ladder one step at a time would choose, stopping at its first miss whose graph work costs more than
+     * scanning all {@code live} vectors. This walk gallops up {@link #GALLOP} steps (about one doubling of the width)
+     * at a time and, once a width reaches the target, bisects the steps it skipped. Recall and work grow with the
+     * width, so both choose the same step; but where no width reaches the target (hard data, widths in the
+     * thousands) this one costs about twice its last step, not about five times (the sum of 25% steps).
+     */
+    static int smallestReachingStep(LadderWalk walk, int top, double target, int live) {
+        int missed = -1; // the highest step measured below the target
+        for (int step = 0; step <= top; step = step == top ? top + 1 : Math.min(step + GALLOP, top)) {
+            if (walk.measure(step).recall() >= target) {
+                int lo = missed + 1;
+                int hi = step;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (walk.measure(mid).recall() >= target) {
+                        hi = mid;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                // hi - 1 was measured (the last gallop miss or a bisection miss): where the graph already cost more
+                // than a scan there, the step-by-step walk would have stopped before reaching hi.
+                return hi > 0 && walk.costsMoreThanScan(hi - 1, live) ? -1 : hi;
+            }
+            missed = step;
+            if (walk.costsMoreThanScan(step, live)) {
+                break;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -220,5 +238,61 @@ final class DefaultEfCalibrator {
             }
         }
         return hits;
+    }
+
+    /**
+     * Hidden-node searches of every sample query at one ladder width, on the index's build threads: the mean
+     * recall@K against the exact neighbours and the mean distance evaluations, kept per step.
+     */
+    static class LadderWalk {
+        record Result(double recall, double meanDistances) { }
+
+        private final HnswIndex index;
+        private final int[] sample;
+        private final float[][] queries;
+        private final float[] kth;
+        private final Result[] byStep = new Result[LADDER.length];
+
+        LadderWalk(HnswIndex index, int[] sample, float[][] queries, float[] kth) {
+            this.index = index;
+            this.sample = sample;
+            this.queries = queries;
+            this.kth = kth;
+        }
+
+        /** The result at {@code step}, measured now if it was not before. */
+        Result measure(int step) {
+            if (byStep[step] == null) {
+                byStep[step] = measureWidth(LADDER[step]);
+            }
+            return byStep[step];
+        }
+
+        Result result(int step) {
+            return byStep[step];
+        }
+
+        boolean costsMoreThanScan(int step, int live) {
+            return byStep[step].meanDistances() * KnnSearch.GRAPH_DISTANCE_COST >= live;
+        }
+
+        Result measureWidth(int ef) {
+            int[] hits = new int[sample.length];
+            long[] distances = new long[sample.length];
+            // Every sample query is independent: each writes only its own entries, and the sums below are over
+            // integers, so the plan does not depend on the thread count.
+            index.forEachItem(sample.length, i -> {
+                SearchHits found = index.searchHiding(queries[i], K, ef, sample[i]);
+                hits[i] = hitsWithout(found, sample[i], kth[i]);
+                distances[i] = found.work().distances();
+            });
+            long hitSum = 0;
+            long distanceSum = 0;
+            for (int i = 0; i < sample.length; i++) {
+                hitSum += hits[i];
+                distanceSum += distances[i];
+            }
+            return new Result((double) hitSum / ((long) K * sample.length), (double) distanceSum / sample.length);
+        }
     }
 }
