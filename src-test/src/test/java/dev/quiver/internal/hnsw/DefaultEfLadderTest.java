@@ -72,7 +72,10 @@ class DefaultEfLadderTest {
                 case 1 -> recall[random.nextInt(LADDER.length)];
                 default -> 1.01;
             };
-            int live = random.nextInt(4) == 0 ? Integer.MAX_VALUE : random.nextInt(1_000, 5_000_000);
+            // The scan's cost: out of reach, or about the graph work at a random step (the walk stops around there).
+            int live = random.nextInt(4) == 0 ? Integer.MAX_VALUE
+                    : (int) (work[random.nextInt(LADDER.length)] * KnnSearch.GRAPH_DISTANCE_COST
+                    * random.nextDouble(0.8, 1.2));
             CurveWalk walk = new CurveWalk(recall, work);
             int expected = stepByStep(recall, work, top, target, live);
             int chosen = DefaultEfCalibrator.smallestReachingStep(walk, top, target, live);
