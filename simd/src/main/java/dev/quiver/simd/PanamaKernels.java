@@ -475,7 +475,7 @@ final class PanamaKernels implements DistanceKernels {
             return;
         }
         int c = 0;
-        if (U8GroupKernels.EIGHT_WIDE) {
+        if (U8GroupKernels.EIGHT_WIDE && q.length % BPL == 0) {
             for (; c + 8 <= count; c += 8) {
                 U8GroupKernels.squareDistance8(q, segs, byteOffsets, c, out);
             }
@@ -500,7 +500,7 @@ final class PanamaKernels implements DistanceKernels {
             return;
         }
         int c = 0;
-        if (U8GroupKernels.EIGHT_WIDE) {
+        if (U8GroupKernels.EIGHT_WIDE && q.length % BPL == 0) {
             for (; c + 8 <= count; c += 8) {
                 U8GroupKernels.dot8(q, segs, byteOffsets, c, out);
             }

@@ -31,7 +31,14 @@ import jdk.incubator.vector.VectorSpecies;
  * and 18-30% faster per code beyond it, from 768-d to 3,072-d (Sq8KernelBench), and the walk on fashion-mnist
  * (784-d) took 0.93x the CPU per query in ten of eleven alternating pairs (bench/results/session12.md; four harness
  * runs per width, noisier, neither confirmed nor refuted it). So every length goes eight at a time where int vectors
- * have 16 lanes ({@link #EIGHT_WIDE}).
+ * have 16 lanes ({@link #EIGHT_WIDE}), when the length is a whole number of 512-bit steps (SQ8 codes always are);
+ * other lengths go four at a time, whose loops take the tails.
+ * The eight-wide methods hold only the whole-step loop: with its 16 accumulators, the query's halves and the
+ * products live at once, C2 sometimes gave up on the method ("COMPILE SKIPPED: out of nodes during split (retry at
+ * different tier)", depending on the type profiles it compiled against), and it then ran as C1 code, where the
+ * Vector API is not intrinsified, for the life of the process: a default code scan on uniform 384-d data took about
+ * 40 ms instead of 1 ms per query, in 1 of 6 processes that built, saved and searched
+ * (bench/results/session14.md). The tails of odd lengths added two more loops with the same 16 live accumulators.
  * With 256-bit vectors (AVX2: 16 registers) every code goes four at a time: the eight-wide loop's 16 accumulators
  * plus the query's halves do not fit. In Sq8KernelBench at 128-d and 384-d it took 10-46% longer than the eight-wide
  * loop before the packed sums and 30-49% longer than the four-wide loop, which was level with that old loop on dot
@@ -56,17 +63,20 @@ final class U8GroupKernels {
     private U8GroupKernels() {
     }
 
-    /** Dot products of {@code q} with the eight codes {@code segs/offs[at..at+7]} into {@code out[at..at+7]}. */
+    /**
+     * Dot products of {@code q} with the eight codes {@code segs/offs[at..at+7]} into {@code out[at..at+7]}; the
+     * length of {@code q} must be a multiple of {@code BPL} (whole 512-bit steps, as SQ8 codes are padded): the
+     * method holds the whole-step loop and nothing else (see "Eight at a time" in the class comment).
+     */
     static void dot8(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
         int n = q.length;
-        int i = 0;
         MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
         MemorySegment m4 = segs[at + 4], m5 = segs[at + 5], m6 = segs[at + 6], m7 = segs[at + 7];
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
         long o4 = offs[at + 4], o5 = offs[at + 5], o6 = offs[at + 6], o7 = offs[at + 7];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0, h4 = s0, h5 = s0, h6 = s0, h7 = s0;
-        for (int bound = n & -BPL; i < bound; i += BPL) {
+        for (int i = 0; i < n; i += BPL) {
             ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
             ShortVector ql = qb.and(LOW_BYTE);
             ShortVector qh = qb.lanewise(LSHR, 8);
@@ -111,17 +121,6 @@ final class U8GroupKernels {
             s7 = s7.add(p7).add(r7);
             h7 = h7.add(p7.lanewise(LSHR, 16)).add(r7.lanewise(LSHR, 16));
         }
-        for (int bound = n & -IL; i < bound; i += IL) {
-            IntVector x = u8(q, i);
-            s0 = s0.add(x.mul(u8(m0, o0 + i)));
-            s1 = s1.add(x.mul(u8(m1, o1 + i)));
-            s2 = s2.add(x.mul(u8(m2, o2 + i)));
-            s3 = s3.add(x.mul(u8(m3, o3 + i)));
-            s4 = s4.add(x.mul(u8(m4, o4 + i)));
-            s5 = s5.add(x.mul(u8(m5, o5 + i)));
-            s6 = s6.add(x.mul(u8(m6, o6 + i)));
-            s7 = s7.add(x.mul(u8(m7, o7 + i)));
-        }
         int r0 = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r1 = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r2 = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
@@ -130,17 +129,6 @@ final class U8GroupKernels {
         int r5 = s5.add(h5).sub(h5.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r6 = s6.add(h6).sub(h6.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r7 = s7.add(h7).sub(h7.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            int x = Byte.toUnsignedInt(q[i]);
-            r0 += x * Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
-            r1 += x * Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
-            r2 += x * Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
-            r3 += x * Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
-            r4 += x * Byte.toUnsignedInt(m4.get(JAVA_BYTE, o4 + i));
-            r5 += x * Byte.toUnsignedInt(m5.get(JAVA_BYTE, o5 + i));
-            r6 += x * Byte.toUnsignedInt(m6.get(JAVA_BYTE, o6 + i));
-            r7 += x * Byte.toUnsignedInt(m7.get(JAVA_BYTE, o7 + i));
-        }
         out[at] = r0;
         out[at + 1] = r1;
         out[at + 2] = r2;
@@ -211,14 +199,13 @@ final class U8GroupKernels {
     /** Squared L2 distances from {@code q} to the eight codes at {@code at}, as {@link #dot8}. */
     static void squareDistance8(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
         int n = q.length;
-        int i = 0;
         MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
         MemorySegment m4 = segs[at + 4], m5 = segs[at + 5], m6 = segs[at + 6], m7 = segs[at + 7];
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
         long o4 = offs[at + 4], o5 = offs[at + 5], o6 = offs[at + 6], o7 = offs[at + 7];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0, h4 = s0, h5 = s0, h6 = s0, h7 = s0;
-        for (int bound = n & -BPL; i < bound; i += BPL) {
+        for (int i = 0; i < n; i += BPL) {
             ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
             ShortVector ql = qb.and(LOW_BYTE);
             ShortVector qh = qb.lanewise(LSHR, 8);
@@ -279,25 +266,6 @@ final class U8GroupKernels {
             s7 = s7.add(p7).add(r7);
             h7 = h7.add(p7.lanewise(LSHR, 16)).add(r7.lanewise(LSHR, 16));
         }
-        for (int bound = n & -IL; i < bound; i += IL) {
-            IntVector x = u8(q, i);
-            IntVector d0 = x.sub(u8(m0, o0 + i));
-            s0 = s0.add(d0.mul(d0));
-            IntVector d1 = x.sub(u8(m1, o1 + i));
-            s1 = s1.add(d1.mul(d1));
-            IntVector d2 = x.sub(u8(m2, o2 + i));
-            s2 = s2.add(d2.mul(d2));
-            IntVector d3 = x.sub(u8(m3, o3 + i));
-            s3 = s3.add(d3.mul(d3));
-            IntVector d4 = x.sub(u8(m4, o4 + i));
-            s4 = s4.add(d4.mul(d4));
-            IntVector d5 = x.sub(u8(m5, o5 + i));
-            s5 = s5.add(d5.mul(d5));
-            IntVector d6 = x.sub(u8(m6, o6 + i));
-            s6 = s6.add(d6.mul(d6));
-            IntVector d7 = x.sub(u8(m7, o7 + i));
-            s7 = s7.add(d7.mul(d7));
-        }
         int r0 = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r1 = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r2 = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
@@ -306,25 +274,6 @@ final class U8GroupKernels {
         int r5 = s5.add(h5).sub(h5.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r6 = s6.add(h6).sub(h6.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
         int r7 = s7.add(h7).sub(h7.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            int x = Byte.toUnsignedInt(q[i]);
-            int d0 = x - Byte.toUnsignedInt(m0.get(JAVA_BYTE, o0 + i));
-            r0 += d0 * d0;
-            int d1 = x - Byte.toUnsignedInt(m1.get(JAVA_BYTE, o1 + i));
-            r1 += d1 * d1;
-            int d2 = x - Byte.toUnsignedInt(m2.get(JAVA_BYTE, o2 + i));
-            r2 += d2 * d2;
-            int d3 = x - Byte.toUnsignedInt(m3.get(JAVA_BYTE, o3 + i));
-            r3 += d3 * d3;
-            int d4 = x - Byte.toUnsignedInt(m4.get(JAVA_BYTE, o4 + i));
-            r4 += d4 * d4;
-            int d5 = x - Byte.toUnsignedInt(m5.get(JAVA_BYTE, o5 + i));
-            r5 += d5 * d5;
-            int d6 = x - Byte.toUnsignedInt(m6.get(JAVA_BYTE, o6 + i));
-            r6 += d6 * d6;
-            int d7 = x - Byte.toUnsignedInt(m7.get(JAVA_BYTE, o7 + i));
-            r7 += d7 * d7;
-        }
         out[at] = r0;
         out[at + 1] = r1;
         out[at + 2] = r2;
