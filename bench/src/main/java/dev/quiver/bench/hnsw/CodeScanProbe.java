@@ -38,8 +38,8 @@ public final class CodeScanProbe {
         int dim = RunnerSupport.option(args, "dim", 384);
         int queryCount = RunnerSupport.option(args, "queries", 40);
         int rounds = RunnerSupport.option(args, "rounds", 6);
-        float[][] base = uniform(n, dim, 42);
-        float[][] queries = uniform(queryCount, dim, 7);
+        float[][] base = RunnerSupport.uniformRows(n, dim, new SplittableRandom(42));
+        float[][] queries = RunnerSupport.uniformRows(queryCount, dim, new SplittableRandom(7));
         Path dir = Files.createTempDirectory("quiver-code-scan-probe");
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         try (Database db = Database.open(dir.resolve("db"),
@@ -66,16 +66,5 @@ public final class CodeScanProbe {
         } finally {
             RunnerSupport.deleteTree(dir);
         }
-    }
-
-    private static float[][] uniform(int rows, int dim, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[][] out = new float[rows][dim];
-        for (float[] row : out) {
-            for (int d = 0; d < dim; d++) {
-                row[d] = (float) random.nextDouble();
-            }
-        }
-        return out;
     }
 }

@@ -118,15 +118,8 @@ public final class DefaultEfRunner {
         int n = Integer.parseInt(p[1]);
         int dim = Integer.parseInt(p[2]);
         SplittableRandom random = new SplittableRandom(42);
-        float[][] base = new float[n][dim];
-        float[][] queries = new float[queryCount][dim];
-        for (float[][] rows : new float[][][] {base, queries}) {
-            for (float[] row : rows) {
-                for (int d = 0; d < dim; d++) {
-                    row[d] = (float) random.nextDouble();
-                }
-            }
-        }
+        float[][] base = RunnerSupport.uniformRows(n, dim, random);
+        float[][] queries = RunnerSupport.uniformRows(queryCount, dim, random);
         int[][] truth = GroundTruth.compute(base, queries, Metric.COSINE, 10, null, threads, Progress.silent());
         return new Dataset("uniform-" + n + "x" + dim, Metric.COSINE, base, queries, truth, null);
     }

@@ -75,4 +75,15 @@ final class RunnerSupport {
             });
         }
     }
+
+    /** {@code rows} x {@code dim} components uniform in [0, 1), drawn in row order from {@code random} (vctrs's data). */
+    static float[][] uniformRows(int rows, int dim, java.util.SplittableRandom random) {
+        float[][] out = new float[rows][dim];
+        for (float[] row : out) {
+            for (int d = 0; d < dim; d++) {
+                row[d] = (float) random.nextDouble();
+            }
+        }
+        return out;
+    }
 }
