@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * stored codes per pass, as {@link FloatGroupKernels} does for floats, so the candidates' cache misses are in flight
  * together. The main loop is {@link PanamaKernels}' packed form (a full vector of code bytes viewed as int lanes, the
  * two codes of each short lane taken apart with a mask and a shift, see the notes above {@code widen} there; the
- * query's halves are taken apart once per step for the whole group), then one int vector of widened bytes per
- * step, then scalar. Each candidate's product vectors go whole into one accumulator ({@code s}) and their high
+ * query's halves are taken apart once per step for the whole group); the four-wide kernels then take a tail with one
+ * int vector of widened bytes per step, then scalar. Each candidate's product vectors go whole into one accumulator ({@code s}) and their high
  * halves into another ({@code h}), unpacked once at the end ("Packed sums" in {@link PanamaKernels}). Integer sums,
  * so a candidate's distance is exact in any group. The unpacking is written out per candidate on purpose: the same
  * three operations behind a small shared helper made u8DotBulk and u8SquareBulk 3.5x slower in Sq8KernelBench at
@@ -31,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * and 18-30% faster per code beyond it, from 768-d to 3,072-d (Sq8KernelBench), and the walk on fashion-mnist
  * (784-d) took 0.93x the CPU per query in ten of eleven alternating pairs (bench/results/session12.md; four harness
  * runs per width, noisier, neither confirmed nor refuted it). So every length goes eight at a time where int vectors
- * have 16 lanes ({@link #EIGHT_WIDE}), when the length is a whole number of 512-bit steps (SQ8 codes always are);
- * other lengths go four at a time, whose loops take the tails.
+ * have 16 lanes ({@link #EIGHT_WIDE}), when the length is a whole number of packed steps ({@code BPL} bytes: 64
+ * with 512-bit vectors, the length SQ8 codes are padded to); other lengths go four at a time, whose loops take the
+ * tails.
  * The eight-wide methods hold only the whole-step loop: with its 16 accumulators, the query's halves and the
  * products live at once, C2 sometimes gave up on the method ("COMPILE SKIPPED: out of nodes during split (retry at
  * different tier)", depending on the type profiles it compiled against), and it then ran as C1 code, where the
@@ -70,6 +71,7 @@ final class U8GroupKernels {
      */
     static void dot8(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
         int n = q.length;
+        assert n % BPL == 0 : "whole packed steps only: " + n;
         MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
         MemorySegment m4 = segs[at + 4], m5 = segs[at + 5], m6 = segs[at + 6], m7 = segs[at + 7];
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];
@@ -199,6 +201,7 @@ final class U8GroupKernels {
     /** Squared L2 distances from {@code q} to the eight codes at {@code at}, as {@link #dot8}. */
     static void squareDistance8(byte[] q, MemorySegment[] segs, long[] offs, int at, int[] out) {
         int n = q.length;
+        assert n % BPL == 0 : "whole packed steps only: " + n;
         MemorySegment m0 = segs[at], m1 = segs[at + 1], m2 = segs[at + 2], m3 = segs[at + 3];
         MemorySegment m4 = segs[at + 4], m5 = segs[at + 5], m6 = segs[at + 6], m7 = segs[at + 7];
         long o0 = offs[at], o1 = offs[at + 1], o2 = offs[at + 2], o3 = offs[at + 3];

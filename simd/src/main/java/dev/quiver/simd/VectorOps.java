@@ -155,7 +155,8 @@ public final class VectorOps {
 
     /**
      * {@code out[i] = squareDistanceU8(q, segs[i], byteOffsets[i])} for {@code i < count}; several candidates per pass,
-     * as {@link #dotBulk} (eight with 512-bit vectors, four with 256-bit).
+     * as {@link #dotBulk} (eight with 512-bit vectors when the length is whole 64-byte steps, as SQ8 codes are;
+     * else four).
      */
     public static void squareDistanceU8Bulk(byte[] q, MemorySegment[] segs, long[] byteOffsets, int count,
                                             int[] out) {

@@ -91,13 +91,15 @@ class U8KernelsTest {
 
     /**
      * The packed kernels sum whole int lanes that wrap past 2^32 and unpack once at the end: all-255 codes make every
-     * lane wrap at every step, in the single, four-wide and eight-wide kernels, up to the largest dimension (100 and
-     * 1000 also run the int-lane and scalar tails after the packed steps).
+     * lane wrap at every step, in the single, four-wide and eight-wide kernels, up to the largest dimension (the
+     * eight-wide kernels take whole 64-byte steps only: 64, 384, 512 and 32,960, the largest such length; 100, 1000
+     * and the largest dimension go four at a time and also run the int-lane and scalar tails after the packed steps).
      */
     @Test
     void bulkExtremesWrapAndStayExact() {
         for (DistanceKernels k : KernelImplementations.available()) {
-            for (int n : new int[] {64, 65, 100, 384, 512, 513, 1000, VectorOps.MAX_U8_DIMENSION}) {
+            for (int n : new int[] {64, 65, 100, 384, 512, 513, 1000, VectorOps.MAX_U8_DIMENSION / 64 * 64,
+                VectorOps.MAX_U8_DIMENSION}) {
                 byte[] full = new byte[n];
                 java.util.Arrays.fill(full, (byte) 255);
                 byte[] zeros = new byte[n];

@@ -22,7 +22,8 @@ import java.util.Locale;
  *   dev.quiver.bench.hnsw.HnswRunner DATASET_DIR METRIC [buildThreads=1,2] [limit=all] [efs=10,20,40,80,160,320]
  *   [sq8=true] [rounds=3]
  * </pre>
- * DATASET_DIR may also be a {@code bench/ann} data set name ({@code synthetic:40000:128}, {@code fashion-mnist}).
+ * DATASET_DIR may also be a {@code bench/ann} data set name ({@code synthetic:40000:128}, {@code fashion-mnist}),
+ * used whole with its first 1,000 queries.
  * With {@code limit} below the base size the ground truth is recomputed exactly over the prefix.
  * One index is built per thread count (build time each); queries run on the last. Protocol: two unmeasured passes
  * over all queries at every ef with both scorers (JIT warm-up), then {@code rounds} rounds alternating float32 and
@@ -43,6 +44,13 @@ public final class HnswRunner {
         boolean sq8 = args.length <= 5 || Boolean.parseBoolean(args[5]);
         int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
         boolean named = !java.nio.file.Files.isDirectory(dir);
+        if (named && args[0].contains("/")) {
+            throw new IllegalArgumentException("no such data set directory: " + dir);
+        }
+        if (named && limit != Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("limit applies to a data set directory; " + args[0]
+                    + " is used whole (limit 'all')");
+        }
         // A bench/ann data set name (e.g. synthetic:40000:128) brings its own queries and exact ground truth.
         dev.quiver.bench.ann.Dataset resolved = named
                 ? dev.quiver.bench.ann.DatasetResolver.resolve(args[0], metric, 1000, 10, 42, 2) : null;

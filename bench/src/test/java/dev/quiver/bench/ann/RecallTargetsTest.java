@@ -59,25 +59,39 @@ class RecallTargetsTest {
         assertTrue(text.contains("lucene x1"), text);
     }
 
+    private static ResultRow row(String engine, int threads, int ef, double recall, double qps) {
+        return new ResultRow("d", engine, 16, 200, ef, 10, threads, recall, qps, 0, 0, 0, Double.NaN, 0, Double.NaN,
+                Double.NaN);
+    }
+
     @Test
     void perForkRatiosPairEachForksOwnRowsAndTakeTheirMedian() {
-        // Fork 1: quiver 2x lucene; fork 2: 1.5x; in fork 3 quiver's smallest ef already reaches both levels, so its
-        // figures are bounds, which the median leaves out.
+        // Quiver is the same in forks 1 and 2 and lucene differs, so pairing fork 2's quiver with fork 1's lucene would
+        // show. Fork 1: 2x; fork 2: 1.5x; in fork 3 quiver's smallest ef already reaches both levels, so its figures
+        // are bounds, which the median leaves out; fork 4 has no lucene (it failed to build), so "-". Two threads
+        // are their own line.
         List<List<ResultRow>> forks = List.of(
-                List.of(row("quiver", 10, 0.90, 8000), row("quiver", 20, 0.99, 4000),
-                        row("lucene", 10, 0.90, 4000), row("lucene", 20, 0.99, 2000)),
-                List.of(row("quiver", 10, 0.90, 6000), row("quiver", 20, 0.99, 3000),
-                        row("lucene", 10, 0.90, 4000), row("lucene", 20, 0.99, 2000)),
-                List.of(row("quiver", 10, 0.995, 4800), row("quiver", 20, 0.999, 2400),
-                        row("lucene", 10, 0.90, 4000), row("lucene", 20, 0.99, 2000)));
+                List.of(row("quiver", 1, 10, 0.90, 8000), row("quiver", 1, 20, 0.99, 4000),
+                        row("lucene", 1, 10, 0.90, 4000), row("lucene", 1, 20, 0.99, 2000),
+                        row("quiver", 2, 10, 0.90, 16000), row("quiver", 2, 20, 0.99, 8000),
+                        row("lucene", 2, 10, 0.90, 4000), row("lucene", 2, 20, 0.99, 2000)),
+                List.of(row("quiver", 1, 10, 0.90, 8000), row("quiver", 1, 20, 0.99, 4000),
+                        row("lucene", 1, 10, 0.90, 16000 / 3.0), row("lucene", 1, 20, 0.99, 8000 / 3.0),
+                        row("quiver", 2, 10, 0.90, 16000), row("quiver", 2, 20, 0.99, 8000),
+                        row("lucene", 2, 10, 0.90, 4000), row("lucene", 2, 20, 0.99, 2000)),
+                List.of(row("quiver", 1, 10, 0.995, 4800), row("quiver", 1, 20, 0.999, 2400),
+                        row("lucene", 1, 10, 0.90, 4000), row("lucene", 1, 20, 0.99, 2000)),
+                List.of(row("quiver", 1, 10, 0.90, 8000), row("quiver", 1, 20, 0.99, 4000)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         RecallTargets.printPerFork(new PrintStream(bytes, true, StandardCharsets.UTF_8), forks, "quiver");
         String text = bytes.toString(StandardCharsets.UTF_8);
         String lucene = text.lines().filter(l -> l.startsWith("lucene x1")).findFirst().orElseThrow();
         // Fork 3 at 0.95: 4800 against lucene's 4000 * 0.5^(0.05 / 0.09) = 2721.6.
-        assertTrue(lucene.contains("@0.95: 2.00 1.50 >=1.76, median 1.75"), lucene);
-        assertTrue(lucene.contains("@0.99: 2.00 1.50 >=2.40, median 1.75"), lucene);
-        assertTrue(text.lines().noneMatch(l -> l.startsWith("quiver x1")), text);
+        assertTrue(lucene.contains("@0.95: 2.00 1.50 >=1.76 -, median 1.75"), lucene);
+        assertTrue(lucene.contains("@0.99: 2.00 1.50 >=2.40 -, median 1.75"), lucene);
+        String twoThreads = text.lines().filter(l -> l.startsWith("lucene x2")).findFirst().orElseThrow();
+        assertTrue(twoThreads.contains("@0.95: 4.00 4.00 - -, median 4.00"), twoThreads);
+        assertTrue(text.lines().noneMatch(l -> l.startsWith("quiver x")), text);
     }
 
     @Test
