@@ -92,16 +92,21 @@ class DefaultEfLadderTest {
         }
     }
 
-    @Test
-    void aWalkThatNeverReachesTheTargetCostsAboutTwiceItsLastWidth() {
+    /** Recall 0.5 at every width (never the target), work equal to the width. */
+    private static CurveWalk neverReaching() {
         double[] recall = new double[LADDER.length];
         double[] work = new double[LADDER.length];
         java.util.Arrays.fill(recall, 0.5);
         for (int s = 0; s < LADDER.length; s++) {
             work[s] = LADDER[s];
         }
+        return new CurveWalk(recall, work);
+    }
+
+    @Test
+    void aWalkThatNeverReachesTheTargetCostsAboutTwiceItsLastWidth() {
         int top = LADDER.length - 1;
-        CurveWalk walk = new CurveWalk(recall, work);
+        CurveWalk walk = neverReaching();
         assertEquals(-1, DefaultEfCalibrator.smallestReachingStep(walk, top, 0.99, Integer.MAX_VALUE));
         long galloped = walk.measured.stream().mapToLong(s -> LADDER[s]).sum();
         long everyStep = java.util.Arrays.stream(LADDER).asLongStream().sum();
@@ -112,15 +117,9 @@ class DefaultEfLadderTest {
 
     @Test
     void aMissThatCostsMoreThanTheScanEndsTheGallop() {
-        double[] recall = new double[LADDER.length];
-        double[] work = new double[LADDER.length];
-        java.util.Arrays.fill(recall, 0.5);
-        for (int s = 0; s < LADDER.length; s++) {
-            work[s] = LADDER[s];
-        }
         // A scan costs as much as the graph's work at step 4 (width 24): step 3 (60 < 72) goes on, step 6 stops.
         int live = KnnSearch.GRAPH_DISTANCE_COST * LADDER[4];
-        CurveWalk walk = new CurveWalk(recall, work);
+        CurveWalk walk = neverReaching();
         assertEquals(-1, DefaultEfCalibrator.smallestReachingStep(walk, LADDER.length - 1, 0.99, live));
         assertEquals(List.of(0, 3, 6), walk.measured);
     }
