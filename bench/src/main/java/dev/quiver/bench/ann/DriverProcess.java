@@ -40,6 +40,19 @@ final class DriverProcess implements AutoCloseable {
         return reply(name);
     }
 
+    /**
+     * Sends one command whose reply is {@code count} space-separated values and returns them; a reply of another
+     * length is an error naming the child and the command.
+     */
+    String[] values(int count, String name, Object... fields) throws IOException {
+        String reply = command(name, fields);
+        String[] values = reply.isEmpty() ? new String[0] : reply.split(" ");
+        if (values.length != count) {
+            throw new IOException(label + "'s '" + name + "' reply should be " + count + " values: " + reply);
+        }
+        return values;
+    }
+
     /** Reads one reply line, for a child that greets before any command; returns it as {@link #command} does. */
     String reply(String what) throws IOException {
         String line = replies.readLine();

@@ -95,11 +95,9 @@ final class ForkedEngine implements AnnEngine, AnnEngine.OutOfProcess {
         if (filter != null) {
             throw new IllegalArgumentException("a forked engine runs unfiltered; filtered runs stay in-process");
         }
-        String[] f = command("build", params.m(), params.efConstruction(), params.buildThreads(),
-                dir.resolve("engine")).split(" ");
-        if (f.length != 5) {
-            throw new IOException(engineName + " host's build reply should be 5 numbers: " + String.join(" ", f));
-        }
+        requireStarted("build");
+        String[] f = host.values(5, "build", params.m(), params.efConstruction(), params.buildThreads(),
+                dir.resolve("engine"));
         buildSeconds = Double.parseDouble(f[0]);
         split = Double.isNaN(Double.parseDouble(f[1])) ? null : new BuildSplit(Double.parseDouble(f[1]),
                 Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]));
@@ -141,7 +139,7 @@ final class ForkedEngine implements AnnEngine, AnnEngine.OutOfProcess {
         requireStarted("pass");
         Path answersFile = staging.resolve("answers.bin");
         Path latenciesFile = staging.resolve("latencies.bin");
-        String[] timing = command("pass", k, ef, threads, answersFile, latenciesFile).split(" ");
+        String[] timing = host.values(2, "pass", k, ef, threads, answersFile, latenciesFile);
         ByteBuffer answerBytes = ByteBuffer.wrap(Files.readAllBytes(answersFile)).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer latencyBytes = ByteBuffer.wrap(Files.readAllBytes(latenciesFile)).order(ByteOrder.LITTLE_ENDIAN);
         if (latencyBytes.remaining() != (long) queryCount * Long.BYTES) {

@@ -108,11 +108,8 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
         }
         Path indexDir = Files.createDirectories(dir.resolve("index"));
         indexFile = indexDir.resolve("hnswlib.bin");
-        String[] seconds = driver.command("build", space, params.m(), params.efConstruction(), params.buildThreads(),
-                indexFile).split(" ");
-        if (seconds.length != 4) {
-            throw new IOException("hnswlib driver's build reply should be 4 numbers: " + String.join(" ", seconds));
-        }
+        String[] seconds = driver.values(4, "build", space, params.m(), params.efConstruction(),
+                params.buildThreads(), indexFile);
         driverBuildSeconds = Double.parseDouble(seconds[0]);
         split = new BuildSplit(Double.parseDouble(seconds[1]), Double.parseDouble(seconds[2]),
                 Double.parseDouble(seconds[3]), Double.NaN);
@@ -150,7 +147,7 @@ public final class HnswlibEngine implements AnnEngine, AnnEngine.OutOfProcess {
     public Pass pass(int k, int ef, int threads) throws IOException {
         Path answersFile = dir.resolve("staging").resolve("answers.bin");
         Path latenciesFile = dir.resolve("staging").resolve("latencies.bin");
-        String[] timing = driver.command("pass", k, ef, threads, answersFile, latenciesFile).split(" ");
+        String[] timing = driver.values(2, "pass", k, ef, threads, answersFile, latenciesFile);
         long elapsed = Long.parseLong(timing[0]);
         long cpu = Long.parseLong(timing[1]);
         ByteBuffer answerBytes = ByteBuffer.wrap(Files.readAllBytes(answersFile)).order(ByteOrder.LITTLE_ENDIAN);
