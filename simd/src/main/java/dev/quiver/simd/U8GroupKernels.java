@@ -37,9 +37,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The eight-wide methods hold only the whole-step loop: with its 16 accumulators, the query's halves and the
  * products live at once, C2 sometimes gave up on the method ("COMPILE SKIPPED: out of nodes during split (retry at
  * different tier)", depending on the type profiles it compiled against), and it then ran as C1 code, where the
- * Vector API is not intrinsified, for the life of the process: a default code scan on uniform 384-d data took about
- * 40 ms instead of 1 ms per query, in 1 of 6 processes that built, saved and searched
- * (bench/results/session14.md). The tails of odd lengths added two more loops with the same 16 live accumulators.
+ * Vector API is not intrinsified, for the life of the process: a default code scan on uniform 384-d data took 40-54
+ * ms instead of about 1 ms per query, in 2 of 20 processes that built, saved and searched (none of 28 with this form,
+ * bench/results/session14.md). The tails of odd lengths added two more loops with the same 16 live accumulators.
  * With 256-bit vectors (AVX2: 16 registers) every code goes four at a time: the eight-wide loop's 16 accumulators
  * plus the query's halves do not fit. In Sq8KernelBench at 128-d and 384-d it took 10-46% longer than the eight-wide
  * loop before the packed sums and 30-49% longer than the four-wide loop, which was level with that old loop on dot
