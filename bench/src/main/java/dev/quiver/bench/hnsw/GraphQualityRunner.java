@@ -20,6 +20,7 @@ import java.util.Locale;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.quiver.bench.hnsw.GraphQualityRunner \
  *   DATASET_DIR|DATASET_NAME METRIC [threads=2] [efs=10,16,20,24,32,40,48,64,80,100,128] [m=16] [efc=200]
+ *   [connect=after|both|no]
  * </pre>
  */
 public final class GraphQualityRunner {
@@ -63,28 +64,43 @@ public final class GraphQualityRunner {
             System.out.printf(Locale.ROOT, "dataset=%s n=%d build_threads=%d build_s=%.2f build_cpu_s=%.2f avgDeg0=%.2f"
                     + " layers=%d%n", dir.getFileName(), base.length, threads, buildSeconds, buildCpuSeconds,
                     stats.avgDegree0(), stats.numLayers());
-            System.out.println("| ef | recall@10 | evals/query | expanded/query |");
-            System.out.println("|---|---|---|---|");
-            double[] recall = new double[efs.length];
-            double[] evals = new double[efs.length];
-            for (int e = 0; e < efs.length; e++) {
-                long found = 0;
-                long distances = 0;
-                long expanded = 0;
-                for (int i = 0; i < queries.length; i++) {
-                    SearchHits h = index.search(queries[i], k, efs[e], null, SearchMode.GRAPH);
-                    distances += h.work().distances();
-                    expanded += h.work().expanded();
-                    found += overlap(h, truth[i], k);
-                }
-                recall[e] = (double) found / ((long) queries.length * k);
-                evals[e] = (double) distances / queries.length;
-                System.out.printf(Locale.ROOT, "| %d | %.4f | %.1f | %.1f |%n", efs[e], recall[e], evals[e],
-                        (double) expanded / queries.length);
+            String connect = RunnerSupport.option(args, "connect", "after");
+            if (connect.equals("both")) {
+                System.out.println("graph as built (before connectUnreachable):");
+                report(index, queries, truth, efs, k);
             }
-            for (double target : new double[] {0.95, 0.99}) {
-                System.out.printf(Locale.ROOT, "evals at recall %.2f: %s%n", target, interpolate(recall, evals, target));
+            if (!connect.equals("no")) {
+                long c0 = System.nanoTime();
+                int added = index.connectUnreachable();
+                System.out.printf(Locale.ROOT, "connectUnreachable: %d links in %.1f ms%n", added,
+                        (System.nanoTime() - c0) / 1e6);
             }
+            report(index, queries, truth, efs, k);
+        }
+    }
+
+    private static void report(HnswIndex index, float[][] queries, int[][] truth, int[] efs, int k) {
+        System.out.println("| ef | recall@10 | evals/query | expanded/query |");
+        System.out.println("|---|---|---|---|");
+        double[] recall = new double[efs.length];
+        double[] evals = new double[efs.length];
+        for (int e = 0; e < efs.length; e++) {
+            long found = 0;
+            long distances = 0;
+            long expanded = 0;
+            for (int i = 0; i < queries.length; i++) {
+                SearchHits h = index.search(queries[i], k, efs[e], null, SearchMode.GRAPH);
+                distances += h.work().distances();
+                expanded += h.work().expanded();
+                found += overlap(h, truth[i], k);
+            }
+            recall[e] = (double) found / ((long) queries.length * k);
+            evals[e] = (double) distances / queries.length;
+            System.out.printf(Locale.ROOT, "| %d | %.4f | %.1f | %.1f |%n", efs[e], recall[e], evals[e],
+                    (double) expanded / queries.length);
+        }
+        for (double target : new double[] {0.95, 0.99}) {
+            System.out.printf(Locale.ROOT, "evals at recall %.2f: %s%n", target, interpolate(recall, evals, target));
         }
     }
 

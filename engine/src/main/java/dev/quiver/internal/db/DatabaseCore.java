@@ -366,7 +366,9 @@ public final class DatabaseCore {
 
     private void saveLocked() {
         maintainQuantization(true);
-        // Writers are out: measure the default search plan on what is about to be saved (no-op while still fresh).
+        // Writers are out: link nodes no search could reach, then measure the default search plan on what is about
+        // to be saved (each a no-op while nothing changed).
+        index.connectUnreachable();
         index.calibrateDefaults(config.targetRecall());
         generation = store.save(index, catalog, filterIndex, appliedLsn, shape, this::underStateWriteLock);
         savedLsn = appliedLsn;

@@ -82,6 +82,36 @@ final class GraphLinker {
         }
     }
 
+    /**
+     * The live nodes nearest to {@code vector} that a linking beam on layer 0 finds (never {@code node}), nearest
+     * first, into {@code state.candSlots} / {@code candScores}; returns how many. The beam starts where the descent
+     * through the upper layers that {@link #link} makes ends, if {@code canStart} accepts that node, else at the entry
+     * point.
+     */
+    int nearestOnLayer0(int node, float[] vector, int capacity, java.util.function.IntPredicate canStart,
+                        SearchState state) {
+        long ep = entry.get();
+        if (ep == EntryPoint.NONE) {
+            return 0;
+        }
+        QueryScorer scorer = new FloatScorer(store, vector);
+        int cur = EntryPoint.slot(ep);
+        float curScore = scorer.score(cur);
+        for (int l = EntryPoint.level(ep); l > 0; l--) {
+            cur = searcher.greedy(scorer, cur, curScore, l, state);
+            curScore = state.hitScores[0];
+        }
+        if (!canStart.test(cur)) {
+            cur = EntryPoint.slot(ep);
+            curScore = scorer.score(cur);
+        }
+        state.candSlots[0] = cur;
+        state.candScores[0] = curScore;
+        searcher.beam(BeamRequest.linking(scorer, 0, efConstruction, node, capacity, hasTombstones.getAsBoolean()), 1,
+                state);
+        return drainAscending(state);
+    }
+
     /** Moves the results heap into candSlots/candScores, nearest first; returns the count. */
     private static int drainAscending(SearchState state) {
         int n = state.results.size();

@@ -7,6 +7,7 @@ import dev.quiver.storage.gen.Generation;
 import dev.quiver.storage.gen.GenerationWriter;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,8 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * An HNSW index over off-heap slabs, as a facade over the parts that do the work: vectors and norms in a
  * {@link VectorSlabs}, the layers in {@link GraphLayers}, linking in {@link GraphLinker} (batches on several threads
  * through {@link BatchLinker}), searches in {@link GraphSearcher} and {@link ExactScanner}, keeping the graph
- * navigable across updates and deletes in {@link GraphRepair}, and the SQ8 codes' training, retraining and reclaiming
- * in {@link QuantizationLifecycle}; saving and opening in {@link IndexSnapshots}, compaction in {@link IndexCompaction}.
+ * navigable across updates and deletes in {@link GraphRepair}, every live node reachable in {@link GraphConnector},
+ * and the SQ8 codes' training, retraining and reclaiming in {@link QuantizationLifecycle}; saving and opening in
+ * {@link IndexSnapshots}, compaction in {@link IndexCompaction}.
  * This class owns slots, validation and the search plan.
  *
  * <h2>Slots</h2>
@@ -37,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * returned, lists around them repaired, entry point moved off them, updates remove in-links and never self-loop (E3);
  * filters collect only accepted nodes with two-hop expansion, exact scan when few match (E4); measured exact-path
  * cut-over (E5); SQ8 traverses integer codes and re-ranks, retrains on drift, trains on live slots only (E6); seeded,
- * capped levels (E7); identical update is a no-op (E8).
+ * capped levels (E7); identical update is a no-op (E8); nodes no path reaches get an in-link before a save (E13).
  */
 public final class HnswIndex implements AutoCloseable {
 
@@ -59,6 +61,7 @@ public final class HnswIndex implements AutoCloseable {
     private final GraphLinker linker;
     private final BatchLinker batchLinker;
     private final GraphRepair repair;
+    private final GraphConnector connector;
     private final QuantizationLifecycle quant;
     private final KnnSearch knn;
     private final SearchStatePool states;
@@ -69,6 +72,10 @@ public final class HnswIndex implements AutoCloseable {
     private final AtomicInteger deleted = new AtomicInteger();
 
     private final ReentrantLock updateLock = new ReentrantLock();
+    /** Writes that may change lists (inserts, updates, deletes, sweeps): {@link #connectUnreachable} skips if none. */
+    private final AtomicLong listWrites = new AtomicLong();
+    /** {@link #listWrites} when {@link #connectUnreachable} last ran, or -1. */
+    private volatile long connectedAt = -1;
     /** The plan of searches without an explicit efSearch; replaced whole by {@link #calibrateDefaults}. */
     private volatile SearchDefaults defaults = SearchDefaults.UNCALIBRATED;
     private final AtomicReference<Boolean> closed = new AtomicReference<>(false);
@@ -95,6 +102,7 @@ public final class HnswIndex implements AutoCloseable {
         this.batchLinker = new BatchLinker(linker, config.effectiveBuildThreads(), states, () -> totalSlots);
         this.repair = new GraphRepair(store, layers, searcher, linker, entry, config.efConstruction(), quant,
                 () -> totalSlots);
+        this.connector = new GraphConnector(store, layers, linker, entry);
     }
 
     /** A new, empty index. */
@@ -189,6 +197,7 @@ public final class HnswIndex implements AutoCloseable {
         int slot = allocate(1);
         store(slot, vector);
         live.incrementAndGet();
+        listWrites.incrementAndGet();
         SearchState state = states.acquire();
         try {
             linker.link(slot, vector, -1, totalSlots, state);
@@ -224,6 +233,7 @@ public final class HnswIndex implements AutoCloseable {
             store(start + i, vectors[i]);
         }
         live.addAndGet(n);
+        listWrites.incrementAndGet();
         batchLinker.link(vectors, start, totalSlots - n);
         maybeRetrainQuantizer();
         return slots;
@@ -281,6 +291,7 @@ public final class HnswIndex implements AutoCloseable {
         checkVector(vector, "vector");
         updateLock.lock();
         try {
+            listWrites.incrementAndGet();
             SearchState state = states.acquire();
             try {
                 repair.relink(slot, vector, state);
@@ -303,6 +314,7 @@ public final class HnswIndex implements AutoCloseable {
         }
         live.decrementAndGet();
         deleted.incrementAndGet();
+        listWrites.incrementAndGet();
         SearchState state = states.acquire();
         try {
             repair.afterDelete(slot, state);
@@ -319,6 +331,7 @@ public final class HnswIndex implements AutoCloseable {
      */
     public int repairTombstones() {
         checkOpen();
+        listWrites.incrementAndGet();
         SearchState state = states.acquire();
         try {
             return repair.sweep(state);
@@ -359,6 +372,33 @@ public final class HnswIndex implements AutoCloseable {
         } finally {
             states.release(state);
         }
+    }
+
+    /**
+     * Gives every live node that layer 0 cannot reach from the entry point an in-link ({@link GraphConnector}), so
+     * that every stored vector can be found; returns how many links were added. Skipped when nothing that changes
+     * lists ran since the last call. Searches may run meanwhile; the caller keeps writers out (the database calls it
+     * before each save).
+     */
+    public int connectUnreachable() {
+        checkOpen();
+        long writes = listWrites.get();
+        if (writes == connectedAt) {
+            return 0;
+        }
+        SearchState state = states.acquire();
+        try {
+            int added = connector.connect(totalSlots, state).total();
+            connectedAt = writes;
+            return added;
+        } finally {
+            states.release(state);
+        }
+    }
+
+    /** Whether every live node is reachable on layer 0 from the entry point (a full sweep; for tests and probes). */
+    boolean allReachable() {
+        return connector.allReachable(totalSlots);
     }
 
     /** The plan of searches without an explicit efSearch (uncalibrated until the first {@link #calibrateDefaults}). */

@@ -110,6 +110,8 @@ public final class SegmentGraphBuilder implements AutoCloseable {
             linker.link(order[i], vectors.get(order[i]), -1, n, state);
         }
         linkParallel(vectors, order, prefix, count, pool, threads);
+        // Nodes the heuristic left without an in-link could never be returned; Lucene's own builder connects them too.
+        new GraphConnector(store, layers, linker, entry).connect(n, state);
     }
 
     /** Level of ordinal {@code slot}: the same seeded, capped draw as {@link HnswIndex#drawLevel}. */

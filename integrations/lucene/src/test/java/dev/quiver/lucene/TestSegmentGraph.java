@@ -222,4 +222,49 @@ public class TestSegmentGraph extends LuceneTestCase {
             }
         }
     }
+
+    /**
+     * Thin lists on tight clusters leave nodes without an in-link after linking (the engine's GraphConnectorTest shows
+     * it for the same shapes); the builder connects them, so every node of a segment is reachable on layer 0.
+     */
+    public void testEveryNodeIsReachableOnLayerZero() throws IOException {
+        long seed = random().nextLong();
+        Random r = new Random(seed);
+        for (int round = 0; round < 4; round++) {
+            int dim = 3 + 2 * r.nextInt(10);
+            Metric metric = Metric.values()[r.nextInt(Metric.values().length)];
+            int n = 400 + r.nextInt(400);
+            List<float[]> centres = data(r, 3 + r.nextInt(12), dim);
+            List<float[]> vectors = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                float[] c = centres.get(r.nextInt(centres.size()));
+                float[] v = new float[dim];
+                for (int j = 0; j < dim; j++) {
+                    v[j] = c[j] + 0.02f * (float) r.nextGaussian();
+                }
+                vectors.add(v);
+            }
+            try (Arena arena = Arena.ofConfined();
+                 SegmentGraphBuilder b = new SegmentGraphBuilder(metric, dim, 2, 16, 42)) {
+                b.build(vectors, null, null, null, 1);
+                FrozenGraph g = freeze(b, vectors, dim, 2, metric, arena).graph();
+                boolean[] reached = new boolean[n];
+                int[] queue = new int[n];
+                int head = 0;
+                int tail = 0;
+                reached[g.entry()] = true;
+                queue[tail++] = g.entry();
+                while (head < tail) {
+                    for (int s : g.neighbors(queue[head++], 0)) {
+                        if (!reached[s]) {
+                            reached[s] = true;
+                            queue[tail++] = s;
+                        }
+                    }
+                }
+                assertEquals("seed=" + seed + " round " + round + " (" + metric + ", dim " + dim + "): reached", n,
+                        tail);
+            }
+        }
+    }
 }
