@@ -359,4 +359,99 @@ final class U8GroupKernels {
         out[at + 2] = r2;
         out[at + 3] = r3;
     }
+    /**
+     * Dot products of {@code q} with the first {@code count} (2 or 3) codes as a group of four, the last code in the
+     * places past it, so their loads are in flight together (see the float kernels' {@code dot4Padded}). Whole packed
+     * steps only, as {@link #dot8}.
+     */
+    static void dot4Padded(byte[] q, MemorySegment[] segs, long[] offs, int count, int[] out) {
+        int n = q.length;
+        assert n % BPL == 0 : "whole packed steps only: " + n;
+        int last = count - 1;
+        int second = Math.min(2, last);
+        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[second], m3 = segs[last];
+        long o0 = offs[0], o1 = offs[1], o2 = offs[second], o3 = offs[last];
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0;
+        for (int i = 0; i < n; i += BPL) {
+            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
+            ShortVector ql = qb.and(LOW_BYTE);
+            ShortVector qh = qb.lanewise(LSHR, 8);
+            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
+            IntVector p0 = ql.mul(c0.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r0 = qh.mul(c0.lanewise(LSHR, 8)).reinterpretAsInts();
+            s0 = s0.add(p0).add(r0);
+            h0 = h0.add(p0.lanewise(LSHR, 16)).add(r0.lanewise(LSHR, 16));
+            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
+            IntVector p1 = ql.mul(c1.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r1 = qh.mul(c1.lanewise(LSHR, 8)).reinterpretAsInts();
+            s1 = s1.add(p1).add(r1);
+            h1 = h1.add(p1.lanewise(LSHR, 16)).add(r1.lanewise(LSHR, 16));
+            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
+            IntVector p2 = ql.mul(c2.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r2 = qh.mul(c2.lanewise(LSHR, 8)).reinterpretAsInts();
+            s2 = s2.add(p2).add(r2);
+            h2 = h2.add(p2.lanewise(LSHR, 16)).add(r2.lanewise(LSHR, 16));
+            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
+            IntVector p3 = ql.mul(c3.and(LOW_BYTE)).reinterpretAsInts();
+            IntVector r3 = qh.mul(c3.lanewise(LSHR, 8)).reinterpretAsInts();
+            s3 = s3.add(p3).add(r3);
+            h3 = h3.add(p3.lanewise(LSHR, 16)).add(r3.lanewise(LSHR, 16));
+        }
+        out[0] = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        out[1] = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        if (count > 2) {
+            out[2] = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** Squared L2 distances to the first {@code count} (2 or 3) codes, as {@link #dot4Padded}. */
+    static void squareDistance4Padded(byte[] q, MemorySegment[] segs, long[] offs, int count, int[] out) {
+        int n = q.length;
+        assert n % BPL == 0 : "whole packed steps only: " + n;
+        int last = count - 1;
+        int second = Math.min(2, last);
+        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[second], m3 = segs[last];
+        long o0 = offs[0], o1 = offs[1], o2 = offs[second], o3 = offs[last];
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0;
+        for (int i = 0; i < n; i += BPL) {
+            ShortVector qb = ByteVector.fromArray(BP, q, i).reinterpretAsShorts();
+            ShortVector ql = qb.and(LOW_BYTE);
+            ShortVector qh = qb.lanewise(LSHR, 8);
+            ShortVector c0 = ByteVector.fromMemorySegment(BP, m0, o0 + i, LE).reinterpretAsShorts();
+            ShortVector e0 = ql.sub(c0.and(LOW_BYTE));
+            ShortVector f0 = qh.sub(c0.lanewise(LSHR, 8));
+            IntVector p0 = e0.mul(e0).reinterpretAsInts();
+            IntVector r0 = f0.mul(f0).reinterpretAsInts();
+            s0 = s0.add(p0).add(r0);
+            h0 = h0.add(p0.lanewise(LSHR, 16)).add(r0.lanewise(LSHR, 16));
+            ShortVector c1 = ByteVector.fromMemorySegment(BP, m1, o1 + i, LE).reinterpretAsShorts();
+            ShortVector e1 = ql.sub(c1.and(LOW_BYTE));
+            ShortVector f1 = qh.sub(c1.lanewise(LSHR, 8));
+            IntVector p1 = e1.mul(e1).reinterpretAsInts();
+            IntVector r1 = f1.mul(f1).reinterpretAsInts();
+            s1 = s1.add(p1).add(r1);
+            h1 = h1.add(p1.lanewise(LSHR, 16)).add(r1.lanewise(LSHR, 16));
+            ShortVector c2 = ByteVector.fromMemorySegment(BP, m2, o2 + i, LE).reinterpretAsShorts();
+            ShortVector e2 = ql.sub(c2.and(LOW_BYTE));
+            ShortVector f2 = qh.sub(c2.lanewise(LSHR, 8));
+            IntVector p2 = e2.mul(e2).reinterpretAsInts();
+            IntVector r2 = f2.mul(f2).reinterpretAsInts();
+            s2 = s2.add(p2).add(r2);
+            h2 = h2.add(p2.lanewise(LSHR, 16)).add(r2.lanewise(LSHR, 16));
+            ShortVector c3 = ByteVector.fromMemorySegment(BP, m3, o3 + i, LE).reinterpretAsShorts();
+            ShortVector e3 = ql.sub(c3.and(LOW_BYTE));
+            ShortVector f3 = qh.sub(c3.lanewise(LSHR, 8));
+            IntVector p3 = e3.mul(e3).reinterpretAsInts();
+            IntVector r3 = f3.mul(f3).reinterpretAsInts();
+            s3 = s3.add(p3).add(r3);
+            h3 = h3.add(p3.lanewise(LSHR, 16)).add(r3.lanewise(LSHR, 16));
+        }
+        out[0] = s0.add(h0).sub(h0.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        out[1] = s1.add(h1).sub(h1.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        if (count > 2) {
+            out[2] = s2.add(h2).sub(h2.lanewise(LSHL, 16)).reduceLanes(VectorOperators.ADD);
+        }
+    }
 }

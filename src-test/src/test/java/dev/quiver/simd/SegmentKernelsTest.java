@@ -203,7 +203,7 @@ class SegmentKernelsTest {
             SplittableRandom r = new SplittableRandom(seed);
             try (Arena arena = Arena.ofConfined()) {
                 for (int n : LENGTHS) {
-                    for (int count : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 11, 12, 13, 16, 19, 23}) {
+                    for (int count : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 16, 19, 23}) {
                         // Candidates in two segments (a slab has several chunks), at scattered odd offsets.
                         // Each candidate owns 4n + 64 bytes, so the jitter never makes two of them overlap.
                         MemorySegment[] chunks = {arena.allocate((4L * n + 64) * count + 64, 1),

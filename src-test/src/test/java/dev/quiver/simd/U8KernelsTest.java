@@ -103,7 +103,7 @@ class U8KernelsTest {
                 byte[] full = new byte[n];
                 java.util.Arrays.fill(full, (byte) 255);
                 byte[] zeros = new byte[n];
-                for (int count : new int[] {1, 4, 8, 9}) {
+                for (int count : new int[] {1, 2, 3, 4, 8, 9, 14}) {
                     MemorySegment[] segs = new MemorySegment[count];
                     long[] offsets = new long[count];
                     for (int c = 0; c < count; c++) {
@@ -168,7 +168,7 @@ class U8KernelsTest {
             for (int n : new int[] {1, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 383, 384, 385, 511,
                 512, 513, 769}) {
                 // Groups of eight (512-bit vectors) and four, and the remainders after them.
-                for (int count : new int[] {0, 1, 3, 4, 5, 7, 8, 9, 12, 13, 16, 19, 23}) {
+                for (int count : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 16, 19, 23}) {
                     MemorySegment chunk = MemorySegment.ofArray(new byte[n * count + 16]);
                     MemorySegment[] segs = new MemorySegment[count]; // exactly count: a read past it throws
                     long[] offsets = new long[count];
