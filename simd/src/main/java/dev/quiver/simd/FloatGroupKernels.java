@@ -171,9 +171,8 @@ final class FloatGroupKernels {
     static void dot4Padded(float[] q, MemorySegment[] segs, long[] offs, int count, float[] out) {
         int n = q.length;
         int last = count - 1;
-        int second = Math.min(2, last);
-        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[second], m3 = segs[last];
-        long o0 = offs[0], o1 = offs[1], o2 = offs[second], o3 = offs[last];
+        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[last], m3 = segs[last];
+        long o0 = offs[0], o1 = offs[1], o2 = offs[last], o3 = offs[last];
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         for (int i = 0; i < n; i += FL) {
             long d = (long) i * Float.BYTES;
@@ -229,9 +228,8 @@ final class FloatGroupKernels {
     static void squareDistance4Padded(float[] q, MemorySegment[] segs, long[] offs, int count, float[] out) {
         int n = q.length;
         int last = count - 1;
-        int second = Math.min(2, last);
-        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[second], m3 = segs[last];
-        long o0 = offs[0], o1 = offs[1], o2 = offs[second], o3 = offs[last];
+        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[last], m3 = segs[last];
+        long o0 = offs[0], o1 = offs[1], o2 = offs[last], o3 = offs[last];
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         for (int i = 0; i < n; i += FL) {
             long d = (long) i * Float.BYTES;

@@ -304,8 +304,10 @@ final class PanamaKernels implements DistanceKernels {
     // ---------------------------------------------------------------- bulk float
 
     // Eight candidates per pass, then four (FloatGroupKernels): the candidates' loads are independent, so their cache
-    // misses overlap instead of queueing one vector after another. (Scoring a remainder of 1-7 after the eights as an
-    // overlapping eight instead measured level: bench/results/session7.md.)
+    // misses overlap instead of queueing one vector after another. (Round seven measured a remainder of 1-7 after the
+    // eights scored as an overlapping eight level with groups of four, bench/results/session7.md; round fifteen's
+    // padded groups below, which take five to seven that way and two or three as one group, measured 2-7% less CPU
+    // in one process, bench/results/session15.md.)
     @Override
     public void dotBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
         // Two, three or five to seven candidates go as one padded group (the last one repeated) when the vectors are

@@ -368,9 +368,8 @@ final class U8GroupKernels {
         int n = q.length;
         assert n % BPL == 0 : "whole packed steps only: " + n;
         int last = count - 1;
-        int second = Math.min(2, last);
-        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[second], m3 = segs[last];
-        long o0 = offs[0], o1 = offs[1], o2 = offs[second], o3 = offs[last];
+        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[last], m3 = segs[last];
+        long o0 = offs[0], o1 = offs[1], o2 = offs[last], o3 = offs[last];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
         IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0;
         for (int i = 0; i < n; i += BPL) {
@@ -410,9 +409,8 @@ final class U8GroupKernels {
         int n = q.length;
         assert n % BPL == 0 : "whole packed steps only: " + n;
         int last = count - 1;
-        int second = Math.min(2, last);
-        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[second], m3 = segs[last];
-        long o0 = offs[0], o1 = offs[1], o2 = offs[second], o3 = offs[last];
+        MemorySegment m0 = segs[0], m1 = segs[1], m2 = segs[last], m3 = segs[last];
+        long o0 = offs[0], o1 = offs[1], o2 = offs[last], o3 = offs[last];
         IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
         IntVector h0 = s0, h1 = s0, h2 = s0, h3 = s0;
         for (int i = 0; i < n; i += BPL) {

@@ -220,7 +220,7 @@ class SegmentKernelsTest {
                         float[] l2s = new float[count + 2];
                         java.util.Arrays.fill(dots, Float.NaN); // a slot left unwritten fails, whatever it should hold
                         java.util.Arrays.fill(l2s, Float.NaN);
-                        dots[count] = l2s[count] = 42f;
+                        dots[count] = l2s[count] = dots[count + 1] = l2s[count + 1] = 42f;
                         k.dotBulk(q, segs, offsets, count, dots);
                         k.squareDistanceBulk(q, segs, offsets, count, l2s);
                         String ctx = k.name() + " n=" + n + " count=" + count + " seed=" + seed;
@@ -235,8 +235,10 @@ class SegmentKernelsTest {
                             assertEquals(dot, dots[c], FloatKernelsTest.bound(n, abs) * 2, ctx + " dot #" + c);
                             assertEquals(l2, l2s[c], FloatKernelsTest.bound(n + 2, l2) * 2, ctx + " l2 #" + c);
                         }
-                        assertEquals(42f, dots[count], ctx + " wrote past count");
-                        assertEquals(42f, l2s[count], ctx + " wrote past count");
+                        for (int past = count; past < count + 2; past++) {
+                            assertEquals(42f, dots[past], ctx + " wrote past count at " + past);
+                            assertEquals(42f, l2s[past], ctx + " wrote past count at " + past);
+                        }
                     }
                 }
             }

@@ -33,6 +33,8 @@ final class GraphConnector {
     private final EntryPoint entry;
     private int appended;
     private int traded;
+    /** Calls of {@link #connect} that swept the graph; for tests of when the index skips it. */
+    private long sweeps;
 
     GraphConnector(VectorSlabs store, GraphLayers layers, GraphLinker linker, EntryPoint entry) {
         this.store = store;
@@ -55,6 +57,7 @@ final class GraphConnector {
         if (entry.get() == EntryPoint.NONE) {
             return new Links(0, 0);
         }
+        sweeps++;
         Sweep sweep = new Sweep(slots);
         int[] pending = new int[0];
         int pendingCount = 0;
@@ -82,6 +85,10 @@ final class GraphConnector {
         return new Links(appended, traded);
     }
 
+    synchronized long sweeps() {
+        return sweeps;
+    }
+
     /** Whether every live node of {@code [0, slots)} is reachable on layer 0 from the entry point. */
     boolean allReachable(int slots) {
         if (entry.get() == EntryPoint.NONE) {
@@ -107,7 +114,7 @@ final class GraphConnector {
         int count = 0;
         for (int i = 0; i < n; i++) {
             int s = state.neighbors2[i];
-            if (s != node && sweep.reached.get(s) && layers.isLive(s)) {
+            if (s != node && sweep.isReached(s) && layers.isLive(s)) {
                 own[count++] = s;
             }
         }
@@ -147,10 +154,8 @@ final class GraphConnector {
 
     /** The live reached neighbours of {@code slots}, other than {@code node} and {@code slots}, nearest first. */
     private int[] neighboursOf(int[] slots, int node, Sweep sweep, float[] vector, float norm) {
-        BitSet taken = new BitSet();
-        for (int s : slots) {
-            taken.set(s);
-        }
+        int[] sortedSlots = slots.clone();
+        Arrays.sort(sortedSlots);
         int[] out = new int[0];
         int count = 0;
         int[] buf = new int[layers.maxDegree(0)];
@@ -158,8 +163,7 @@ final class GraphConnector {
             int n = layers.readNeighbors(s, 0, buf);
             for (int i = 0; i < n; i++) {
                 int t = buf[i];
-                if (t != node && !taken.get(t) && sweep.reached.get(t) && layers.isLive(t)) {
-                    taken.set(t);
+                if (t != node && sweep.isReached(t) && layers.isLive(t) && Arrays.binarySearch(sortedSlots, t) < 0) {
                     if (count == out.length) {
                         out = Arrays.copyOf(out, Math.max(16, 2 * count));
                     }
@@ -167,7 +171,15 @@ final class GraphConnector {
                 }
             }
         }
-        return nearestFirst(out, count, vector, norm);
+        // Distinct (a set sized by the index would cost n bits for each node that gets here).
+        Arrays.sort(out, 0, count);
+        int distinct = 0;
+        for (int i = 0; i < count; i++) {
+            if (distinct == 0 || out[i] != out[distinct - 1]) {
+                out[distinct++] = out[i];
+            }
+        }
+        return nearestFirst(out, distinct, vector, norm);
     }
 
     private int[] nearestFirst(int[] slots, int count, float[] vector, float norm) {
@@ -196,8 +208,8 @@ final class GraphConnector {
     }
 
     /**
-     * Replaces the farthest neighbour of {@code target} whose tree link is not this one by {@code node}; false when
-     * every neighbour of {@code target} was reached through it.
+     * Replaces a neighbour of {@code target} that was not reached through it by {@code node}: the farthest tombstone if
+     * there is one, else the farthest live one; false when every neighbour of {@code target} was reached through it.
      */
     private boolean trade(int target, int node, Sweep sweep, SearchState state) {
         float[] vector = new float[store.dim()];
@@ -209,15 +221,18 @@ final class GraphConnector {
             int n = layers.readNeighbors(target, 0, state.neighbors2);
             int[] list = Arrays.copyOf(state.neighbors2, n);
             int drop = -1;
+            boolean dropDeleted = false;
             float farthest = Float.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
-                if (sweep.parent[list[i]] == target) {
+                if (sweep.reachedThrough(list[i], target)) {
                     continue; // a tree link: its node may have no other path
                 }
+                boolean deleted = layers.isDeleted(list[i]);
                 float d = store.distance(vector, norm, list[i]);
-                if (d > farthest) {
-                    farthest = d;
+                if (deleted && !dropDeleted || deleted == dropDeleted && d > farthest) {
                     drop = i;
+                    dropDeleted = deleted;
+                    farthest = d;
                 }
             }
             if (drop < 0) {
@@ -252,6 +267,18 @@ final class GraphConnector {
             if (start < slots) {
                 reachedFrom(start, -1);
             }
+        }
+
+        boolean isReached(int slot) {
+            return slot < parent.length && reached.get(slot);
+        }
+
+        /**
+         * Whether {@code slot} was reached through {@code from}'s link (a slot past the sweep's range, written by a
+         * writer that should not be running, counts as such, so that it is never traded away).
+         */
+        boolean reachedThrough(int slot, int from) {
+            return slot >= parent.length || parent[slot] == from;
         }
 
         /** Marks {@code node}, reached through {@code from}'s new link, and everything it reaches, growing the tree. */

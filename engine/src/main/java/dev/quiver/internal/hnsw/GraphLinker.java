@@ -51,12 +51,8 @@ final class GraphLinker {
             top = Math.min(top, layers.level(startOverride));
         }
         QueryScorer scorer = new FloatScorer(store, vector);
-        int cur = epSlot;
-        float curScore = scorer.score(cur);
-        for (int l = top; l > level; l--) {
-            cur = searcher.greedy(scorer, cur, curScore, l, state);
-            curScore = state.hitScores[0];
-        }
+        int cur = searcher.descend(scorer, epSlot, scorer.score(epSlot), top, level, state);
+        float curScore = state.hitScores[0];
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
         int entries = 1;
@@ -95,12 +91,9 @@ final class GraphLinker {
             return 0;
         }
         QueryScorer scorer = new FloatScorer(store, vector);
-        int cur = EntryPoint.slot(ep);
-        float curScore = scorer.score(cur);
-        for (int l = EntryPoint.level(ep); l > 0; l--) {
-            cur = searcher.greedy(scorer, cur, curScore, l, state);
-            curScore = state.hitScores[0];
-        }
+        int start = EntryPoint.slot(ep);
+        int cur = searcher.descend(scorer, start, scorer.score(start), EntryPoint.level(ep), 0, state);
+        float curScore = state.hitScores[0];
         if (!canStart.test(cur)) {
             cur = EntryPoint.slot(ep);
             curScore = scorer.score(cur);

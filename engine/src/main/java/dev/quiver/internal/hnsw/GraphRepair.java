@@ -103,12 +103,9 @@ final class GraphRepair {
             return 0;
         }
         QueryScorer scorer = new FloatScorer(store, q);
-        int cur = EntryPoint.slot(ep);
-        float curScore = scorer.score(cur);
-        for (int l = EntryPoint.level(ep); l > 0; l--) {
-            cur = searcher.greedy(scorer, cur, curScore, l, state);
-            curScore = state.hitScores[0];
-        }
+        int start = EntryPoint.slot(ep);
+        int cur = searcher.descend(scorer, start, scorer.score(start), EntryPoint.level(ep), 0, state);
+        float curScore = state.hitScores[0];
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;
         searcher.beam(BeamRequest.linking(scorer, 0, efConstruction, exclude, total, true), 1, state);

@@ -45,6 +45,22 @@ final class GraphSearcher {
     }
 
     /**
+     * Greedy descent from {@code entry} (score {@code entryScore}) through the layers {@code top} down to
+     * {@code level + 1}, as every walk reaches the layer its beam starts on; returns the slot reached and leaves its
+     * score in {@code state.hitScores[0]}.
+     */
+    int descend(QueryScorer scorer, int entry, float entryScore, int top, int level, SearchState state) {
+        int cur = entry;
+        float curScore = entryScore;
+        for (int l = top; l > level; l--) {
+            cur = greedy(scorer, cur, curScore, l, state);
+            curScore = state.hitScores[0];
+        }
+        state.hitScores[0] = curScore;
+        return cur;
+    }
+
+    /**
      * Hill-climbs on {@code level} from {@code entry} to a local minimum (ef = 1); returns the slot and leaves its score
      * in {@code state.hitScores[0]}.
      */

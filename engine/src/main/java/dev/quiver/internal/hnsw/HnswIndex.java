@@ -30,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * see a torn list. Inserts run concurrently (a batch links on {@code buildThreads} threads). Locks, in the only order
  * they may nest: {@code updateLock} (serialises {@link #update} re-links) → the {@link QuantizationLifecycle}'s lock
  * (read by writers encoding a code, written by (re)training) → one node stripe lock at a time → the {@link EntryPoint}
- * monitor. A thread never holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a leaf: nothing else is
- * acquired while it is held except the slabs' own growth locks. {@link #close()} must not race with other calls (the
- * database's lifecycle lock sees to it).
+ * monitor. A thread never holds two stripe locks. {@code allocationLock} (slot allocation and slab growth) is a
+ * leaf: nothing else is acquired while it is held except the slabs' own growth locks and the quantizer's list of
+ * replaced codes (itself a leaf). {@link #connectUnreachable} runs with writers kept out and holds one stripe lock at a
+ * time. {@link #close()} must not race with other calls (the database's lifecycle lock sees to it).
  *
  * <h2>Departures from vctrs (docs/DEPARTURES.md, engine)</h2>
  * Diversity heuristic for neighbour selection and pruning (E1); nothing O(n) per query (E2); tombstones never
@@ -376,7 +377,8 @@ public final class HnswIndex implements AutoCloseable {
 
     /**
      * Gives every live node that layer 0 cannot reach from the entry point an in-link ({@link GraphConnector}), so
-     * that every stored vector can be found; returns how many links were added. Skipped when nothing that changes
+     * that no stored vector is out of every search's reach (whether a given beam finds it still depends on where the
+     * descent through the upper layers starts it); returns how many links were added. Skipped when nothing that changes
      * lists ran since the last call. Searches may run meanwhile; the caller keeps writers out (the database calls it
      * before each save).
      */

@@ -243,12 +243,9 @@ final class KnnSearch {
         RerankCutoff cutoff = lease == null ? null : cutoff(lease, liveNow);
         QueryScorer scorer = lease == null ? new FloatScorer(store, q)
                 : new Sq8Scorer(lease.codes(), store.metric(), q, state);
-        int cur = EntryPoint.slot(ep);
-        float curScore = scorer.score(cur);
-        for (int l = EntryPoint.level(ep); l > 0; l--) {
-            cur = searcher.greedy(scorer, cur, curScore, l, state);
-            curScore = state.hitScores[0];
-        }
+        int start = EntryPoint.slot(ep);
+        int cur = searcher.descend(scorer, start, scorer.score(start), EntryPoint.level(ep), 0, state);
+        float curScore = state.hitScores[0];
         boolean twoHop = filter != null && (accepted < 0 || accepted < TWO_HOP_RATIO * liveNow);
         state.candSlots[0] = cur;
         state.candScores[0] = curScore;

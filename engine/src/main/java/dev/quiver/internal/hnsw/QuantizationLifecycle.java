@@ -174,11 +174,27 @@ final class QuantizationLifecycle implements AutoCloseable {
         return l == null ? null : l.codes().quantizer();
     }
 
-    /** Grows the current codes with the index's slabs (under the index's allocation lock). */
+    /**
+     * Grows the current codes with the index's slabs (under the index's allocation lock), and replaced codes that a
+     * running search still walks: it may meet slots allocated after the replacement in the lists it reads, and must
+     * find them in range (their codes there were never written; its float32 re-rank scores what it returns).
+     * HnswConcurrencyTest met "record 16389 outside slab capacity 16384" when only the current codes grew.
+     */
     void ensureCapacity(int slots) {
         Lease l = current;
         if (l != null) {
             l.codes().ensureCapacity(slots);
+        }
+        synchronized (retired) {
+            for (Lease r : retired) {
+                if (r.tryAcquire()) {
+                    try {
+                        r.codes().ensureCapacity(slots);
+                    } finally {
+                        r.release();
+                    }
+                }
+            }
         }
     }
 
@@ -294,10 +310,14 @@ final class QuantizationLifecycle implements AutoCloseable {
 
     private void replace(Lease next) {
         Lease previous = current;
+        if (previous != null) {
+            synchronized (retired) {
+                retired.add(previous); // before it stops being current, so that every allocation grows it (above)
+            }
+        }
         current = next;
         if (previous != null) {
             synchronized (retired) {
-                retired.add(previous);
                 previous.retire();
                 retired.removeIf(Lease::isClosed);
             }

@@ -124,22 +124,77 @@ class GraphConnectorTest {
         SplittableRandom rnd = new SplittableRandom(5);
         float[][] data = TestData.clustered(rnd, 1500, 9, 12, 0.03);
         try (HnswIndex index = HnswIndex.create(new HnswConfig(9, Metric.EUCLIDEAN, 2, 16, 5, 2, 0))) {
+            GraphConnector connector = connector(index);
             index.insertBatch(data);
-            int first = index.connectUnreachable();
-            assertTrue(first > 0, "this graph has unreachable nodes");
+            assertTrue(index.connectUnreachable() > 0, "this graph has unreachable nodes");
             assertTrue(index.allReachable());
+            long sweeps = connector.sweeps();
             assertEquals(0, index.connectUnreachable(), "nothing written since");
-            index.insertBatch(TestData.clustered(rnd, 1500, 9, 12, 0.03));
-            index.connectUnreachable();
-            assertTrue(index.allReachable(), "after more inserts");
-            for (int s = 0; s < 3000; s += 3) {
-                index.delete(s);
+            assertEquals(sweeps, connector.sweeps(), "no sweep without a write");
+            Runnable[] writes = {
+                () -> index.insertBatch(TestData.clustered(rnd, 500, 9, 12, 0.03)),
+                () -> index.insert(data[3]),
+                () -> {
+                    for (int s = 0; s < 2000; s += 3) {
+                        index.delete(s);
+                    }
+                },
+                () -> index.update(1, data[2]),
+                index::repairTombstones,
+            };
+            String[] names = {"a batch insert", "an insert", "deletes", "an update", "a tombstone sweep"};
+            for (int w = 0; w < writes.length; w++) {
+                writes[w].run();
+                index.connectUnreachable();
+                assertEquals(++sweeps, connector.sweeps(), "a sweep after " + names[w]);
+                assertTrue(index.allReachable(), "after " + names[w]);
+                index.connectUnreachable();
+                assertEquals(sweeps, connector.sweeps(), "no second sweep after " + names[w]);
             }
-            index.connectUnreachable();
-            assertTrue(index.allReachable(), "after deletes");
-            index.update(1, data[2]);
-            index.connectUnreachable();
-            assertTrue(index.allReachable(), "after an update");
+        }
+    }
+
+    /**
+     * A hand-made layer 0 where every reached list is full and the nearest reached node's list holds only nodes
+     * reached through it, one of them (the farthest, {@code D}) through that link alone: the connector must trade
+     * elsewhere, and link the cut-off pair {@code X -> Y} with one link.
+     */
+    @Test
+    void aTradeNeverCutsOffANodeReachedThroughTheTradingList() {
+        float[][] points = {{0, 0}, {1, 0}, {0, 1}, {-1, 0}, {0, -10}, {2, 0}, {3, 0}, {0.2f, 0.2f}, {0.3f, 0.3f}};
+        int e = 0, a = 1, b = 2, c = 3, d = 4, f = 5, g = 6, x = 7, y = 8;
+        int[][] lists = new int[9][];
+        lists[e] = new int[] {a, b, c, d};
+        lists[a] = new int[] {e, b, c, f};
+        lists[b] = new int[] {e, a, c, f};
+        lists[c] = new int[] {e, a, b, f};
+        lists[f] = new int[] {e, a, b, g};
+        lists[g] = new int[] {e, a, b, c};
+        lists[d] = new int[] {e, a, b, c};
+        lists[x] = new int[] {e, y};
+        lists[y] = new int[] {x};
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(2, Metric.EUCLIDEAN, 2, 16, 1, 1, 0))) {
+            index.insertBatch(points);
+            GraphLayers layers = GraphInvariants.layers(index);
+            for (int s = 0; s < lists.length; s++) {
+                layers.lock(s).lock();
+                try {
+                    layers.writeNeighbors(s, 0, lists[s], lists[s].length);
+                } finally {
+                    layers.lock(s).unlock();
+                }
+            }
+            entry(index).set(EntryPoint.pack(e, layers.level(e)));
+            assertEquals(BitSet.valueOf(new long[] {(1L << x) | (1L << y)}), unreachableLive(index));
+
+            GraphConnector.Links links = connector(index).connect(index.totalSlots(), new SearchState(2, 4));
+
+            assertEquals(new BitSet(), unreachableLive(index), "nothing cut off, " + links);
+            assertEquals(1, links.total(), "one link for the cut-off pair: " + links);
+            assertEquals(1, links.traded(), "every reached list was full: " + links);
+            assertEquals(4, GraphInvariants.layer0(index, e).length);
+            assertTrue(java.util.Arrays.stream(GraphInvariants.layer0(index, e)).anyMatch(s -> s == d),
+                    "the entry kept the only link to D");
         }
     }
 
@@ -173,6 +228,16 @@ class GraphConnectorTest {
             });
         } finally {
             core.close();
+        }
+    }
+
+    private static EntryPoint entry(HnswIndex index) {
+        try {
+            java.lang.reflect.Field f = HnswIndex.class.getDeclaredField("entry");
+            f.setAccessible(true);
+            return (EntryPoint) f.get(index);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 
