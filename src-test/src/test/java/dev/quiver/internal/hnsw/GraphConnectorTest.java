@@ -232,22 +232,10 @@ class GraphConnectorTest {
     }
 
     private static EntryPoint entry(HnswIndex index) {
-        try {
-            java.lang.reflect.Field f = HnswIndex.class.getDeclaredField("entry");
-            f.setAccessible(true);
-            return (EntryPoint) f.get(index);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return (EntryPoint) GraphInvariants.field(index, "entry");
     }
 
     private static GraphConnector connector(HnswIndex index) {
-        try {
-            java.lang.reflect.Field f = HnswIndex.class.getDeclaredField("connector");
-            f.setAccessible(true);
-            return (GraphConnector) f.get(index);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return (GraphConnector) GraphInvariants.field(index, "connector");
     }
 }

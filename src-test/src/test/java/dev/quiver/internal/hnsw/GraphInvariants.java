@@ -19,7 +19,8 @@ final class GraphInvariants {
         return EntryPoint.slot(((EntryPoint) field(index, "entry")).get());
     }
 
-    private static Object field(HnswIndex index, String name) {
+    /** A private field of the index (its parts, for tests that look inside). */
+    static Object field(HnswIndex index, String name) {
         try {
             Field f = HnswIndex.class.getDeclaredField(name);
             f.setAccessible(true);
