@@ -19,6 +19,10 @@ import static dev.quiver.simd.PanamaKernels.fma;
  * so a candidate's distance does not depend on the group it was scored in, which the bulk calls rely on when they
  * score a remainder as an overlapping group. (Bit for bit once both are compiled; the interpreter reduces the lanes in
  * another order than C2, so a kernel not yet compiled can differ in the last bits.)
+ *
+ * <p>The padded kernels ({@link #dot4Padded} and the others) repeat the whole-step loops of the full-group ones rather
+ * than share them: these loops are written out in full on purpose (see {@link U8GroupKernels}: behind a shared helper
+ * they ran 3.5x slower), and the full-group kernels, the hottest code of every walk, stay as they were measured.
  */
 final class FloatGroupKernels {
 

@@ -306,14 +306,14 @@ final class PanamaKernels implements DistanceKernels {
     // Eight candidates per pass, then four (FloatGroupKernels): the candidates' loads are independent, so their cache
     // misses overlap instead of queueing one vector after another. (Round seven measured a remainder of 1-7 after the
     // eights scored as an overlapping eight level with groups of four, bench/results/session7.md; round fifteen's
-    // padded groups below, which take five to seven that way and two or three as one group, measured 2-7% less CPU
+    // padded groups below, which take five to seven that way and two or three as one group, measured 3-9% less CPU
     // in one process, bench/results/session15.md.)
     @Override
     public void dotBulk(float[] q, MemorySegment[] segs, long[] byteOffsets, int count, float[] out) {
         // Two, three or five to seven candidates go as one padded group (the last one repeated) when the vectors are
         // whole steps, as padded records are: one at a time, or a group and then the rest, each waits for the misses
         // of the one before. Half of a hubness build's bulk calls score two, three or five to seven; with this, its
-        // warm builds took about 0.95x the CPU and its searches 0.96x (in-process ABBA, bench/results/session15.md).
+        // warm builds took 0.97x the CPU and its searches 0.96x (in-process ABBA, bench/results/session15.md).
         if (count < 8 && count != 4 && count > 1 && q.length % FL == 0) {
             if (count < 4) {
                 FloatGroupKernels.dot4Padded(q, segs, byteOffsets, count, out);

@@ -34,6 +34,10 @@ public final class GraphQualityRunner {
         int threads = RunnerSupport.option(args, "threads", 2);
         int m = RunnerSupport.option(args, "m", 16);
         int efc = RunnerSupport.option(args, "efc", 200);
+        String connect = RunnerSupport.option(args, "connect", "after");
+        if (!java.util.Set.of("after", "both", "no").contains(connect)) {
+            throw new IllegalArgumentException("connect must be after, both or no, not " + connect);
+        }
         int[] efs = java.util.Arrays.stream(RunnerSupport.option(args, "efs", "10,16,20,24,32,40,48,64,80,100,128")
                 .split(",")).mapToInt(Integer::parseInt).toArray();
         float[][] base;
@@ -64,7 +68,6 @@ public final class GraphQualityRunner {
             System.out.printf(Locale.ROOT, "dataset=%s n=%d build_threads=%d build_s=%.2f build_cpu_s=%.2f avgDeg0=%.2f"
                     + " layers=%d%n", dir.getFileName(), base.length, threads, buildSeconds, buildCpuSeconds,
                     stats.avgDegree0(), stats.numLayers());
-            String connect = RunnerSupport.option(args, "connect", "after");
             if (connect.equals("both")) {
                 System.out.println("graph as built (before connectUnreachable):");
                 report(index, queries, truth, efs, k);

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Makes every live node reachable on layer 0 from the entry point, as Lucene's graph builder does when it finishes a
  * graph. The neighbour heuristic prunes back-links, so a node can be left with no in-link at all; every search then
  * passes it by, even a search for its own vector. On freshly built harness graphs (M 16, ef_construction 200) no path
- * on any layer reached 0.05-0.24% of the nodes (fashion-mnist 142-144 of 60,000, wordnet-minilm-384 18-22 of 34,599,
- * hubness:100000:100 53 of 100,000, bigann-10k none; bench/results/session15.md).
+ * on any layer reached 0.05-0.24% of the nodes (fashion-mnist 140-144 of 60,000, wordnet-minilm-384 18-22 of 34,599,
+ * hubness:100000:100 49-53 of 100,000, bigann-10k none; bench/results/session15.md).
  *
  * <p>A node found unreachable gets an in-link from the nearest reachable live node with room on layer 0: among its
  * own neighbours first, then among the nodes a linking beam for its vector finds, then among their neighbours. Where

@@ -82,7 +82,8 @@ final class GraphLinker {
      * The live nodes nearest to {@code vector} that a linking beam on layer 0 finds (never {@code node}), nearest
      * first, into {@code state.candSlots} / {@code candScores}; returns how many. The beam starts where the descent
      * through the upper layers that {@link #link} makes ends, if {@code canStart} accepts that node, else at the entry
-     * point.
+     * point. Used to find a node's in-link holders before an update ({@link GraphRepair}) and in-link candidates for a
+     * node no path reaches ({@link GraphConnector}).
      */
     int nearestOnLayer0(int node, float[] vector, int capacity, java.util.function.IntPredicate canStart,
                         SearchState state) {

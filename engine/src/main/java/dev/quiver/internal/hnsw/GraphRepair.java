@@ -16,21 +16,17 @@ final class GraphRepair {
 
     private final VectorSlabs store;
     private final GraphLayers layers;
-    private final GraphSearcher searcher;
     private final GraphLinker linker;
     private final EntryPoint entry;
-    private final int efConstruction;
     private final QuantizationLifecycle vectors;
     private final IntSupplier totalSlots;
 
-    GraphRepair(VectorSlabs store, GraphLayers layers, GraphSearcher searcher, GraphLinker linker, EntryPoint entry,
-                int efConstruction, QuantizationLifecycle vectors, IntSupplier totalSlots) {
+    GraphRepair(VectorSlabs store, GraphLayers layers, GraphLinker linker, EntryPoint entry,
+                QuantizationLifecycle vectors, IntSupplier totalSlots) {
         this.store = store;
         this.layers = layers;
-        this.searcher = searcher;
         this.linker = linker;
         this.entry = entry;
-        this.efConstruction = efConstruction;
         this.vectors = vectors;
         this.totalSlots = totalSlots;
     }
@@ -75,8 +71,8 @@ final class GraphRepair {
                 linker.unlink(s, l, slot, state);
             }
             if (l == 0) {
-                int found = searchAround(oldVector, slot, state, total);
-                int[] more = Arrays.copyOf(state.hitSlots, found);
+                int found = linker.nearestOnLayer0(slot, oldVector, total, s -> true, state);
+                int[] more = Arrays.copyOf(state.candSlots, found);
                 for (int s : more) {
                     if (contains(s, 0, slot, state)) {
                         linker.unlink(s, 0, slot, state);
@@ -94,23 +90,6 @@ final class GraphRepair {
             }
         }
         return false;
-    }
-
-    /** Beam search (ef = efConstruction) for {@code q} excluding {@code exclude}; hits in state.hitSlots. */
-    private int searchAround(float[] q, int exclude, SearchState state, int total) {
-        long ep = entry.get();
-        if (ep == EntryPoint.NONE) {
-            return 0;
-        }
-        QueryScorer scorer = new FloatScorer(store, q);
-        int start = EntryPoint.slot(ep);
-        int cur = searcher.descend(scorer, start, scorer.score(start), EntryPoint.level(ep), 0, state);
-        float curScore = state.hitScores[0];
-        state.candSlots[0] = cur;
-        state.candScores[0] = curScore;
-        searcher.beam(BeamRequest.linking(scorer, 0, efConstruction, exclude, total, true), 1, state);
-        state.ensureHits(state.results.size());
-        return state.results.drainReversed(state.hitSlots, state.hitScores);
     }
 
     /** A live node other than {@code slot} to start from when {@code slot} is the entry point. */

@@ -101,8 +101,7 @@ public final class HnswIndex implements AutoCloseable {
         int scratchDim = store.kernelDim();
         this.states = SearchStatePool.forMachine(() -> new SearchState(scratchDim, m0));
         this.batchLinker = new BatchLinker(linker, config.effectiveBuildThreads(), states, () -> totalSlots);
-        this.repair = new GraphRepair(store, layers, searcher, linker, entry, config.efConstruction(), quant,
-                () -> totalSlots);
+        this.repair = new GraphRepair(store, layers, linker, entry, quant, () -> totalSlots);
         this.connector = new GraphConnector(store, layers, linker, entry);
     }
 
