@@ -23,6 +23,12 @@ interface DistanceKernels {
 
     float normSquared(float[] a);
 
+    /**
+     * {@code dots[i] = cosineDistance(dots[i], qNorm, norms[i])} for {@code i < count}, in place, the same values as
+     * {@link VectorOps#cosineDistance(float, float, float)} (any NaN as a NaN).
+     */
+    void cosineDistances(float[] dots, float qNorm, float[] norms, int count);
+
     /** How many of the first {@code n} of {@code sorted} (ascending) are {@code <= x}. */
     int countAtMost(float[] sorted, int n, float x);
 

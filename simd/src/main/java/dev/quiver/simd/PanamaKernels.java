@@ -2,11 +2,14 @@ package dev.quiver.simd;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -49,6 +52,12 @@ final class PanamaKernels implements DistanceKernels {
     static final int BPL = BP.length();
     /** No byte species is narrower than 64 bits: with 128-bit vectors (4 ints) the u8 kernels stay scalar. */
     private static final boolean U8_SIMD = IL >= 8;
+
+    // Cosine distances from dot products: doubles as wide as the preferred shape, and the floats they widen from.
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int DL = D.length();
+    private static final VectorSpecies<Float> FD =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     /** The low code of a short lane holding two. */
     static final short LOW_BYTE = 0xFF;
 
@@ -178,6 +187,31 @@ final class PanamaKernels implements DistanceKernels {
      * point: the scan costs what that move costs, not the whole pool. Equal to a linear count for sorted values
      * without NaN (distances of validated vectors); no count is defined for an unsorted prefix.
      */
+    @Override
+    public void cosineDistances(float[] dots, float qNorm, float[] norms, int count) {
+        // Cosine.fromNorms lane by lane: the same double product, division, subtraction, clamp and float rounding, so
+        // the same values (a NaN's payload aside); a zero stored norm (with a non-zero query) gives 1. The last
+        // count % DL go one at a time, not as a masked step: the beam reads these results at once, and a masked store
+        // did not forward to those loads (a fixed ~24 ns per call in CosineFromDotsBench, against 18-25 ns scalar
+        // for 4-8 values).
+        int i = 0;
+        if (qNorm != 0f && DL >= 4) { // a zero query (every distance 0 or 1) goes the scalar way
+            double qn = qNorm;
+            for (; i + DL <= count; i += DL) {
+                DoubleVector dot = (DoubleVector) FloatVector.fromArray(FD, dots, i).convertShape(F2D, D, 0);
+                DoubleVector norm = (DoubleVector) FloatVector.fromArray(FD, norms, i).convertShape(F2D, D, 0);
+                DoubleVector d = DoubleVector.broadcast(D, 1.0).sub(dot.div(norm.mul(qn)));
+                d = d.blend(0.0, d.compare(VectorOperators.LT, 0.0))
+                        .blend(2.0, d.compare(VectorOperators.GT, 2.0))
+                        .blend(1.0, norm.compare(VectorOperators.EQ, 0.0));
+                ((FloatVector) d.convertShape(D2F, FD, 0)).intoArray(dots, i);
+            }
+        }
+        for (; i < count; i++) {
+            dots[i] = Cosine.fromNorms(dots[i], qNorm, norms[i]);
+        }
+    }
+
     @Override
     public int countAtMost(float[] sorted, int n, float x) {
         int i = n;

@@ -145,6 +145,13 @@ final class ScalarKernels implements DistanceKernels {
     }
 
     @Override
+    public void cosineDistances(float[] dots, float qNorm, float[] norms, int count) {
+        for (int i = 0; i < count; i++) {
+            dots[i] = Cosine.fromNorms(dots[i], qNorm, norms[i]);
+        }
+    }
+
+    @Override
     public float normSquared(float[] a) {
         int n = a.length;
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;

@@ -26,6 +26,10 @@ public final class ScalarVectorOps {
         return K.cosineDistance(a, b);
     }
 
+    public static void cosineDistances(float[] dots, float qNorm, float[] norms, int count) {
+        K.cosineDistances(dots, qNorm, norms, count);
+    }
+
     public static int countAtMost(float[] sorted, int n, float x) {
         return K.countAtMost(sorted, n, x);
     }

@@ -72,6 +72,17 @@ public final class VectorOps {
     }
 
     /**
+     * Turns {@code count} dot products with one query (norm {@code qNorm}) into cosine distances, in place:
+     * {@code dots[i] = cosineDistance(dots[i], qNorm, norms[i])}, the same values as that method, several per SIMD step
+     * (its double-precision division is the slowest step of a bulk cosine score).
+     */
+    public static void cosineDistances(float[] dots, float qNorm, float[] norms, int count) {
+        assert count >= 0 && count <= dots.length && count <= norms.length
+                : "count " + count + ", dots " + dots.length + ", norms " + norms.length;
+        IMPL.cosineDistances(dots, qNorm, norms, count);
+    }
+
+    /**
      * How many of the first {@code n} values of {@code sorted} (ascending) are {@code <= x}: the index at which
      * {@code x} would be inserted after its equals. A search pool's insert point.
      */

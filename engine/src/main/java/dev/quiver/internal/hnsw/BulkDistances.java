@@ -22,10 +22,11 @@ final class BulkDistances {
 
     /**
      * {@code out[i]} = distance of {@code q} (norm {@code qNorm}) to the vector at {@code segs[i]}/{@code offs[i]},
-     * which is slot {@code slots[i]}, for {@code i < count}.
+     * which is slot {@code slots[i]}, for {@code i < count}. {@code normScratch} holds at least {@code count} floats
+     * (cosine reads the stored norms into it).
      */
     static void of(Metric metric, float[] q, float qNorm, int[] slots, int count, MemorySegment[] segs, long[] offs,
-                   float[] out, Norms norms) {
+                   float[] out, Norms norms, float[] normScratch) {
         switch (metric) {
             case EUCLIDEAN -> VectorOps.squareDistanceBulk(q, segs, offs, count, out);
             case DOT_PRODUCT -> {
@@ -35,10 +36,12 @@ final class BulkDistances {
                 }
             }
             case COSINE -> {
-                VectorOps.dotBulk(q, segs, offs, count, out);
+                // The norms first: their loads (a miss apiece on a large index) then overlap the kernel's.
                 for (int i = 0; i < count; i++) {
-                    out[i] = VectorOps.cosineDistance(out[i], qNorm, norms.norm(slots[i]));
+                    normScratch[i] = norms.norm(slots[i]);
                 }
+                VectorOps.dotBulk(q, segs, offs, count, out);
+                VectorOps.cosineDistances(out, qNorm, normScratch, count);
             }
         }
     }

@@ -28,6 +28,6 @@ final class FloatScorer implements QueryScorer {
 
     @Override
     public void score(int[] slots, int count, float[] out, SearchState state) {
-        store.distances(query, queryNorm, slots, count, out, state.segs, state.offs);
+        store.distances(query, queryNorm, slots, count, out, state.segs, state.offs, state.norms);
     }
 }

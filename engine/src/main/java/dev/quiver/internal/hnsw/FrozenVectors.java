@@ -104,7 +104,7 @@ public final class FrozenVectors implements BulkDistances.Norms {
                 segs[i] = vectors;
                 offs[i] = slots[i] * stride;
             }
-            BulkDistances.of(metric, q, qNorm, slots, count, segs, offs, out, FrozenVectors.this);
+            BulkDistances.of(metric, q, qNorm, slots, count, segs, offs, out, FrozenVectors.this, state.norms);
         }
     }
 }

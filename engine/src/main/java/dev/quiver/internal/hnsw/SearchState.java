@@ -23,6 +23,8 @@ final class SearchState {
     float[] scores;
     MemorySegment[] segs;
     long[] offs;
+    /** The stored norms of the gathered slots (cosine), loaded before the kernel so their misses overlap its own. */
+    float[] norms;
 
     /** Linking: candidate list, chosen list and the vectors compared during neighbour selection. */
     int[] candSlots = new int[256];
@@ -103,6 +105,7 @@ final class SearchState {
             scores = new float[n];
             segs = new MemorySegment[n];
             offs = new long[n];
+            norms = new float[n];
         }
     }
 

@@ -54,10 +54,14 @@ final class Sq8Scorer implements QueryScorer {
     }
 
     private float fromDot(int codeDot, MemorySegment chunk, long offset) {
-        // y . x^ = y . m + s (m . c) + s^2 (q . c) - s (e . c), the last (query rounding) term dropped.
-        float dot = scaleSquared * codeDot + codes.correction(chunk, offset) + queryTerm;
+        float dot = innerProduct(codeDot, chunk, offset);
         return metric == Metric.DOT_PRODUCT ? -dot
                 : VectorOps.cosineDistance(dot, queryNorm, codes.norm(chunk, offset));
+    }
+
+    private float innerProduct(int codeDot, MemorySegment chunk, long offset) {
+        // y . x^ = y . m + s (m . c) + s^2 (q . c) - s (e . c), the last (query rounding) term dropped.
+        return scaleSquared * codeDot + codes.correction(chunk, offset) + queryTerm;
     }
 
     @Override
@@ -75,8 +79,17 @@ final class Sq8Scorer implements QueryScorer {
             }
         } else {
             VectorOps.dotU8Bulk(queryCode, state.segs, state.offs, count, raw);
-            for (int i = 0; i < count; i++) {
-                out[i] = fromDot(raw[i], state.segs[i], state.offs[i]);
+            if (metric == Metric.DOT_PRODUCT) {
+                for (int i = 0; i < count; i++) {
+                    out[i] = -innerProduct(raw[i], state.segs[i], state.offs[i]);
+                }
+            } else {
+                float[] norms = state.norms;
+                for (int i = 0; i < count; i++) {
+                    out[i] = innerProduct(raw[i], state.segs[i], state.offs[i]);
+                    norms[i] = codes.norm(state.segs[i], state.offs[i]);
+                }
+                VectorOps.cosineDistances(out, queryNorm, norms, count);
             }
         }
     }

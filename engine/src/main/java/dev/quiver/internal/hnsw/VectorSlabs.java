@@ -127,13 +127,14 @@ final class VectorSlabs implements AutoCloseable, BulkDistances.Norms {
      * {@code out[i]} = distance of {@code q} to {@code slots[i]} for {@code i < count}, through the bulk kernels
      * ({@link BulkDistances}). {@code segs}/{@code offs} are caller scratch of length at least {@code count}.
      */
-    void distances(float[] q, float qNorm, int[] slots, int count, float[] out, MemorySegment[] segs, long[] offs) {
+    void distances(float[] q, float qNorm, int[] slots, int count, float[] out, MemorySegment[] segs, long[] offs,
+                   float[] normScratch) {
         for (int i = 0; i < count; i++) {
             int s = slots[i];
             segs[i] = vectors.chunkFor(s);
             offs[i] = vectors.offsetInChunk(s);
         }
-        BulkDistances.of(metric, q, qNorm, slots, count, segs, offs, out, this);
+        BulkDistances.of(metric, q, qNorm, slots, count, segs, offs, out, this, normScratch);
     }
 
     /** Distance between two query vectors given on the heap (the reference definition used by tests). */
