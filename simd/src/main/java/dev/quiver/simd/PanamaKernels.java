@@ -1,9 +1,9 @@
 package dev.quiver.simd;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
@@ -179,14 +179,6 @@ final class PanamaKernels implements DistanceKernels {
         return Cosine.fromSquaredNorms(ab, aa, bb);
     }
 
-    /**
-     * A scan of whole lanes from the back, stopping at the first vector that holds a value {@code <= x} (sorted, so
-     * those are a prefix of it): one compare and one popcount per 16 values, with no chain of dependent loads as in
-     * a binary search (a beam pool's insert point, searched once per admitted candidate, was 15% of an in-cache
-     * search's samples as a binary search). From the back, because the pool then moves the entries behind the insert
-     * point: the scan costs what that move costs, not the whole pool. Equal to a linear count for sorted values
-     * without NaN (distances of validated vectors); no count is defined for an unsorted prefix.
-     */
     @Override
     public void cosineDistances(float[] dots, float qNorm, float[] norms, int count) {
         // Cosine.fromNorms lane by lane: the same double product, division, subtraction, clamp and float rounding, so
@@ -212,6 +204,14 @@ final class PanamaKernels implements DistanceKernels {
         }
     }
 
+    /**
+     * A scan of whole lanes from the back, stopping at the first vector that holds a value {@code <= x} (sorted, so
+     * those are a prefix of it): one compare and one popcount per 16 values, with no chain of dependent loads as in
+     * a binary search (a beam pool's insert point, searched once per admitted candidate, was 15% of an in-cache
+     * search's samples as a binary search). From the back, because the pool then moves the entries behind the insert
+     * point: the scan costs what that move costs, not the whole pool. Equal to a linear count for sorted values
+     * without NaN (distances of validated vectors); no count is defined for an unsorted prefix.
+     */
     @Override
     public int countAtMost(float[] sorted, int n, float x) {
         int i = n;
