@@ -16,7 +16,7 @@ import java.util.Map;
  * @param memoryGraphBytes       bytes of adjacency lists
  * @param memoryQuantizedBytes   bytes of SQ8 codes and quantizer parameters (0 when off)
  * @param usesBruteForce         whether an unfiltered search would take the exact path now
- * @param usesQuantizedSearch    whether traversal runs on SQ8 codes
+ * @param usesQuantizedSearch    whether quantized search is on (SQ8 codes held for traversal; vctrs's property)
  * @param generation             number of the last saved generation (0 before the first save)
  * @param walBytes               current size of the write-ahead log
  * @param walBytesDroppedAtRecovery bytes of torn or corrupt log tail dropped at the last open
@@ -27,11 +27,16 @@ import java.util.Map;
  * @param defaultRerank          when that default is a scan over the SQ8 codes, how many of the scan's best candidates
  *                               a k = 10 search re-ranks with float32 (measured at the last save toward the same
  *                               target); 0 when the default walks the graph or scans float32
+ * @param walksCodes             whether a graph walk started now scores SQ8 codes: quantized search is on and the
+ *                               codes pay at this size and dimension (float32 vectors beyond the last-level cache,
+ *                               or 384 dimensions and more); otherwise quantized walks stay on float32, which is
+ *                               faster there and exact
  */
 public record Stats(long numVectors, long numDeleted, int numLayers, double avgDegreeLayer0, int maxDegreeLayer0,
                     int minDegreeLayer0, long memoryVectorsBytes, long memoryGraphBytes, long memoryQuantizedBytes,
                     boolean usesBruteForce, boolean usesQuantizedSearch, long generation, long walBytes,
-                    long walBytesDroppedAtRecovery, Durability durability, int defaultEfSearch, int defaultRerank) {
+                    long walBytesDroppedAtRecovery, Durability durability, int defaultEfSearch, int defaultRerank,
+                    boolean walksCodes) {
 
     /** The vctrs keys ({@code num_vectors} ... {@code uses_quantized_search}), then Quiver's own, in that order. */
     public Map<String, Object> toMap() {
@@ -53,6 +58,7 @@ public record Stats(long numVectors, long numDeleted, int numLayers, double avgD
         map.put("durability", durability.name().toLowerCase(java.util.Locale.ROOT));
         map.put("default_ef_search", defaultEfSearch);
         map.put("default_rerank", defaultRerank);
+        map.put("walks_codes", walksCodes);
         return map;
     }
 }

@@ -392,10 +392,20 @@ class DatabaseBehaviourTest {
             db.enableQuantizedSearch();
             assertTrue(db.quantizedSearch());
             assertTrue(db.stats().usesQuantizedSearch());
+            assertFalse(db.stats().walksCodes(), "100 x 16-d fits any cache: walks stay on float32");
             float[] q = db.get("v7").vector();
             assertEquals("v7", db.search(q, 1).getFirst().id());
             db.disableQuantizedSearch();
             assertFalse(db.quantizedSearch());
+        }
+        try (Database db = Database.open(tmp.resolve("wide"), Config.dim(384))) {
+            for (int i = 0; i < 50; i++) {
+                db.add("v" + i, randomVector(rnd, 384));
+            }
+            assertFalse(db.stats().walksCodes(), "not quantized");
+            db.enableQuantizedSearch();
+            assertTrue(db.stats().walksCodes(), "384 dimensions walk codes even in cache");
+            assertEquals("v7", db.search(db.get("v7").vector(), 1).getFirst().id());
         }
     }
 
@@ -426,7 +436,8 @@ class DatabaseBehaviourTest {
             assertEquals(List.of("num_vectors", "num_deleted", "num_layers", "avg_degree_layer0", "max_degree_layer0",
                     "min_degree_layer0", "memory_vectors_bytes", "memory_graph_bytes", "memory_quantized_bytes",
                     "uses_brute_force", "uses_quantized_search", "generation", "wal_bytes",
-                    "wal_bytes_dropped_at_recovery", "durability", "default_ef_search", "default_rerank"),
+                    "wal_bytes_dropped_at_recovery", "durability", "default_ef_search", "default_rerank",
+                    "walks_codes"),
                     List.copyOf(m.keySet()));
             assertEquals(1L, m.get("num_vectors"));
             assertEquals(1L, m.get("num_deleted"));

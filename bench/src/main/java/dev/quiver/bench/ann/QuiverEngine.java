@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code addMany} in batches, {@code save()}, {@code close()}; then {@link #open()} reopens the directory with
  * {@code Database.open(dir)}, so the open time and the memory-mapped read path are what gets measured. Row i is stored
  * under id {@code "i"}; a filtered run stores only the filter's field as metadata. {@code quiver-sq8} is the same with
- * {@code quantize(true)} (SQ8 codes searched, float32 re-ranking).
+ * {@code quantize(true)} (SQ8 codes walked where they pay, float32 re-ranking; where the float32 vectors fit the
+ * last-level cache below 384 dimensions the walk stays on float32, see {@code CodeWalkRule}).
  */
 public final class QuiverEngine implements AnnEngine {
 

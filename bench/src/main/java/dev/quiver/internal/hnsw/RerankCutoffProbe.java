@@ -38,7 +38,7 @@ public final class RerankCutoffProbe {
         float[][] queries = data.queries();
         int[][] truth = data.groundTruth();
         try (HnswIndex index = HnswIndex.create(new HnswConfig(data.base()[0].length, data.metric(), 16, 200, 42L, 2,
-                HnswConfig.DEFAULT_EXACT_SCAN_FACTOR))) {
+                HnswConfig.DEFAULT_EXACT_SCAN_FACTOR).withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(data.base());
             index.enableQuantization();
             index.search(queries[0], 10, efs[0], null, SearchMode.GRAPH); // the first walk measures the cutoff

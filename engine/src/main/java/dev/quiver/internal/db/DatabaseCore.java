@@ -353,7 +353,8 @@ public final class DatabaseCore {
             return new Stats(cat.size(), idx.deletedCount(), s.numLayers(), s.avgDegree0(), s.maxDegree0(),
                     s.minDegree0(), s.vectorBytes(), s.graphBytes(), s.quantizedBytes(), s.usesExactPath(),
                     idx.isQuantized(), generation, log.sizeBytes(), walBytesDroppedAtRecovery, config.durability(),
-                    plan.exact() ? 0 : plan.efFor(SearchParams.DEFAULT_K), plan.rerankFor(SearchParams.DEFAULT_K));
+                    plan.exact() ? 0 : plan.efFor(SearchParams.DEFAULT_K), plan.rerankFor(SearchParams.DEFAULT_K),
+                    idx.walksCodes());
         });
     }
 

@@ -15,9 +15,11 @@ import dev.quiver.Metric;
  *                       {@code exactScanFactor * max(efSearch, k)}; 0 disables this unfiltered cut-over (filtered
  *                       searches still scan the accepted slots exactly when they are few). Measured default in
  *                       bench/results/hnsw.md.
+ * @param codeWalk       where a quantized index's graph walks score SQ8 codes rather than float32 ({@link
+ *                       CodeWalkRule#MEASURED} unless set)
  */
 public record HnswConfig(int dim, Metric metric, int m, int efConstruction, long seed, int buildThreads,
-                         int exactScanFactor) {
+                         int exactScanFactor, CodeWalkRule codeWalk) {
 
     /** Default maximum degree of the upper layers. */
     public static final int DEFAULT_M = 16;
@@ -43,6 +45,15 @@ public record HnswConfig(int dim, Metric metric, int m, int efConstruction, long
         if (exactScanFactor < 0) {
             throw new IllegalArgumentException("exactScanFactor must be >= 0, got " + exactScanFactor);
         }
+        if (codeWalk == null) {
+            throw new IllegalArgumentException("codeWalk must not be null");
+        }
+    }
+
+    /** The configuration with the measured rule for walking codes. */
+    public HnswConfig(int dim, Metric metric, int m, int efConstruction, long seed, int buildThreads,
+                      int exactScanFactor) {
+        this(dim, metric, m, efConstruction, seed, buildThreads, exactScanFactor, CodeWalkRule.MEASURED);
     }
 
     /** The configuration with the measured default exact-path cut-over. */
@@ -66,10 +77,14 @@ public record HnswConfig(int dim, Metric metric, int m, int efConstruction, long
     }
 
     public HnswConfig withExactScanFactor(int factor) {
-        return new HnswConfig(dim, metric, m, efConstruction, seed, buildThreads, factor);
+        return new HnswConfig(dim, metric, m, efConstruction, seed, buildThreads, factor, codeWalk);
     }
 
     public HnswConfig withBuildThreads(int threads) {
-        return new HnswConfig(dim, metric, m, efConstruction, seed, threads, exactScanFactor);
+        return new HnswConfig(dim, metric, m, efConstruction, seed, threads, exactScanFactor, codeWalk);
+    }
+
+    public HnswConfig withCodeWalk(CodeWalkRule rule) {
+        return new HnswConfig(dim, metric, m, efConstruction, seed, buildThreads, exactScanFactor, rule);
     }
 }

@@ -570,6 +570,14 @@ public final class HnswIndex implements AutoCloseable {
         return quant.traverses();
     }
 
+    /**
+     * Whether a graph walk started now would score SQ8 codes: the index is quantized and its configuration's
+     * {@link CodeWalkRule} says codes pay at its size and dimension (otherwise quantized walks stay on float32).
+     */
+    public boolean walksCodes() {
+        return quant.traverses() && knn.walkCodes();
+    }
+
     /** Whether the index holds SQ8 codes, for traversal or for the default plan's code scan. */
     public boolean hasCodes() {
         return quant.hasCodes();

@@ -6,9 +6,9 @@ import java.util.function.IntSupplier;
 
 /**
  * One k-nearest-neighbour search over an index: chooses the exact scan or the graph walk (AUTO, from the live and
- * accepted counts), walks the graph on float32 or SQ8 codes (re-ranking code results with float32), bounds a
- * filtered walk's work by what the exact scan would cost, and falls back to the exact scan when the walk is short
- * of k. Stateless between calls: all scratch is in the {@link SearchState} passed in.
+ * accepted counts), walks the graph on float32 or, where they pay ({@link CodeWalkRule}), on SQ8 codes (re-ranking
+ * code results with float32), bounds a filtered walk's work by what the exact scan would cost, and falls back to the
+ * exact scan when the walk is short of k. Stateless between calls: all scratch is in the {@link SearchState} passed in.
  */
 final class KnnSearch {
 
@@ -226,7 +226,7 @@ final class KnnSearch {
             return 0;
         }
         // The codes stay allocated until this search releases them, even if a retrain replaces them meanwhile.
-        QuantizationLifecycle.Lease lease = quant.acquireForTraversal();
+        QuantizationLifecycle.Lease lease = walkCodes() ? quant.acquireForTraversal() : null;
         try {
             return graphSearch(q, k, ef, filter, accepted, liveNow, hidden, ep, lease, state);
         } finally {
@@ -265,6 +265,15 @@ final class KnnSearch {
             return rerankSurvivors(q, k, found, cutoff.marginFor((Sq8Scorer) scorer, q), cutoff.spread(), state);
         }
         return Math.min(found, k);
+    }
+
+    /**
+     * Whether a graph walk on this index's float32 vectors as they are now would be on codes, if it holds codes for
+     * traversal ({@link CodeWalkRule}).
+     */
+    boolean walkCodes() {
+        long floatBytes = (long) totalSlots.getAsInt() * store.kernelDim() * Float.BYTES;
+        return config.codeWalk().walkCodes(store.dim(), floatBytes);
     }
 
     /**

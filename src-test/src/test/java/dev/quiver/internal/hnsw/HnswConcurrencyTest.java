@@ -34,7 +34,8 @@ class HnswConcurrencyTest {
     void writersAndReadersRunTogether() throws Exception {
         int dim = 17;
         long seconds = Long.getLong("quiver.soak.seconds", 3);
-        HnswConfig cfg = new HnswConfig(dim, Metric.COSINE, 8, 48, 21, 2, 0);
+        HnswConfig cfg = new HnswConfig(dim, Metric.COSINE, 8, 48, 21, 2, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS);
         try (HnswIndex index = HnswIndex.create(cfg)) {
             index.insertBatch(TestData.uniform(new SplittableRandom(0), 500, dim));
             ConcurrentHashMap<Integer, float[]> model = new ConcurrentHashMap<>();

@@ -31,7 +31,8 @@ class HnswEndToEndTest {
         float[][] centres = TestData.uniform(rnd, 20, dim);
         float[][] data = TestData.around(rnd, centres, 1500, 0.15);
         float[][] queries = TestData.around(rnd, centres, 40, 0.15);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, metric, 16, 100, seed, 2, 0))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, metric, 16, 100, seed, 2, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(java.util.Arrays.copyOf(data, 1000));
             for (int i = 1000; i < data.length; i++) {
                 assertEquals(i, index.insert(data[i]), ctx);

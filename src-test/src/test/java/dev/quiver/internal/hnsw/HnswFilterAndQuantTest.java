@@ -79,7 +79,8 @@ class HnswFilterAndQuantTest {
     void quantizerRetrainsWhenInsertedDataDrifts() {
         int dim = 16;
         SplittableRandom rnd = new SplittableRandom(41);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 64, 41, 2, 0))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 64, 41, 2, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(TestData.uniform(rnd, 2000, dim));
             index.enableQuantization();
             float before = index.quantizer().scale();

@@ -28,7 +28,8 @@ class HnswPersistenceTest {
         SplittableRandom rnd = new SplittableRandom(17);
         float[][] data = TestData.uniform(rnd, 1200, dim);
         float[][] queries = TestData.uniform(rnd, 30, dim);
-        HnswConfig cfg = new HnswConfig(dim, Metric.DOT_PRODUCT, 8, 64, 17, 2, 0);
+        HnswConfig cfg = new HnswConfig(dim, Metric.DOT_PRODUCT, 8, 64, 17, 2, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS);
         SearchHits[] before = new SearchHits[queries.length];
         SearchHits[] beforeSq8 = new SearchHits[queries.length];
         try (HnswIndex index = HnswIndex.create(cfg)) {

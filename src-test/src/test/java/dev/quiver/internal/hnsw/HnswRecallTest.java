@@ -42,7 +42,8 @@ class HnswRecallTest {
         float[][] base = TestData.readFvecs(dir.resolve("base.fvecs"), Integer.MAX_VALUE);
         float[][] queries = TestData.readFvecs(dir.resolve("query.fvecs"), 300);
         int[][] truth = TestData.readIvecs(dir.resolve("groundtruth.ivecs"), 300);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(128, Metric.EUCLIDEAN, 16, 200, 42, 2))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(128, Metric.EUCLIDEAN, 16, 200, 42, 2)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(base);
             double f32 = recall(index, queries, truth, EF, null);
             assertTrue(f32 >= 0.98, "bigann-10k recall@10 " + f32);
@@ -61,7 +62,8 @@ class HnswRecallTest {
         // A prefix keeps the build to seconds; its ground truth is recomputed exactly.
         float[][] base = TestData.readFvecs(dir.resolve("base.fvecs"), 6000);
         float[][] queries = TestData.readFvecs(dir.resolve("query.fvecs"), 150);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(384, Metric.COSINE, 16, 200, 42, 2))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(384, Metric.COSINE, 16, 200, 42, 2)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(base);
             double f32 = recall(index, Metric.COSINE, base, null, queries, EF, null);
             assertTrue(f32 >= 0.98, "wordnet recall@10 " + f32);

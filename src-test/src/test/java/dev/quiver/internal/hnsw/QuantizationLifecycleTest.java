@@ -34,7 +34,8 @@ class QuantizationLifecycleTest {
     void replacedCodesAreFreedAtOnceWhenNoSearchHoldsThem() {
         int dim = 17;
         float[][] data = TestData.uniform(new SplittableRandom(5), 500, dim);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 32, 5, 1, 0))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 32, 5, 1, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(data);
             QuantizationLifecycle codes = lifecycle(index);
             List<QuantizationLifecycle.Lease> generations = new ArrayList<>();
@@ -58,7 +59,8 @@ class QuantizationLifecycleTest {
     void codesHeldByASearchSurviveARetrainUntilReleased() {
         int dim = 7;
         float[][] data = TestData.uniform(new SplittableRandom(9), 300, dim);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 32, 9, 1, 0))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 32, 9, 1, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(data);
             index.enableQuantization();
             QuantizationLifecycle codes = lifecycle(index);
@@ -79,7 +81,8 @@ class QuantizationLifecycleTest {
     void searchesDuringRepeatedRetrainsNeverReadFreedCodes() throws Exception {
         int dim = 33;
         float[][] data = TestData.uniform(new SplittableRandom(13), 2000, dim);
-        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 48, 13, 2, 0))) {
+        try (HnswIndex index = HnswIndex.create(new HnswConfig(dim, Metric.EUCLIDEAN, 8, 48, 13, 2, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS))) {
             index.insertBatch(data);
             index.enableQuantization();
             AtomicBoolean stop = new AtomicBoolean();

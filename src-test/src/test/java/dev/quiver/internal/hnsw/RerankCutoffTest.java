@@ -26,7 +26,8 @@ class RerankCutoffTest {
 
     /** Builds a clustered index with SQ8 traversal on. */
     private static HnswIndex quantizedIndex(Metric metric, float[][] data, long seed) {
-        HnswIndex index = HnswIndex.create(new HnswConfig(data[0].length, metric, 8, 64, seed, 2, 0));
+        HnswIndex index = HnswIndex.create(new HnswConfig(data[0].length, metric, 8, 64, seed, 2, 0)
+                .withCodeWalk(CodeWalkRule.ALWAYS));
         index.insertBatch(data);
         index.enableQuantization();
         return index;

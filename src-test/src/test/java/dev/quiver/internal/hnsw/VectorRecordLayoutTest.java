@@ -100,7 +100,8 @@ class VectorRecordLayoutTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[][] data = gaussians(rnd, 1500, dim);
         float[][] queries = gaussians(rnd, 25, dim);
-        HnswConfig cfg = new HnswConfig(dim, Metric.COSINE, 8, 48, seed, 1);
+        HnswConfig cfg = new HnswConfig(dim, Metric.COSINE, 8, 48, seed, 1)
+                .withCodeWalk(CodeWalkRule.ALWAYS);
         SearchHits[] before = new SearchHits[queries.length];
         VectorSlabs legacy = unpadded(dim, Metric.COSINE);
         try (HnswIndex index = HnswIndex.assemble(cfg, legacy, new GraphLayers(cfg.m()));
@@ -164,7 +165,8 @@ class VectorRecordLayoutTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[][] data = gaussians(rnd, 800, dim);
         float[] q = gaussian(rnd, dim);
-        HnswConfig cfg = new HnswConfig(dim, Metric.DOT_PRODUCT, 8, 48, seed, 1);
+        HnswConfig cfg = new HnswConfig(dim, Metric.DOT_PRODUCT, 8, 48, seed, 1)
+                .withCodeWalk(CodeWalkRule.ALWAYS);
         VectorSlabs legacy = unpadded(dim, Metric.DOT_PRODUCT);
         byte[][] codes = new byte[data.length][];
         SearchHits before;
