@@ -12,7 +12,8 @@ package dev.quiver;
  * @param metric            distance metric (default cosine)
  * @param m                 HNSW links per node on upper layers, at least 2 (layer 0 has 2m); default 16
  * @param efConstruction    HNSW build beam width, at least 1; default 200
- * @param quantize          keep SQ8 codes on disk and search on them (float32 re-ranking); default false
+ * @param quantize          keep SQ8 codes on disk and walk them where they pay (float32 re-ranking; see
+ *                          {@link Database#quantizedSearch()}); default false
  * @param durability        when a write is acknowledged; default {@link Durability#DEFAULT}
  * @param seed              seed of the level generator, so single-threaded builds are reproducible
  * @param buildThreads      threads for batch inserts and compaction; default all cores

@@ -395,7 +395,11 @@ public final class Database implements AutoCloseable {
         return core.indexUnlocked().totalSlots();
     }
 
-    /** Whether graph traversal runs on SQ8 codes. */
+    /**
+     * Whether quantized search is on: SQ8 codes held for graph walks. Walks score them where they pay (float32
+     * vectors beyond the last-level cache, or 384 dimensions and more) and stay on float32 elsewhere, which is faster
+     * there and exact; {@link Stats#walksCodes()} says which applies now.
+     */
     public boolean quantizedSearch() {
         return core.indexUnlocked().isQuantized();
     }
@@ -416,7 +420,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Traverses on SQ8 codes from now on (re-ranking with float32); a no-op on an empty database. With
+     * Traverses on SQ8 codes from now on where they pay (re-ranking with float32; see {@link #quantizedSearch()});
+     * a no-op on an empty database. With
      * {@link Config#quantize()} codes are on from the first record and retrained at a save once the index has
      * doubled since they were trained.
      */
