@@ -28,7 +28,7 @@ class CreateCommand extends CliCommand {
             description = "HNSW build beam width (default 200).")
     int efConstruction;
 
-    @Option(names = "--quantize", description = "Keep SQ8 codes and search on them (float32 re-ranking).")
+    @Option(names = "--quantize", description = "Keep SQ8 codes and walk them where they pay (float32 re-ranking).")
     boolean quantize;
 
     @Override

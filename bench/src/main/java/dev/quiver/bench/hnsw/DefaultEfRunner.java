@@ -69,11 +69,11 @@ public final class DefaultEfRunner {
             int defaultEf = db.stats().defaultEfSearch();
             System.out.printf(Locale.ROOT, "dataset=%s n=%d dim=%d metric=%s quantize=%s target=%.3f build_s=%.1f"
                             + " save_with_calibration_s=%.2f save_cpu_s=%.2f default_ef=%s vector_mb=%.1f"
-                            + " code_mb=%.1f traverses_codes=%s%n", data.name(),
+                            + " code_mb=%.1f quantized_search=%s walks_codes=%s%n", data.name(),
                     base.length, data.dim(), data.metric().canonicalName(), quantize, target, buildSeconds,
                     saveSeconds, saveCpuSeconds, defaultEf == 0 ? "scan" : Integer.toString(defaultEf),
                     db.stats().memoryVectorsBytes() / 1e6, db.stats().memoryQuantizedBytes() / 1e6,
-                    db.stats().usesQuantizedSearch());
+                    db.stats().usesQuantizedSearch(), db.stats().walksCodes());
             List<Plan> plans = List.of(new Plan("default", SearchParams.k(10)),
                     new Plan("vctrs-ef200", SearchParams.k(10).efSearch(200)),
                     new Plan("exact", SearchParams.k(10).exact(true)));

@@ -415,7 +415,7 @@ public final class DatabaseCore {
         });
     }
 
-    /** Traverses on SQ8 codes from now on; a no-op on an empty database. */
+    /** Turns SQ8 traversal on (walks use the codes where they pay); a no-op on an empty database. */
     public void enableQuantizedSearch() {
         Sq8Codes.requireSupported(config.dim(), "quantized search"); // before any state changes, empty or not
         underWriteLock(() -> {

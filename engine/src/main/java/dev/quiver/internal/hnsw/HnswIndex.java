@@ -530,7 +530,10 @@ public final class HnswIndex implements AutoCloseable {
         return IndexCompaction.compact(this, layers::isLive, quant.traverses());
     }
 
-    /** Trains SQ8 on the live vectors and traverses on codes from now on (re-ranking with float32). */
+    /**
+     * Trains SQ8 on the live vectors; graph walks score the codes from now on where they pay ({@link CodeWalkRule},
+     * re-ranking with float32) and stay on float32 elsewhere.
+     */
     public void enableQuantization() {
         checkOpen();
         Sq8Codes.requireSupported(dim, "quantization");
@@ -565,7 +568,10 @@ public final class HnswIndex implements AutoCloseable {
         return quant.retiredInUse();
     }
 
-    /** Whether graph walks traverse on SQ8 codes (codes kept only for the default plan's code scan do not count). */
+    /**
+     * Whether SQ8 traversal is on (codes kept only for the default plan's code scan do not count); whether a walk uses
+     * the codes now is {@link #walksCodes}.
+     */
     public boolean isQuantized() {
         return quant.traverses();
     }

@@ -39,7 +39,10 @@ final class QuantizationLifecycle implements AutoCloseable {
         private final Sq8Codes codes;
         private final AtomicInteger users = new AtomicInteger();
         private volatile boolean retired;
-        /** Graph walks score on these codes; false: they exist only for the default plan's code scan. */
+        /**
+         * Graph walks may score these codes (where {@link CodeWalkRule} says they pay); false: they exist only for
+         * the default plan's code scan.
+         */
         private volatile boolean traverse;
         /** How far walks on these codes re-rank; null until the first walk measures it. */
         private final java.util.concurrent.atomic.AtomicReference<RerankCutoff> cutoff =
@@ -135,7 +138,7 @@ final class QuantizationLifecycle implements AutoCloseable {
         return current != null;
     }
 
-    /** Whether graph walks score on the codes (SQ8 traversal is on). */
+    /** Whether SQ8 traversal is on: graph walks may score the codes (where {@link CodeWalkRule} says they pay). */
     boolean traverses() {
         Lease l = current;
         return l != null && l.traverse;

@@ -25,7 +25,6 @@ class CodeWalkRuleTest {
             assertTrue(CodeWalkRule.ALWAYS.walkCodes(dim, 0), "ALWAYS at " + dim);
         }
         assertEquals(CodeWalkRule.DEFAULT_MIN_CODE_DIM, CodeWalkRule.MEASURED.minCodeDim());
-        assertTrue(CodeWalkRule.MEASURED.maxCachedFloatBytes() > 0);
         assertThrows(IllegalArgumentException.class, () -> new CodeWalkRule(0, -1));
         assertThrows(IllegalArgumentException.class,
                 () -> HnswConfig.of(8, Metric.EUCLIDEAN).withCodeWalk(null));
@@ -40,7 +39,8 @@ class CodeWalkRuleTest {
         for (String bad : new String[] {"", "K", "abc", "-4K", "0K", "99999999999999999999K"}) {
             assertEquals(-1, CodeWalkRule.parseCacheSize(bad), bad);
         }
-        assertTrue(CodeWalkRule.lastLevelCacheBytes() > 0);
+        long cache = CodeWalkRule.lastLevelCacheBytes();
+        assertTrue(cache >= 64 << 10 && cache <= 1L << 40, "a cache size, or the fallback: " + cache);
     }
 
     /**
@@ -84,6 +84,41 @@ class CodeWalkRuleTest {
                 }
             }
             assertNotEquals(0, moreWork, "the code walks re-ranked with float32");
+        }
+    }
+
+    /**
+     * The default plan of a quantized index is measured on the code walk even where searches walk float32 (it must
+     * hold once the index outgrows the cache): the calibration's walks lease the codes, and the first walk on them
+     * measures their re-rank cutoff, which ordinary float32 walks never do.
+     */
+    @Test
+    void theDefaultPlanOfAQuantizedIndexIsMeasuredOnItsCodes() {
+        int dim = 16;
+        long seed = 13;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] data = uniform(rnd, 4000, dim);
+        HnswConfig cfg = new HnswConfig(dim, Metric.EUCLIDEAN, 8, 48, seed, 2, 0)
+                .withCodeWalk(new CodeWalkRule(Long.MAX_VALUE, 100_000));
+        try (HnswIndex index = HnswIndex.create(cfg)) {
+            index.insertBatch(data);
+            index.enableQuantization();
+            for (float[] q : uniform(rnd, 20, dim)) {
+                index.search(q, 10, 40, null, SearchMode.GRAPH);
+            }
+            assertFalse(index.walksCodes());
+            assertEquals(null, measuredCutoff(index), "float32 walks never touched the codes");
+            index.calibrateDefaults(0.99);
+            assertNotEquals(null, measuredCutoff(index), "the calibration walked the codes");
+        }
+    }
+
+    private static RerankCutoff measuredCutoff(HnswIndex index) {
+        QuantizationLifecycle.Lease lease = index.quantization().acquire();
+        try {
+            return lease.cutoff();
+        } finally {
+            lease.release();
         }
     }
 

@@ -38,7 +38,7 @@ public class QuiverVectorStoreProperties {
     /** HNSW build beam width of a new database. */
     private int efConstruction = Config.DEFAULT_EF_CONSTRUCTION;
 
-    /** Keep SQ8 codes and search on them, re-ranking with the float vectors. */
+    /** Keep SQ8 codes and walk them where they pay, re-ranking with the float vectors. */
     private boolean quantize;
 
     /** When a write is acknowledged: DEFAULT (handed to the OS; survives a killed process) or SYNC (forced to disk). */
