@@ -79,6 +79,12 @@ public final class HnswIndex implements AutoCloseable {
     private volatile long connectedAt = -1;
     /** The plan of searches without an explicit efSearch; replaced whole by {@link #calibrateDefaults}. */
     private volatile SearchDefaults defaults = SearchDefaults.UNCALIBRATED;
+    /**
+     * Whether the walk {@link #defaults} was measured on (or, for a plan read from a file, the walk at open) scores
+     * SQ8 codes: a save measures again once searches walk otherwise (quantization switched, or the index grown past
+     * the cache, {@link CodeWalkRule}), since a plan measured on one walk need not reach its target on the other.
+     */
+    private volatile boolean defaultsOnCodes;
     private final AtomicReference<Boolean> closed = new AtomicReference<>(false);
 
     private HnswIndex(HnswConfig config) {
@@ -166,6 +172,7 @@ public final class HnswIndex implements AutoCloseable {
         deleted.set(meta.deleted());
         entry.set(meta.entry());
         defaults = meta.defaults();
+        defaultsOnCodes = walksCodes(); // the codes are adopted before this; a file does not say where it was measured
     }
 
     /** The meta file's view of this index now, with the SQ8 codes {@code q} (null when it holds none). */
@@ -409,17 +416,20 @@ public final class HnswIndex implements AutoCloseable {
 
     /**
      * Measures the default search plan toward {@code targetRecall} ({@link DefaultEfCalibrator}) unless the current
-     * one was measured for that target at about this size; returns whether it changed. Searches may run meanwhile;
+     * one was measured for that target at about this size, on the walk searches take now (float32 or codes,
+     * {@link CodeWalkRule}); returns whether it changed. Searches may run meanwhile;
      * the caller keeps writers out (the database calls it before each save).
      */
     public boolean calibrateDefaults(double targetRecall) {
         checkOpen();
-        if (!defaults.staleFor(live.get(), targetRecall)) {
+        boolean onCodes = walksCodes();
+        if (!defaults.staleFor(live.get(), targetRecall) && onCodes == defaultsOnCodes) {
             return false;
         }
         SearchDefaults measured = DefaultEfCalibrator.calibrate(this, targetRecall, config.seed());
         boolean changed = !measured.equals(defaults);
         defaults = measured;
+        defaultsOnCodes = onCodes;
         if (!measured.codeScan()) {
             quant.dropScanCodes(); // codes kept only for a code scan the plan no longer runs
         }

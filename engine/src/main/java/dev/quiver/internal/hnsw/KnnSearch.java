@@ -180,11 +180,8 @@ final class KnnSearch {
 
     /**
      * An unfiltered graph walk that never visits {@code hidden} (a slot on layer 0 only), without the exact fallback:
-     * searching for a stored vector as if it were not stored ({@link DefaultEfCalibrator}). A quantized index walks
-     * its codes here whatever {@link CodeWalkRule} says: the default plan is measured on the code walk, which a
-     * quantized index takes once it outgrows the cache (or is opened where the cache is smaller) before the plan is
-     * measured again, and a float32 walk of the same width finds about as many true neighbours (recall@10 within
-     * 0.005 either way at ef 20-160 and within 0.002 from ef 40 on eight data sets, bench/results/session17.md).
+     * searching for a stored vector as if it were not stored ({@link DefaultEfCalibrator}). Walks on codes or float32
+     * as searches of this index do now ({@link CodeWalkRule}), so the plan is measured on the walk it serves.
      */
     SearchHits searchHiding(float[] q, int k, int ef, int hidden, SearchState state) {
         if (live.get() == 0 || totalSlots.getAsInt() == 0) {
@@ -230,8 +227,7 @@ final class KnnSearch {
             return 0;
         }
         // The codes stay allocated until this search releases them, even if a retrain replaces them meanwhile.
-        boolean calibrating = hidden >= 0; // only searchHiding hides a node
-        QuantizationLifecycle.Lease lease = calibrating || walkCodes() ? quant.acquireForTraversal() : null;
+        QuantizationLifecycle.Lease lease = walkCodes() ? quant.acquireForTraversal() : null;
         try {
             return graphSearch(q, k, ef, filter, accepted, liveNow, hidden, ep, lease, state);
         } finally {

@@ -88,28 +88,29 @@ class CodeWalkRuleTest {
     }
 
     /**
-     * The default plan of a quantized index is measured on the code walk even where searches walk float32 (it must
-     * hold once the index outgrows the cache): the calibration's walks lease the codes, and the first walk on them
-     * measures their re-rank cutoff, which ordinary float32 walks never do.
+     * The default plan is measured on the walk searches take, and measured again once they walk otherwise, here an
+     * index grown past the "cache" by 5% (under the 10% drift that alone would trigger it). The first walk on the
+     * codes measures their re-rank cutoff, so the cutoff shows whether the calibration walked them.
      */
     @Test
-    void theDefaultPlanOfAQuantizedIndexIsMeasuredOnItsCodes() {
-        int dim = 16;
+    void thePlanIsMeasuredAgainWhenWalksMoveOntoCodes() {
+        int dim = 16; // whole 64-byte records: 64 bytes per slot
         long seed = 13;
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[][] data = uniform(rnd, 4000, dim);
+        float[][] data = uniform(rnd, 3150, dim);
         HnswConfig cfg = new HnswConfig(dim, Metric.EUCLIDEAN, 8, 48, seed, 2, 0)
-                .withCodeWalk(new CodeWalkRule(Long.MAX_VALUE, 100_000));
+                .withCodeWalk(new CodeWalkRule(3100L * dim * Float.BYTES, 100_000));
         try (HnswIndex index = HnswIndex.create(cfg)) {
-            index.insertBatch(data);
+            index.insertBatch(java.util.Arrays.copyOf(data, 3000));
             index.enableQuantization();
-            for (float[] q : uniform(rnd, 20, dim)) {
-                index.search(q, 10, 40, null, SearchMode.GRAPH);
-            }
-            assertFalse(index.walksCodes());
-            assertEquals(null, measuredCutoff(index), "float32 walks never touched the codes");
             index.calibrateDefaults(0.99);
-            assertNotEquals(null, measuredCutoff(index), "the calibration walked the codes");
+            assertTrue(index.searchDefaults().calibrated());
+            assertFalse(index.walksCodes());
+            assertEquals(null, measuredCutoff(index), "measured on float32 walks");
+            index.insertBatch(java.util.Arrays.copyOfRange(data, 3000, 3150));
+            assertTrue(index.walksCodes());
+            index.calibrateDefaults(0.99);
+            assertNotEquals(null, measuredCutoff(index), "measured again, on the codes");
         }
     }
 
