@@ -3,11 +3,8 @@ package dev.quiver.bench.hnsw;
 import dev.quiver.simd.VectorOps;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -36,7 +33,7 @@ public final class CodeReadProbe {
     private CodeReadProbe() {
     }
 
-    public static void main(String[] args) throws Throwable {
+    public static void main(String[] args) {
         int rows = RunnerSupport.option(args, "rows", 60_000);
         int dim = RunnerSupport.option(args, "dim", 768);
         int rounds = RunnerSupport.option(args, "rounds", 5);
@@ -112,34 +109,8 @@ public final class CodeReadProbe {
         System.out.println("(checksum " + sink + ")");
     }
 
-    /** Zeroed memory: from an automatic arena, or mapped anonymously and advised for huge pages before first touch. */
-    @SuppressWarnings("restricted") // mmap and madvise through the linker (the probe needs native access anyway)
-    private static MemorySegment allocate(long bytes, boolean huge) throws Throwable {
-        if (!huge) {
-            return Arena.ofAuto().allocate(bytes, 4096);
-        }
-        Linker linker = Linker.nativeLinker();
-        MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-        MethodHandle madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT));
-        long hugePage = 2L << 20;
-        long span = (bytes + hugePage - 1) & -hugePage;
-        // PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS; one extra huge page to align the start. Never unmapped:
-        // the probe ends with the process.
-        MemorySegment mapped = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, span + hugePage, 0x3, 0x22, -1,
-                0L);
-        if (mapped.address() == -1L) {
-            throw new IllegalStateException("mmap failed");
-        }
-        long aligned = (mapped.address() + hugePage - 1) & -hugePage;
-        MemorySegment region = MemorySegment.ofAddress(aligned).reinterpret(span);
-        int rc = (int) madvise.invokeExact(region, span, 14); // MADV_HUGEPAGE
-        if (rc != 0) {
-            throw new IllegalStateException("madvise(MADV_HUGEPAGE) returned " + rc);
-        }
-        return region.asSlice(0, bytes);
+    /** Zeroed memory: from an automatic arena, or on huge pages as the index's large slabs are. */
+    private static MemorySegment allocate(long bytes, boolean huge) {
+        return huge ? RunnerSupport.hugeAdvised(bytes, Arena.ofAuto()) : Arena.ofAuto().allocate(bytes, 4096);
     }
 }

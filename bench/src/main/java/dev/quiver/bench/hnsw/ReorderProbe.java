@@ -9,11 +9,8 @@ import dev.quiver.internal.hnsw.SegmentGraphBuilder;
 import dev.quiver.internal.hnsw.SegmentSearcher;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -247,7 +244,7 @@ public final class ReorderProbe {
 
     private static FrozenGraph graph(SegmentGraphBuilder b, Arena arena) throws Exception {
         long bytes = FrozenGraph.byteSize(b.size(), 16, b.upperRecords());
-        MemorySegment seg = hugeAdvised(bytes, arena);
+        MemorySegment seg = RunnerSupport.hugeAdvised(bytes, arena);
         long[] at = {0};
         b.writeGraph((values, count) -> {
             MemorySegment.copy(values, 0, seg, INT, at[0], count);
@@ -260,43 +257,13 @@ public final class ReorderProbe {
     private static FrozenVectors vectors(Dataset ds, int[] order, SegmentGraphBuilder b, Arena arena) {
         int n = order.length;
         int dim = ds.dim();
-        MemorySegment vec = hugeAdvised((long) n * dim * Float.BYTES, arena);
+        MemorySegment vec = RunnerSupport.hugeAdvised((long) n * dim * Float.BYTES, arena);
         MemorySegment norms = arena.allocate((long) n * Float.BYTES, 64);
         for (int i = 0; i < n; i++) {
             MemorySegment.copy(ds.base()[order[i]], 0, vec, FLOAT, (long) i * dim * Float.BYTES, dim);
             norms.setAtIndex(FLOAT, i, b.norm(i));
         }
         return new FrozenVectors(vec, norms, dim, n, ds.metric());
-    }
-
-    /** Anonymous memory mapped on a 2 MiB boundary and advised MADV_HUGEPAGE before the first touch (as the slabs). */
-    @SuppressWarnings("restricted") // mmap and madvise, as the storage module does
-    private static MemorySegment hugeAdvised(long bytes, Arena arena) {
-        long huge = 2L << 20;
-        long rounded = (bytes + huge - 1) / huge * huge;
-        try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-            MethodHandle madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                            ValueLayout.JAVA_INT));
-            MemorySegment raw = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, rounded + huge, 0x3, 0x22, -1, 0L);
-            if (raw.address() == -1L) { // MAP_FAILED
-                throw new IllegalStateException("mmap of " + (rounded + huge) + " bytes failed");
-            }
-            // Never unmapped: the probe's copies live as long as its process.
-            long aligned = (raw.address() + huge - 1) / huge * huge;
-            MemorySegment seg = MemorySegment.ofAddress(aligned).reinterpret(rounded, arena, null);
-            int rc = (int) madvise.invokeExact(seg, rounded, 14);
-            if (rc != 0) {
-                System.err.println("madvise(MADV_HUGEPAGE) failed: " + rc);
-            }
-            return seg.asSlice(0, bytes);
-        } catch (Throwable t) {
-            throw new IllegalStateException("mmap unavailable", t);
-        }
     }
 
     /** Kilobytes of anonymous huge pages this process holds. */

@@ -3,6 +3,12 @@ package dev.quiver.bench.hnsw;
 import dev.quiver.SearchResult;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +19,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** What the measurement runners of this package share: {@code name=value} options, medians, recall, scratch cleanup. */
+/**
+ * What the measurement runners of this package share: {@code name=value} options, medians, recall, scratch cleanup,
+ * memory on huge pages.
+ */
 final class RunnerSupport {
 
     private RunnerSupport() {
@@ -85,5 +94,38 @@ final class RunnerSupport {
             }
         }
         return out;
+    }
+
+    /**
+     * Anonymous memory mapped on a 2 MiB boundary and advised MADV_HUGEPAGE before the first touch (as the index's
+     * large slabs are), for probes that mean to measure what a search meets; never unmapped.
+     */
+    @SuppressWarnings("restricted") // mmap and madvise, as the storage module does
+    static MemorySegment hugeAdvised(long bytes, Arena arena) {
+        long huge = 2L << 20;
+        long rounded = (bytes + huge - 1) / huge * huge;
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+            MethodHandle madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT));
+            MemorySegment raw = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, rounded + huge, 0x3, 0x22, -1, 0L);
+            if (raw.address() == -1L) { // MAP_FAILED
+                throw new IllegalStateException("mmap of " + (rounded + huge) + " bytes failed");
+            }
+            // Never unmapped: the probe's copies live as long as its process.
+            long aligned = (raw.address() + huge - 1) / huge * huge;
+            MemorySegment seg = MemorySegment.ofAddress(aligned).reinterpret(rounded, arena, null);
+            int rc = (int) madvise.invokeExact(seg, rounded, 14);
+            if (rc != 0) {
+                System.err.println("madvise(MADV_HUGEPAGE) failed: " + rc);
+            }
+            return seg.asSlice(0, bytes);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap unavailable", t);
+        }
     }
 }
