@@ -106,20 +106,11 @@ class CodeWalkRuleTest {
             index.calibrateDefaults(0.99);
             assertTrue(index.searchDefaults().calibrated());
             assertFalse(index.walksCodes());
-            assertEquals(null, measuredCutoff(index), "measured on float32 walks");
+            assertEquals(null, RerankCutoffTest.measured(index), "measured on float32 walks");
             index.insertBatch(java.util.Arrays.copyOfRange(data, 3000, 3150));
             assertTrue(index.walksCodes());
             index.calibrateDefaults(0.99);
-            assertNotEquals(null, measuredCutoff(index), "measured again, on the codes");
-        }
-    }
-
-    private static RerankCutoff measuredCutoff(HnswIndex index) {
-        QuantizationLifecycle.Lease lease = index.quantization().acquire();
-        try {
-            return lease.cutoff();
-        } finally {
-            lease.release();
+            assertNotEquals(null, RerankCutoffTest.measured(index), "measured again, on the codes");
         }
     }
 

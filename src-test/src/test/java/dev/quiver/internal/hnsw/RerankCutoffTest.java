@@ -42,7 +42,8 @@ class RerankCutoffTest {
         }
     }
 
-    private static RerankCutoff measured(HnswIndex index) {
+    /** The cutoff the index's current codes hold (null until a walk on them measured one); shared with other tests. */
+    static RerankCutoff measured(HnswIndex index) {
         QuantizationLifecycle.Lease lease = index.quantization().acquire();
         try {
             return lease.cutoff();
