@@ -426,6 +426,48 @@ class DatabaseBehaviourTest {
         }
     }
 
+    /**
+     * A quantized 384-d database past the exact-scan cut-over walks its SQ8 codes (384 dimensions and more always do)
+     * and answers as the exact scan does, within the walk's recall: clustered data, recall@10 of default searches
+     * against exact ones.
+     */
+    @Test
+    void aWideQuantizedDatabaseWalksItsCodesAndAgreesWithTheExactScan() {
+        Random rnd = new Random(23);
+        int dim = 384;
+        int n = 7000;
+        float[][] centers = new float[20][];
+        for (int c = 0; c < centers.length; c++) {
+            centers[c] = randomVector(rnd, dim);
+        }
+        float[][] data = new float[n][dim];
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < dim; d++) {
+                data[i][d] = centers[i % centers.length][d] + 0.3f * (float) rnd.nextGaussian();
+            }
+            ids.add("v" + i);
+        }
+        try (Database db = Database.open(tmp.resolve("wide-codes"), Config.dim(dim).quantize(true))) {
+            db.addMany(ids, data);
+            assertTrue(db.stats().walksCodes() && !db.stats().usesBruteForce(), db.stats().toString());
+            int found = 0;
+            int queries = 30;
+            for (int t = 0; t < queries; t++) {
+                float[] q = data[rnd.nextInt(n)].clone();
+                for (int d = 0; d < dim; d++) {
+                    q[d] += 0.1f * (float) rnd.nextGaussian();
+                }
+                java.util.Set<String> exact = new java.util.HashSet<>();
+                db.search(q, SearchParams.k(10).exact(true)).forEach(r -> exact.add(r.id()));
+                for (SearchResult r : db.search(q, 10)) {
+                    found += exact.contains(r.id()) ? 1 : 0;
+                }
+            }
+            assertTrue(found >= 0.95 * queries * 10, "recall@10 of code walks " + found / (queries * 10.0));
+        }
+    }
+
     @Test
     void statsHaveTheVctrsKeys() {
         try (Database db = create(3)) {
