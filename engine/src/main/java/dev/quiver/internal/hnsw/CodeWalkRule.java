@@ -16,7 +16,7 @@ import java.util.Locale;
  * (HnswRunner, same graph, alternating rounds; AMD EPYC, AVX-512, 32 MiB L3; bench/results/session17.md): in cache
  * 0.84-1.02 at 128-d (bigann-10k, 5 MB), 0.81-1.02 at 128-d, 0.86-0.91 at 192-d, 0.91-0.96 at 256-d, 0.90-1.15 at
  * 320-d and 1.00-1.29 at 384-d (synthetic 10k, 5-16 MB); near the cache's size 0.93-1.04 at 128-d (synthetic 50k, 26 MB); beyond it
- * 1.03-1.11 at 100-d (40 MB) and 1.16-1.17 at 128-d (102 MB, round sixteen's harness).
+ * 1.03-1.11 at 100-d (45 MB) and 1.16-1.17 at 128-d (102 MB, round sixteen's harness).
  *
  * @param maxCachedFloatBytes float32 vector bytes up to which the walk counts as in cache (codes walked above it)
  * @param minCodeDim          dimension from which codes are walked even in cache
