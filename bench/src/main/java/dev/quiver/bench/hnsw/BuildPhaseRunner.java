@@ -86,14 +86,7 @@ public final class BuildPhaseRunner {
             Database db = Database.open(dir, config);
             phases.add(clock.lap("open"));
             try {
-                for (int from = 0; from < base.length; from += BATCH) {
-                    int to = Math.min(base.length, from + BATCH);
-                    List<String> ids = new ArrayList<>(to - from);
-                    for (int row = from; row < to; row++) {
-                        ids.add(Integer.toString(row));
-                    }
-                    db.addMany(ids, Arrays.copyOfRange(base, from, to));
-                }
+                RunnerSupport.addInBatches(db, base, BATCH);
                 phases.add(clock.lap("add"));
                 db.save();
                 phases.add(clock.lap("save"));

@@ -8,9 +8,6 @@ import dev.quiver.bench.ann.DatasetResolver;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,14 +40,7 @@ public final class ColdSaveProbe {
             long t0 = System.nanoTime();
             try (Database db = Database.open(dir.resolve("db"), Config.dim(data.dim()).metric(metric).m(16)
                     .efConstruction(200).quantize(quantize).buildThreads(2))) {
-                for (int from = 0; from < base.length; from += BATCH) {
-                    int to = Math.min(base.length, from + BATCH);
-                    List<String> ids = new ArrayList<>(to - from);
-                    for (int i = from; i < to; i++) {
-                        ids.add(Integer.toString(i));
-                    }
-                    db.addMany(ids, Arrays.copyOfRange(base, from, to));
-                }
+                RunnerSupport.addInBatches(db, base, BATCH);
                 long t1 = System.nanoTime();
                 db.save();
                 long t2 = System.nanoTime();

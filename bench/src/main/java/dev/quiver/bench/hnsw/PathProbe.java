@@ -88,14 +88,7 @@ public final class PathProbe {
         }));
         Path dir = Files.createTempDirectory("quiver-pathprobe");
         Database db = Database.open(dir.resolve("db"), Config.dim(dim).metric(ds.metric()).m(16).efConstruction(200));
-        for (int from = 0; from < n; from += 5000) {
-            int to = Math.min(n, from + 5000);
-            List<String> ids = new ArrayList<>();
-            for (int i = from; i < to; i++) {
-                ids.add(Integer.toString(i));
-            }
-            db.addMany(ids, Arrays.copyOfRange(ds.base(), from, to));
-        }
+        RunnerSupport.addInBatches(db, ds.base(), 5000);
         paths.add(new AlternatingRounds.Named("database", (q, ef, work) -> {
             List<SearchResult> found = db.search(queries[q], SearchParams.k(10).efSearch(ef));
             int[] out = new int[found.size()];

@@ -1,5 +1,6 @@
 package dev.quiver.bench.hnsw;
 
+import dev.quiver.Database;
 import dev.quiver.SearchResult;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -57,6 +59,21 @@ final class RunnerSupport {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /**
+     * Adds {@code base} to {@code db} as {@code bench/ann}'s Quiver engine does: {@code addMany} in batches of
+     * {@code batch} rows, each row's id its row number.
+     */
+    static void addInBatches(Database db, float[][] base, int batch) {
+        for (int from = 0; from < base.length; from += batch) {
+            int to = Math.min(base.length, from + batch);
+            List<String> ids = new ArrayList<>(to - from);
+            for (int row = from; row < to; row++) {
+                ids.add(Integer.toString(row));
+            }
+            db.addMany(ids, Arrays.copyOfRange(base, from, to));
+        }
     }
 
     /** How many of {@code found} (ids are base row numbers) are among the first 10 rows of {@code truth}. */
