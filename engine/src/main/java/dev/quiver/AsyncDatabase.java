@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -81,11 +82,23 @@ public final class AsyncDatabase implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> submit(Supplier<T> op) {
-        return CompletableFuture.supplyAsync(op, executor);
+        try {
+            return CompletableFuture.supplyAsync(op, executor);
+        } catch (RejectedExecutionException e) {
+            if (!db.isClosed()) {
+                throw e;
+            }
+            // close() shut the owned executor down. On a closed database every operation answers at once (with
+            // ClosedDatabaseException, or as a no-op for close), so it runs here and its future fails as documented.
+            return CompletableFuture.supplyAsync(op, Runnable::run);
+        }
     }
 
     private CompletableFuture<Void> run(Runnable op) {
-        return CompletableFuture.runAsync(op, executor);
+        return submit(() -> {
+            op.run();
+            return null;
+        });
     }
 
     // Writes

@@ -71,4 +71,23 @@ class AsyncDatabaseTest {
             ex.shutdown();
         }
     }
+
+    @Test
+    void operationsOnAClosedDatabaseCompleteExceptionallyWithClosed() {
+        AsyncDatabase adb = AsyncDatabase.open(tmp.resolve("db"), Config.dim(2)).join();
+        adb.add("a", new float[] {1, 0}).join();
+        adb.close();
+        // The owned executor is shut down by close: an operation must still answer with a future that fails with
+        // the exception Database throws (ClosedDatabaseException), not throw RejectedExecutionException at the call.
+        List<java.util.function.Supplier<CompletableFuture<?>>> calls = List.of(
+                () -> adb.search(new float[] {1, 0}, 1), () -> adb.add("b", new float[] {0, 1}),
+                () -> adb.get("a"), adb::size, adb::save);
+        for (var call : calls) {
+            CompletableFuture<?> f = call.get();
+            CompletionException e = assertThrows(CompletionException.class, f::join);
+            assertInstanceOf(ClosedDatabaseException.class, e.getCause());
+        }
+        adb.closeAsync().join(); // closing again is a no-op, as close() is
+        adb.close();
+    }
 }
