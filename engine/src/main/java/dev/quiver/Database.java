@@ -247,13 +247,13 @@ public final class Database implements AutoCloseable {
         List<WalRecord.Put> puts = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             Map<String, ?> m = metadatas == null ? null : metadatas.get(i);
-            Map<String, Object> meta;
+            byte[] meta;
             try {
-                meta = MetadataCodec.validate(m);
+                meta = encode(MetadataCodec.validate(m));
             } catch (InvalidArgumentException e) {
                 throw new InvalidArgumentException(e.getMessage() + " (metadatas[" + i + "], id '" + ids.get(i) + "')", e);
             }
-            puts.add(new WalRecord.Put(addOnly, ids.get(i), vectors[i].clone(), encode(meta)));
+            puts.add(new WalRecord.Put(addOnly, ids.get(i), vectors[i].clone(), meta));
         }
         return puts;
     }
@@ -481,8 +481,9 @@ public final class Database implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /** The stored bytes of validated metadata; refuses metadata larger than a log record carries. */
     private static byte[] encode(Map<String, Object> normalized) {
-        return normalized == null ? null : MetadataCodec.encode(normalized);
+        return normalized == null ? null : InputChecks.metadataBytes(MetadataCodec.encode(normalized));
     }
 
     private static DuplicateIdException duplicate(String id) {

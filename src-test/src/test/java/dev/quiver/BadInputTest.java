@@ -248,6 +248,26 @@ class BadInputTest {
     }
 
     @Test
+    void metadataTooLargeForOneLogRecordIsAnInputErrorAndTheDatabaseKeepsServing() {
+        try (Database db = seeded()) {
+            // Every string is within the JSON reader's limit, but together they encode to ~280 MB, more than one
+            // log record carries (256 MiB): the write must be refused as bad input before anything is logged,
+            // not fail the database at the log append.
+            List<String> big = java.util.Collections.nCopies(14, "s".repeat(20_000_000));
+            float[] v = {1, 1, 1};
+            rejects(db, InvalidArgumentException.class, () -> db.add("c", v, Map.of("text", big)), "metadata");
+            rejects(db, InvalidArgumentException.class, () -> db.update("a", null, Map.of("text", big)), "metadata");
+            rejects(db, InvalidArgumentException.class, () -> db.upsertMany(List.of("a", "c"), new float[][] {v, v},
+                    java.util.Arrays.asList(null, Map.of("text", big))), "metadatas[1]", "id 'c'");
+            db.add("c", v, Map.of("k", 2));
+            assertEquals(List.of("a", "b", "c"), db.ids());
+        }
+        try (Database db = Database.open(tmp.resolve("db"))) {
+            assertEquals(Map.of("k", 2L), db.get("c").metadata());
+        }
+    }
+
+    @Test
     void vectorsWhoseDistancesWouldOverflowAreRejectedAndNeverAnsweredWithNaN() {
         for (Metric metric : Metric.values()) {
             Path p = tmp.resolve("overflow-" + metric.canonicalName());

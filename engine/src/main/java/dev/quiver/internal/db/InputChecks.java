@@ -5,6 +5,7 @@ import dev.quiver.InvalidArgumentException;
 import dev.quiver.simd.VectorOps;
 
 import dev.quiver.internal.meta.IdMap;
+import dev.quiver.storage.wal.WalFormat;
 import java.util.List;
 
 /**
@@ -60,6 +61,26 @@ public final class InputChecks {
      * {@code Float.MAX_VALUE} no kernel's sum (a dot product, |a - b|^2 &lt;= 2|a|^2 + 2|b|^2, a norm) can overflow.
      */
     public static final double MAX_SQUARED_NORM = Float.MAX_VALUE / 4.0;
+
+    /**
+     * Longest metadata of one record, in bytes of compact JSON: what one log record carries
+     * ({@link WalFormat#MAX_PAYLOAD_BYTES}) beside the record's other fields at their largest (an id of
+     * {@link IdMap#MAX_ID_BYTES}, a vector of {@link dev.quiver.Config#MAX_DIM} floats, lengths and flags).
+     */
+    public static final int MAX_METADATA_BYTES = WalFormat.MAX_PAYLOAD_BYTES
+            - (1 + 2 + IdMap.MAX_ID_BYTES + 1 + 4 + Float.BYTES * dev.quiver.Config.MAX_DIM + 4);
+
+    /**
+     * Encoded metadata a log record can carry; a larger one is refused here, before anything is logged (the log
+     * would refuse the record, and a failed append stops the database).
+     */
+    public static byte[] metadataBytes(byte[] json) {
+        if (json != null && json.length > MAX_METADATA_BYTES) {
+            throw new InvalidArgumentException("invalid metadata: it encodes to " + json.length
+                    + " bytes of JSON, the limit is " + MAX_METADATA_BYTES);
+        }
+        return json;
+    }
 
     /** Every vector of a batch; the first offender is reported with its position. */
     public static void vectors(float[][] vectors, int dim, String what) {
