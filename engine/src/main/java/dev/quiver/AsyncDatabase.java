@@ -64,8 +64,29 @@ public final class AsyncDatabase implements AutoCloseable {
 
     private static CompletableFuture<AsyncDatabase> opening(Supplier<Database> open, Executor executor,
                                                             ExecutorService owned) {
-        CompletableFuture<AsyncDatabase> f = CompletableFuture.supplyAsync(
-                () -> new AsyncDatabase(open.get(), executor, owned), executor);
+        CompletableFuture<AsyncDatabase> f = new CompletableFuture<>();
+        Runnable task = () -> {
+            if (f.isDone()) {
+                return; // cancelled (or timed out) before the open began: nothing to open
+            }
+            AsyncDatabase adb;
+            try {
+                adb = new AsyncDatabase(open.get(), executor, owned);
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+                return;
+            }
+            if (!f.complete(adb)) {
+                // The caller gave up on the future while the database opened (a cancel, orTimeout): no one will
+                // ever close it, so it is closed here, releasing its directory lock.
+                adb.database().close();
+            }
+        };
+        try {
+            executor.execute(task);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
         if (owned != null) {
             f.whenComplete((adb, e) -> {
                 if (e != null) {

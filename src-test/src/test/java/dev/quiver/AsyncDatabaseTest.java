@@ -90,4 +90,42 @@ class AsyncDatabaseTest {
         adb.closeAsync().join(); // closing again is a no-op, as close() is
         adb.close();
     }
+
+    @Test
+    void anOpenWhoseFutureIsCancelledMeanwhileReleasesTheDatabase() throws Exception {
+        Path dir = tmp.resolve("db");
+        try (Database db = Database.open(dir, Config.dim(2))) {
+            db.add("a", new float[] {1, 0});
+        }
+        // The open blocks at its first file operation until the caller has given up on the future (a cancel, as
+        // orTimeout does): the database it then finishes opening belongs to nobody and must not keep the lock.
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch gaveUp = new java.util.concurrent.CountDownLatch(1);
+        dev.quiver.storage.FaultInjection.install((op, file) -> {
+            if (file.startsWith(dir)) {
+                entered.countDown();
+                try {
+                    gaveUp.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<AsyncDatabase> f = AsyncDatabase.open(dir, Config.dim(2), ex);
+            assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS), "the open never touched a file");
+            assertTrue(f.cancel(false));
+            dev.quiver.storage.FaultInjection.clear();
+            gaveUp.countDown();
+            ex.submit(() -> { }).get(); // the open's task has ended
+        } finally {
+            dev.quiver.storage.FaultInjection.clear();
+            gaveUp.countDown();
+            ex.shutdown();
+        }
+        try (Database db = Database.open(dir)) {
+            assertEquals(List.of("a"), db.ids());
+        }
+    }
 }
