@@ -241,6 +241,16 @@ class CliCommandsTest {
     }
 
     @Test
+    void serveRefusesAnEmptyApiKeyInsteadOfServingWithoutOne() {
+        // '--api-key "$KEY"' with KEY unset must not start a server that anyone can write to.
+        CliRun.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> CliRun.run("serve", "--api-key", "", "--port", "0", "-d", data()),
+                "serve started without a key instead of refusing the empty one");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().startsWith("quiver: api key must not be empty"), r.toString());
+    }
+
+    @Test
     void searchOutputMatchesTheApiAndEditsApply() throws Exception {
         int dim = 33;
         float[][] rows = TestFiles.gaussian(500, dim, 11);
