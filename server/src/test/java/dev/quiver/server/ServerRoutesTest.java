@@ -361,6 +361,26 @@ class ServerRoutesTest {
     }
 
     @Test
+    void metadataNestedPastTheStoredLimitIsRefusedAndTheCollectionKeepsServing() {
+        // The metadata object and 100 arrays inside it: 101 levels, one more than the store reads back. Accepted, it
+        // failed the collection for good (the log replay hit it again after a restart).
+        create("deep", 2, "cosine");
+        HttpJson.Reply tooDeep = http.post("/collections/deep/add", "{\"id\": \"a\", \"vector\": [1, 2], "
+                + "\"metadata\": {\"x\": " + "[".repeat(100) + "]".repeat(100) + "}}");
+        assertEquals(400, tooDeep.status(), tooDeep.toString());
+        assertEquals("invalid_argument", tooDeep.type(), tooDeep.toString());
+        String deepest = "{\"x\": " + "[".repeat(99) + "]".repeat(99) + "}";
+        HttpJson.Reply ok = http.post("/collections/deep/add", "{\"id\": \"b\", \"vector\": [1, 2], "
+                + "\"metadata\": " + deepest + "}");
+        assertEquals(200, ok.status(), ok.toString());
+        HttpJson.Reply got = http.get("/collections/deep/get/b");
+        assertEquals(200, got.status(), got.toString());
+        assertEquals(Json.parse(deepest.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                got.object().get("metadata"));
+        assertEquals(1L, http.get("/collections/deep/count").object().get("count"));
+    }
+
+    @Test
     void headIsAnsweredAsGetWithoutABody() {
         // vctrs-server's axum answers HEAD on every GET route (RFC 9110 requires it of a general-purpose server).
         create("heads", 2, "cosine");
