@@ -350,6 +350,11 @@ class CliCommandsTest {
         }
         fails(ExitCodes.INVALID_INPUT, "has 1 rows for 30 queries", "bench", "bench", "--queries", q.toString(),
                 "--ground-truth", writeOneRow(g).toString(), "-d", data());
+        // Out-of-range numbers are named, not a NegativeArraySizeException ("quiver: -5") or a recall of NaN.
+        fails(ExitCodes.INVALID_INPUT, "--limit must be at least 1, got -5", "bench", "bench", "--queries",
+                q.toString(), "--ground-truth", g.toString(), "--limit", "-5", "-q", "-d", data());
+        fails(ExitCodes.INVALID_INPUT, "-k must be at least 1, got 0", "bench", "bench", "--queries", q.toString(),
+                "--ground-truth", g.toString(), "-k", "0", "-q", "-d", data());
     }
 
     private static List<?> parse(String json) {
