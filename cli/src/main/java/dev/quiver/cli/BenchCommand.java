@@ -59,6 +59,12 @@ class BenchCommand extends CliCommand {
 
     @Override
     public Integer call() throws IOException {
+        if (k < 1) {
+            throw CliException.invalid("-k must be at least 1, got " + k);
+        }
+        if (limit != null && limit < 1) {
+            throw CliException.invalid("--limit must be at least 1, got " + limit);
+        }
         float[][] q = VectorFormat.readAll(queries, "auto");
         int[][] gt = Ivecs.read(groundTruth);
         int n = Math.min(q.length, limit == null ? Integer.MAX_VALUE : limit);

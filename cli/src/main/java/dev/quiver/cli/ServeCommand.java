@@ -44,11 +44,14 @@ class ServeCommand extends CliCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        String key = apiKey != null ? apiKey : System.getenv("QUIVER_API_KEY");
+        // An empty QUIVER_API_KEY counts as unset; an explicit empty --api-key is refused by ServerOptions (a
+        // '--api-key "$KEY"' with KEY unset must not serve without a key).
+        String env = System.getenv("QUIVER_API_KEY");
+        String key = apiKey != null ? apiKey : env == null || env.isEmpty() ? null : env;
         ServerOptions options;
         try {
-            options = new ServerOptions(data.path(), host, port, key == null || key.isEmpty() ? null : key,
-                    corsOrigin, maxBodyBytes, maxImportBytes, maxConcurrent, maxQueued);
+            options = new ServerOptions(data.path(), host, port, key, corsOrigin, maxBodyBytes, maxImportBytes,
+                    maxConcurrent, maxQueued);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

@@ -201,6 +201,56 @@ class CliCommandsTest {
     }
 
     @Test
+    void rowsTheDatabaseWouldRejectImportNothing() throws Exception {
+        // The check pass must catch what the engine rejects per record, or the import stops half-way: the
+        // collection created and the batches before the bad row written.
+        float[][] rows = TestFiles.gaussian(10, 3, 2);
+        rows[7][1] = Float.NaN;
+        Path nan = dir.resolve("nan.fvecs");
+        TestFiles.fvecs(nan, rows);
+        fails(ExitCodes.INVALID_INPUT, "nan.fvecs: row 7 component 1 is NaN", "import", "t", nan.toString(),
+                "--batch", "4", "-q", "-d", data());
+        rows[7][1] = Float.POSITIVE_INFINITY;
+        Path inf = dir.resolve("inf.npy");
+        TestFiles.npy(inf, rows, false);
+        fails(ExitCodes.INVALID_INPUT, "inf.npy: row 7 component 1 is Infinity", "import", "t", inf.toString(),
+                "--batch", "4", "-q", "-d", data());
+        rows[7][1] = 1e30f;
+        Path wide = dir.resolve("wide.npy");
+        TestFiles.npy(wide, rows, true);
+        double[] big = {1, 1e300, 1};
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(wide))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int rowStart = b.capacity() - (10 - 7) * 3 * 8;
+        for (int i = 0; i < 3; i++) {
+            b.putDouble(rowStart + 8 * i, big[i]);
+        }
+        Files.write(wide, b.array());
+        fails(ExitCodes.INVALID_INPUT, "wide.npy: row 7 component 1 is Infinity", "import", "t", wide.toString(),
+                "--batch", "4", "-q", "-d", data());
+        Path emptyId = dir.resolve("e.jsonl");
+        Files.writeString(emptyId, "{\"id\":\"a\",\"vector\":[1,2]}\n{\"id\":\"\",\"vector\":[1,2]}\n");
+        fails(ExitCodes.INVALID_INPUT, "e.jsonl: line 2: 'id' must not be empty", "import", "t", emptyId.toString(),
+                "--batch", "1", "-q", "-d", data());
+        Path doc = dir.resolve("d.json");
+        Files.writeString(doc, "{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":[{\"id\":\"a\","
+                + "\"vector\":[1,2]},{\"id\":\"\",\"vector\":[1,2]}]}");
+        fails(ExitCodes.INVALID_INPUT, "vectors[1].id must not be empty", "import", "t", doc.toString(),
+                "--batch", "1", "-q", "-d", data());
+        assertFalse(Files.exists(dir.resolve("data").resolve("t")), "nothing was created");
+    }
+
+    @Test
+    void serveRefusesAnEmptyApiKeyInsteadOfServingWithoutOne() {
+        // '--api-key "$KEY"' with KEY unset must not start a server that anyone can write to.
+        CliRun.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> CliRun.run("serve", "--api-key", "", "--port", "0", "-d", data()),
+                "serve started without a key instead of refusing the empty one");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().startsWith("quiver: api key must not be empty"), r.toString());
+    }
+
+    @Test
     void searchOutputMatchesTheApiAndEditsApply() throws Exception {
         int dim = 33;
         float[][] rows = TestFiles.gaussian(500, dim, 11);
@@ -300,6 +350,11 @@ class CliCommandsTest {
         }
         fails(ExitCodes.INVALID_INPUT, "has 1 rows for 30 queries", "bench", "bench", "--queries", q.toString(),
                 "--ground-truth", writeOneRow(g).toString(), "-d", data());
+        // Out-of-range numbers are named, not a NegativeArraySizeException ("quiver: -5") or a recall of NaN.
+        fails(ExitCodes.INVALID_INPUT, "--limit must be at least 1, got -5", "bench", "bench", "--queries",
+                q.toString(), "--ground-truth", g.toString(), "--limit", "-5", "-q", "-d", data());
+        fails(ExitCodes.INVALID_INPUT, "-k must be at least 1, got 0", "bench", "bench", "--queries", q.toString(),
+                "--ground-truth", g.toString(), "-k", "0", "-q", "-d", data());
     }
 
     private static List<?> parse(String json) {

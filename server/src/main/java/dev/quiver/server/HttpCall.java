@@ -158,11 +158,16 @@ final class HttpCall {
         }
     }
 
-    /** Streams a file as the response body (chunked), then deletes nothing: the caller owns the file. */
+    /** Streams a file as the response body (none for HEAD), then deletes nothing: the caller owns the file. */
     void sendFile(int status, String contentType, Path file) throws IOException {
         this.status = status;
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, Files.size(file) == 0 ? -1 : Files.size(file));
+        long size = Files.size(file);
+        if (size == 0 || "HEAD".equals(method())) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, size);
         try (OutputStream out = exchange.getResponseBody()) {
             Files.copy(file, out);
         }

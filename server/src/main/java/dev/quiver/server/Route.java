@@ -51,16 +51,18 @@ enum Route {
     /**
      * Finds the route of a request.
      *
+     * @param method   the request method; HEAD matches the GET routes (answered without a body, as vctrs's axum does)
      * @param segments the decoded path segments, without empty ones from leading or trailing slashes
      * @throws ApiException 404 {@code route_not_found}, or 405 {@code method_not_allowed} naming the allowed methods
      */
     static Match match(String method, List<String> segments) {
         Set<String> allowed = new java.util.TreeSet<>();
+        String wanted = "HEAD".equals(method) ? "GET" : method;
         for (Route r : values()) {
             if (!r.matchesPath(segments)) {
                 continue;
             }
-            if (r.method.equals(method)) {
+            if (r.method.equals(wanted)) {
                 String name = segments.size() > 1 ? segments.get(1) : null;
                 String id = segments.size() > 3 ? segments.get(3) : null;
                 return new Match(r, name, id);

@@ -361,6 +361,48 @@ class ServerRoutesTest {
     }
 
     @Test
+    void metadataNestedPastTheStoredLimitIsRefusedAndTheCollectionKeepsServing() {
+        // The metadata object and 100 arrays inside it: 101 levels, one more than the store reads back. Accepted, it
+        // failed the collection for good (the log replay hit it again after a restart).
+        create("deep", 2, "cosine");
+        HttpJson.Reply tooDeep = http.post("/collections/deep/add", "{\"id\": \"a\", \"vector\": [1, 2], "
+                + "\"metadata\": {\"x\": " + "[".repeat(100) + "]".repeat(100) + "}}");
+        assertEquals(400, tooDeep.status(), tooDeep.toString());
+        assertEquals("invalid_argument", tooDeep.type(), tooDeep.toString());
+        String deepest = "{\"x\": " + "[".repeat(99) + "]".repeat(99) + "}";
+        HttpJson.Reply ok = http.post("/collections/deep/add", "{\"id\": \"b\", \"vector\": [1, 2], "
+                + "\"metadata\": " + deepest + "}");
+        assertEquals(200, ok.status(), ok.toString());
+        HttpJson.Reply got = http.get("/collections/deep/get/b");
+        assertEquals(200, got.status(), got.toString());
+        assertEquals(Json.parse(deepest.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                got.object().get("metadata"));
+        assertEquals(1L, http.get("/collections/deep/count").object().get("count"));
+    }
+
+    @Test
+    void headIsAnsweredAsGetWithoutABody() {
+        // vctrs-server's axum answers HEAD on every GET route (RFC 9110 requires it of a general-purpose server).
+        create("heads", 2, "cosine");
+        http.post("/collections/heads/add", Map.of("id", "a", "vector", List.of(1, 2)));
+        for (String path : List.of("/healthz", "/collections", "/collections/heads", "/collections/heads/stats",
+                "/collections/heads/count", "/collections/heads/get/a", "/collections/heads/export")) {
+            HttpJson.Reply r = http.send(http.request(path).method("HEAD",
+                    java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, r.status(), "HEAD " + path + ": " + r);
+            assertEquals("", r.body(), "HEAD " + path);
+            assertEquals(200, http.get(path).status(), "GET " + path + " after HEAD");
+        }
+        HttpJson.Reply missing = http.send(http.request("/collections/heads/get/zz").method("HEAD",
+                java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(404, missing.status(), missing.toString());
+        assertEquals("", missing.body());
+        HttpJson.Reply post = http.send(http.request("/collections/heads/add").method("HEAD",
+                java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(405, post.status(), "HEAD is not answered on POST routes: " + post);
+    }
+
+    @Test
     void lockedCollectionAnswers423AndCorruptOneAnswers500() throws Exception {
         try (dev.quiver.Database held = dev.quiver.Database.open(data.resolve("held"), dev.quiver.Config.dim(2))) {
             held.add("a", new float[] {1, 2});

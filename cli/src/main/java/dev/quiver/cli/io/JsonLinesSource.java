@@ -72,6 +72,9 @@ public final class JsonLinesSource implements VectorSource {
             if (id != null && !(id instanceof String)) {
                 throw CliException.invalid(file + ": line " + lineNumber + ": 'id' must be a string");
             }
+            if ("".equals(id)) {
+                throw CliException.invalid(file + ": line " + lineNumber + ": 'id' must not be empty");
+            }
             float[] v = vector(obj);
             if (v.length != dim) {
                 throw CliException.invalid(file + ": line " + lineNumber + ": vector has dimension " + v.length

@@ -142,7 +142,7 @@ public final class NpySource implements VectorSource {
             } catch (EOFException e) {
                 throw CliException.invalid(file + ": row " + row + " is truncated (header says " + rows + " rows)");
             }
-            vectors[r] = decode(raw);
+            vectors[r] = kind == 'f' ? Vectors.requireFinite(decode(raw), file, row) : decode(raw);
             ids.add(idPrefix + row);
             if (metas != null) {
                 metas.add(metadata.next(row));

@@ -124,6 +124,7 @@ public final class VctrsJsonSource implements VectorSource {
                     }
                 }
                 expect(id != null, "vectors[" + record + "] has no id");
+                expect(!id.isEmpty(), "vectors[" + record + "].id must not be empty");
                 expect(vector != null, "vectors[" + record + "] has no vector");
                 expect(vector.length == dim, "vectors[" + record + "] has dimension " + vector.length
                         + ", the document says " + dim);

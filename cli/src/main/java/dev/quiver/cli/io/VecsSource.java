@@ -93,7 +93,7 @@ public final class VecsSource implements VectorSource {
                 throw CliException.invalid(file + ": row " + row + " is truncated (expected " + dim + " values)");
             }
             ids.add(idPrefix + row);
-            vectors.add(v);
+            vectors.add(bytes ? v : Vectors.requireFinite(v, file, row));
             if (metas != null) {
                 metas.add(metadata.next(row));
             }

@@ -28,6 +28,20 @@ public final class Vectors {
         return v;
     }
 
+    /**
+     * Rejects a row of a binary file with a NaN or infinite component, as the database would, so the import's check
+     * pass catches it before anything is written (JSON rows are checked by {@link #fromJson}).
+     */
+    static float[] requireFinite(float[] v, java.nio.file.Path file, long row) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw CliException.invalid(file + ": row " + row + " component " + i + " is " + v[i]
+                        + " (components must be finite)");
+            }
+        }
+        return v;
+    }
+
     /** {@code [0.1, 0.2]} or {@code 0.1,0.2} from the command line. */
     public static float[] parse(String text) {
         String t = text.trim();

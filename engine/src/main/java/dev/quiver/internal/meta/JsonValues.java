@@ -151,8 +151,9 @@ public final class JsonValues {
         return out;
     }
 
+    /** {@code depth} counts from 0 at the outermost value, as {@code JsonSupport}'s reader does: MAX_DEPTH levels. */
     private static void checkDepth(int depth, String path, Function<String, ? extends RuntimeException> error) {
-        if (depth > MAX_DEPTH) {
+        if (depth >= MAX_DEPTH) {
             throw error.apply("value at '" + path + "' is nested deeper than " + MAX_DEPTH + " levels");
         }
     }

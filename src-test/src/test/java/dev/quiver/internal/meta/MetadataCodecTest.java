@@ -100,6 +100,23 @@ class MetadataCodecTest {
     }
 
     @Test
+    void nestingUpToTheLimitIsReadBackAndOneLevelMoreIsRejected() {
+        // What validate accepts goes into the log: the reader must take it back, or the database fails for good.
+        Map<String, Object> deepest = nested(JsonValues.MAX_DEPTH);
+        assertEquals(MetadataCodec.validate(deepest), roundTrip(deepest));
+        assertThrows(InvalidArgumentException.class, () -> MetadataCodec.validate(nested(JsonValues.MAX_DEPTH + 1)));
+    }
+
+    /** A metadata object {@code levels} levels deep: the object, then lists inside it. */
+    private static Map<String, Object> nested(int levels) {
+        Object value = List.of();
+        for (int i = 2; i < levels; i++) {
+            value = List.of(value);
+        }
+        return Map.of("x", value);
+    }
+
+    @Test
     void damagedBytesAreCorruptData() {
         for (String bad : List.of("", "[1]", "{\"a\":", "{\"a\":1}x", "nope")) {
             assertThrows(CorruptDataException.class, () -> MetadataCodec.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
