@@ -174,6 +174,10 @@ final class HttpCall {
     }
 
     void error(ApiException e) throws IOException {
+        if (e.status() == 405) {
+            // RFC 9110 §15.5.6: a 405 names the methods the path answers.
+            exchange.getResponseHeaders().set("Allow", Route.allowHeader(segments()));
+        }
         json(e.status(), g -> {
             g.writeStartObject();
             g.writeStringField("error", e.getMessage());

@@ -87,6 +87,15 @@ enum Route {
         return allowed;
     }
 
+    /** The {@code Allow} header of a path: its routes' methods, with HEAD wherever GET is answered. */
+    static String allowHeader(List<String> segments) {
+        Set<String> methods = methodsFor(segments);
+        if (methods.contains("GET")) {
+            methods.add("HEAD");
+        }
+        return String.join(", ", methods);
+    }
+
     private boolean matchesPath(List<String> segments) {
         if (segments.size() != parts.length) {
             return false;

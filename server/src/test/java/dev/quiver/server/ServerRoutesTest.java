@@ -354,8 +354,14 @@ class ServerRoutesTest {
         assertError(http.get("/collections/ghost/get/a"), 404, "collection_not_found", null);
         assertError(http.get("/collections/ghost"), 404, "collection_not_found", null);
         assertError(http.get("/nothing/here"), 404, "route_not_found", "no route for GET /nothing/here");
-        assertError(http.get("/collections/x/add"), 405, "method_not_allowed",
+        HttpJson.Reply wrongMethod = http.get("/collections/x/add");
+        assertError(wrongMethod, 405, "method_not_allowed",
                 "method GET not allowed on /collections/x/add; allowed: POST");
+        assertEquals("POST", wrongMethod.raw().headers().firstValue("Allow").orElse(null),
+                "a 405 names the allowed methods in Allow (RFC 9110)");
+        HttpJson.Reply deleteAll = http.delete("/collections");
+        assertError(deleteAll, 405, "method_not_allowed", null);
+        assertEquals("GET, HEAD, POST", deleteAll.raw().headers().firstValue("Allow").orElse(null));
         assertError(http.get("/collections/bad.name/stats"), 400, "invalid_collection_name", null);
         assertFalse(server.url().isEmpty());
     }
