@@ -33,7 +33,11 @@ class CollectionsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Client client = data.open()) {
+            if (!data.exists()) {
+                out().println(json ? "[]" : "(no collections in " + data.path() + ")");
+                return ExitCodes.OK;
+            }
+            try (Client client = data.openExisting()) {
                 List<String> names = client.listCollections();
                 if (json) {
                     List<Map<String, Object>> rows = new java.util.ArrayList<>();
@@ -74,7 +78,10 @@ class CollectionsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Client client = data.open()) {
+            if (!data.exists()) {
+                throw new CliException(ExitCodes.NOT_FOUND, "no collection '" + name + "' in " + data.path());
+            }
+            try (Client client = data.openExisting()) {
                 if (!client.deleteCollection(name)) {
                     throw new CliException(ExitCodes.NOT_FOUND, "no collection '" + name + "' in " + data.path());
                 }

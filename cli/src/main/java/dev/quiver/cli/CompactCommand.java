@@ -14,7 +14,7 @@ class CompactCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             int tombstones = db.deletedCount();
             db.compact();

@@ -19,7 +19,7 @@ class CountCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             out().println(filter == null ? db.count() : db.count(Filter.parse(filter)));
         }

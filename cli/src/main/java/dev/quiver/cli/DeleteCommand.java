@@ -19,7 +19,7 @@ class DeleteCommand extends CliCommand {
     @Override
     public Integer call() {
         int deleted;
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             deleted = client.getCollection(name).deleteMany(ids);
         }
         out().println("deleted " + deleted + " of " + ids.size() + " ids");

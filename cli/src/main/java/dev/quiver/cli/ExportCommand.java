@@ -25,7 +25,7 @@ class ExportCommand extends CliCommand {
 
     @Override
     public Integer call() throws IOException {
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             if (file.equals("-")) {
                 Path tmp = Files.createTempFile("quiver-export-", ".json");

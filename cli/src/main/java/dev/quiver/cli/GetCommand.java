@@ -22,7 +22,7 @@ class GetCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             for (String id : ids) {
                 VectorRecord r = db.get(id);

@@ -70,7 +70,7 @@ class SearchCommand extends CliCommand {
         if (maxDistance != null) {
             params = params.maxDistance(maxDistance);
         }
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             if (query.vector != null) {
                 List<SearchResult> hits = db.search(Vectors.parse(query.vector), params);

@@ -17,7 +17,7 @@ class StatsCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("name", name);

@@ -100,6 +100,25 @@ class CliCommandsTest {
     }
 
     @Test
+    void commandsThatReadDoNotCreateAMissingDataDirectory() {
+        String typo = dir.resolve("typo").resolve("data").toString();
+        for (String[] cmd : List.of(new String[] {"count", "docs"}, new String[] {"get", "docs", "a"},
+                new String[] {"search", "docs", "--vector", "1,2,3"}, new String[] {"stats", "docs"},
+                new String[] {"export", "docs", dir.resolve("out.json").toString()}, new String[] {"compact", "docs"},
+                new String[] {"delete", "docs", "a"})) {
+            List<String> args = new ArrayList<>(List.of(cmd));
+            args.addAll(List.of("-d", typo));
+            fails(ExitCodes.NOT_FOUND, "no data directory '" + typo + "'", args.toArray(new String[0]));
+        }
+        fails(ExitCodes.NOT_FOUND, "no collection 'docs'", "collections", "delete", "docs", "-d", typo);
+        assertTrue(ok("collections", "list", "-d", typo).out().contains("(no collections in " + typo + ")"));
+        assertEquals("[]", ok("collections", "list", "--json", "-d", typo).out().strip());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("typo")), "nothing was created");
+        ok("create", "docs", "--dim", "3", "-d", typo);
+        assertEquals("0", ok("count", "docs", "-d", typo).out().strip());
+    }
+
+    @Test
     void importsEveryFormatVerbatim() throws Exception {
         int dim = 17;
         float[][] rows = TestFiles.gaussian(40, dim, 7);
@@ -196,7 +215,8 @@ class CliCommandsTest {
                 doc.toString(), "-q", "-d", data());
         fails(ExitCodes.INVALID_INPUT, "cannot tell the format", "import", "t", dir.resolve("x.csv").toString(),
                 "-d", data());
-        fails(ExitCodes.NOT_FOUND, "database not found", "count", "t", "-d", data());
+        // The check pass refused every file before the collection, or even the data directory, was created.
+        fails(ExitCodes.NOT_FOUND, "no data directory", "count", "t", "-d", data());
         assertFalse(Files.exists(dir.resolve("data").resolve("t")), "nothing was created");
     }
 
