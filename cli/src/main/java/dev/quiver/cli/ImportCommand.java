@@ -92,7 +92,9 @@ class ImportCommand extends CliCommand {
         }
         long start = System.nanoTime();
         try (Client client = data.open()) {
+            boolean created = !client.listCollections().contains(name);
             Database db = open(client, dim, fileMetric);
+            long imported = 0;
             try (VectorSource source = f.open(file, idPrefix, metadata);
                  Progress progress = Progress.start("import " + name, total, "rec", err(), !quiet)) {
                 VectorSource.Batch b;
@@ -102,14 +104,41 @@ class ImportCommand extends CliCommand {
                     } else {
                         db.upsertMany(b.ids(), b.vectors(), b.metadatas());
                     }
+                    imported += b.size();
                     progress.step(b.size());
                 }
+            } catch (RuntimeException e) {
+                throw afterFailedBatch(e, client, created, imported, total);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             out().println(String.format(Locale.ROOT, "imported %d records into '%s' (%d records now) in %.1f s"
                     + " (%.0f records/s)", total, name, db.size(), seconds, total / Math.max(seconds, 1e-9)));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The error of a batch the database refused (a check the reading pass does not make: an id already there under
+     * {@code --mode add}, a vector too large to score, say). Each batch is applied whole or not at all, so what is in
+     * the collection is the batches before it: a collection this import created is removed again, so the file imports
+     * nothing; otherwise the message says how many records went in.
+     */
+    private CliException afterFailedBatch(RuntimeException e, Client client, boolean created, long imported,
+                                          long total) {
+        String outcome;
+        if (created) {
+            try {
+                client.deleteCollection(name);
+                outcome = "nothing imported: collection '" + name + "', created by this import, was removed";
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+                outcome = "collection '" + name + "', created by this import, could not be removed: "
+                        + cleanup.getMessage();
+            }
+        } else {
+            outcome = imported + " of " + total + " records were imported before it";
+        }
+        return new CliException(ExitCodes.of(e), e.getMessage() + " (" + outcome + ")", e);
     }
 
     private Database open(Client client, int dim, String fileMetric) {

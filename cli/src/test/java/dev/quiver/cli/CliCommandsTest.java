@@ -261,6 +261,25 @@ class CliCommandsTest {
     }
 
     @Test
+    void aBatchTheDatabaseRefusesRemovesACollectionTheImportCreated() throws Exception {
+        // An id repeated in a later batch under --mode add passes the reading pass; the database refuses that batch.
+        Path dup = dir.resolve("dup.jsonl");
+        Files.writeString(dup, "{\"id\":\"a\",\"vector\":[1,2]}\n{\"id\":\"b\",\"vector\":[1,2]}\n"
+                + "{\"id\":\"a\",\"vector\":[3,4]}\n");
+        CliRun.Result refused = CliRun.run("import", "t", dup.toString(), "--mode", "add", "--batch", "2", "-q", "-d",
+                data());
+        assertEquals(ExitCodes.CONFLICT, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("quiver: id 'a' already exists, use upsert instead (nothing imported:"
+                + " collection 't', created by this import, was removed)"), refused.toString());
+        fails(ExitCodes.NOT_FOUND, "database not found", "count", "t", "-d", data());
+        // Into a collection that was there, the batches before the refused one stay, and the message says so.
+        ok("create", "t", "--dim", "2", "-d", data());
+        fails(ExitCodes.CONFLICT, "2 of 3 records were imported before it", "import", "t", dup.toString(), "--mode",
+                "add", "--batch", "2", "-q", "-d", data());
+        assertEquals("2", ok("count", "t", "-d", data()).out().strip());
+    }
+
+    @Test
     void serveRefusesAnEmptyApiKeyInsteadOfServingWithoutOne() {
         // '--api-key "$KEY"' with KEY unset must not start a server that anyone can write to.
         CliRun.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
