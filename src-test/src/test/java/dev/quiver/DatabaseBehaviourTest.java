@@ -550,6 +550,29 @@ class DatabaseBehaviourTest {
         }
     }
 
+    /**
+     * A vector the database refuses (finite float32 components, but a squared norm past the limit its distances need)
+     * late in a file: the import is refused before the first batch, as for a bad id or a wrong length, instead of
+     * leaving the batches before it applied.
+     */
+    @Test
+    void aVectorTheDatabaseRefusesLateInAFileImportsNothing() throws Exception {
+        StringBuilder doc = new StringBuilder("{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":[");
+        for (int i = 0; i < 3_000; i++) {
+            doc.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"vector\":")
+                    .append(i == 2_500 ? "[1e19,1]" : "[1," + i + "]").append('}');
+        }
+        doc.append("]}");
+        Path file = Files.writeString(tmp.resolve("huge.json"), doc);
+        try (Database db = create(2)) {
+            db.add("r7", new float[] {5, 5});
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> db.importJson(file));
+            assertArrayEquals(new float[] {5, 5}, db.get("r7").vector(), "r7 not overwritten by the first batch");
+            assertEquals(1, db.size(), "nothing imported");
+            assertTrue(e.getMessage().contains("'r2500'") && e.getMessage().contains("squared norm"), e.getMessage());
+        }
+    }
+
     @Test
     void closeSavesAndIsIdempotentAndLaterUseThrows() {
         Path p = tmp.resolve("db");
