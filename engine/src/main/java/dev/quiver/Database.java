@@ -421,9 +421,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * Traverses on SQ8 codes from now on where they pay (re-ranking with float32; see {@link #quantizedSearch()});
-     * a no-op on an empty database. With
-     * {@link Config#quantize()} codes are on from the first record and retrained at a save once the index has
-     * doubled since they were trained.
+     * a no-op on an empty database. Without {@link Config#quantize()} the switch lasts this session (as in vctrs): a
+     * reopen searches float32 again. With it, codes are on from the first record and retrained at a save once the
+     * index has doubled since they were trained.
      */
     public void enableQuantizedSearch() {
         core.enableQuantizedSearch();

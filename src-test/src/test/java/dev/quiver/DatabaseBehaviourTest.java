@@ -409,6 +409,33 @@ class DatabaseBehaviourTest {
         }
     }
 
+    /**
+     * vctrs: {@code enable_quantized_search()} lasts the session unless the database was opened or created with
+     * quantize; a reopen of a database without the setting searches float32 again (and one with it, quantized).
+     */
+    @Test
+    void aSwitchOnWithoutTheQuantizeSettingLastsOneSession() {
+        long seed = 11;
+        Random rnd = new Random(seed);
+        Path p = tmp.resolve("db");
+        try (Database db = Database.open(p, Config.dim(8))) {
+            for (int i = 0; i < 50; i++) {
+                db.add("v" + i, randomVector(rnd, 8));
+            }
+            db.enableQuantizedSearch();
+            db.save();
+            assertTrue(db.quantizedSearch());
+        }
+        try (Database db = Database.open(p)) {
+            assertFalse(db.quantizedSearch(), "not carried over a reopen without quantize, seed " + seed);
+            assertFalse(db.config().quantize());
+            assertEquals("v3", db.search(db.get("v3").vector(), 1).getFirst().id());
+        }
+        try (Database db = Database.open(p, Config.dim(8).quantize(true))) {
+            assertTrue(db.quantizedSearch(), "opened with quantize");
+        }
+    }
+
     @Test
     void quantizeConfigSearchesOnCodesFromTheFirstSessionAndAfterReopen() {
         Random rnd = new Random(6);
