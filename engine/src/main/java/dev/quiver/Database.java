@@ -421,9 +421,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * Traverses on SQ8 codes from now on where they pay (re-ranking with float32; see {@link #quantizedSearch()});
-     * a no-op on an empty database. With
-     * {@link Config#quantize()} codes are on from the first record and retrained at a save once the index has
-     * doubled since they were trained.
+     * a no-op on an empty database. Without {@link Config#quantize()} the switch lasts this session (as in vctrs): a
+     * reopen searches float32 again. With it, codes are on from the first record and retrained at a save once the
+     * index has doubled since they were trained.
      */
     public void enableQuantizedSearch() {
         core.enableQuantizedSearch();
@@ -452,10 +452,10 @@ public final class Database implements AutoCloseable {
 
     /**
      * Upserts every record of a vctrs JSON document, streaming. The document's dim must equal this database's.
-     * The whole file is validated first (syntax, dim, every vector's length), so a malformed file imports nothing;
-     * then records go in as {@code upsertMany} batches, each validated completely and applied all-or-nothing. Not
-     * atomic as a whole (neither is vctrs's): a batch the database rejects (an invalid id or metadata) leaves the
-     * earlier batches applied.
+     * The whole file is validated first (syntax, dim, and every id, vector and metadata as {@code upsertMany} checks
+     * them), so a file with anything the database would refuse imports nothing; then records go in as
+     * {@code upsertMany} batches, each applied all-or-nothing. Not atomic as a whole (neither is vctrs's): a batch
+     * that fails as it is written (an I/O error) leaves the earlier batches applied.
      */
     public void importJson(Path file) {
         core.ensureOpen();

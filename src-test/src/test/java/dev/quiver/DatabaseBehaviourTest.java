@@ -409,6 +409,33 @@ class DatabaseBehaviourTest {
         }
     }
 
+    /**
+     * vctrs: {@code enable_quantized_search()} lasts the session unless the database was opened or created with
+     * quantize; a reopen of a database without the setting searches float32 again (and one with it, quantized).
+     */
+    @Test
+    void aSwitchOnWithoutTheQuantizeSettingLastsOneSession() {
+        long seed = 11;
+        Random rnd = new Random(seed);
+        Path p = tmp.resolve("db");
+        try (Database db = Database.open(p, Config.dim(8))) {
+            for (int i = 0; i < 50; i++) {
+                db.add("v" + i, randomVector(rnd, 8));
+            }
+            db.enableQuantizedSearch();
+            db.save();
+            assertTrue(db.quantizedSearch());
+        }
+        try (Database db = Database.open(p)) {
+            assertFalse(db.quantizedSearch(), "not carried over a reopen without quantize, seed " + seed);
+            assertFalse(db.config().quantize());
+            assertEquals("v3", db.search(db.get("v3").vector(), 1).getFirst().id());
+        }
+        try (Database db = Database.open(p, Config.dim(8).quantize(true))) {
+            assertTrue(db.quantizedSearch(), "opened with quantize");
+        }
+    }
+
     @Test
     void quantizeConfigSearchesOnCodesFromTheFirstSessionAndAfterReopen() {
         Random rnd = new Random(6);
@@ -547,6 +574,29 @@ class DatabaseBehaviourTest {
         try (Database db = create(2)) {
             assertThrows(DimensionMismatchException.class, () -> db.importJson(file));
             assertEquals(0, db.size(), "the importer validates the whole file before the first batch");
+        }
+    }
+
+    /**
+     * A vector the database refuses (finite float32 components, but a squared norm past the limit its distances need)
+     * late in a file: the import is refused before the first batch, as for a bad id or a wrong length, instead of
+     * leaving the batches before it applied.
+     */
+    @Test
+    void aVectorTheDatabaseRefusesLateInAFileImportsNothing() throws Exception {
+        StringBuilder doc = new StringBuilder("{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":[");
+        for (int i = 0; i < 3_000; i++) {
+            doc.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"vector\":")
+                    .append(i == 2_500 ? "[1e19,1]" : "[1," + i + "]").append('}');
+        }
+        doc.append("]}");
+        Path file = Files.writeString(tmp.resolve("huge.json"), doc);
+        try (Database db = create(2)) {
+            db.add("r7", new float[] {5, 5});
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> db.importJson(file));
+            assertArrayEquals(new float[] {5, 5}, db.get("r7").vector(), "r7 not overwritten by the first batch");
+            assertEquals(1, db.size(), "nothing imported");
+            assertTrue(e.getMessage().contains("'r2500'") && e.getMessage().contains("squared norm"), e.getMessage());
         }
     }
 

@@ -107,6 +107,11 @@ public final class DatabaseCore {
         try {
             if (saved != null) {
                 this.index = store.load(shape.hnswConfig(config.buildThreads()), catalog, filterIndex);
+                if (!shape.quantize() && index.isQuantized()) {
+                    // Saved by a session that switched quantized search on without the quantize setting: as in
+                    // vctrs, such a switch-on lasts its session (codes the default plan scans are kept).
+                    index.disableQuantization();
+                }
                 this.appliedLsn = saved.walLsn();
                 this.savedLsn = saved.walLsn();
                 this.generation = saved.generation();

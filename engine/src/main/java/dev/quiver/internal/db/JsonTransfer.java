@@ -21,11 +21,11 @@ import java.util.function.Function;
  * The database's side of JSON export and import; the document format and its streaming reader and writer live in
  * {@code internal.json} ({@link JsonExporter}, {@link JsonImporter}).
  *
- * <p>Import atomicity: the importer validates the whole file first (syntax, dim, every vector's length), so a
- * malformed file imports nothing; the records then go in as {@code upsertMany} batches of
- * {@link JsonImporter#DEFAULT_BATCH_SIZE}, each validated completely and applied all-or-nothing. A batch rejected by
- * the database (e.g. invalid metadata or a bad id) leaves the earlier batches applied: the import as a whole is not
- * atomic, as in vctrs.
+ * <p>Import atomicity: the importer validates the whole file first (syntax, dim, and every id, vector and metadata
+ * as the database checks them), so a file with anything the database would refuse imports nothing; the records then
+ * go in as {@code upsertMany} batches of {@link JsonImporter#DEFAULT_BATCH_SIZE}, each applied all-or-nothing. A batch
+ * that fails as it is written (an I/O error) leaves the earlier batches applied: the import as a whole is not atomic,
+ * as in vctrs.
  */
 public final class JsonTransfer {
 
@@ -81,7 +81,9 @@ public final class JsonTransfer {
     /** Validates the document, then hands its records to {@code sink} in batches. */
     public static void importInto(Path file, int dim, BatchSink sink) {
         try {
-            JsonImporter.importFile(file, dim, JsonImporter.DEFAULT_BATCH_SIZE, batch -> {
+            // The vector checks upsertMany makes (ids and metadata the importer checks itself), before any batch.
+            JsonImporter.importFile(file, dim, JsonImporter.DEFAULT_BATCH_SIZE,
+                    r -> InputChecks.vector(r.vector(), dim, "vector of record '" + r.id() + "'"), batch -> {
                 List<String> ids = new ArrayList<>(batch.size());
                 float[][] vectors = new float[batch.size()][];
                 List<Map<String, Object>> metas = new ArrayList<>(batch.size());

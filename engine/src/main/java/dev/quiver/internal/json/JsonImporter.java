@@ -64,18 +64,27 @@ public final class JsonImporter {
      */
     public static Summary importFile(Path file, int expectedDim, int batchSize, Consumer<List<VectorRecord>> sink)
             throws IOException {
+        return importFile(file, expectedDim, batchSize, record -> { }, sink);
+    }
+
+    /**
+     * Like {@link #importFile(Path, int, int, Consumer)}, and the validation pass also hands every well-formed record
+     * to {@code check} (the receiver's own checks: whatever it throws fails the import before any batch).
+     */
+    public static Summary importFile(Path file, int expectedDim, int batchSize, Consumer<VectorRecord> check,
+                                     Consumer<List<VectorRecord>> sink) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            new Pass(expectedDim, batchSize, null).run(in);
+            new Pass(expectedDim, batchSize, null, check).run(in);
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return new Pass(expectedDim, batchSize, sink).run(in);
+            return new Pass(expectedDim, batchSize, sink, record -> { }).run(in);
         }
     }
 
     /** One streaming pass: delivers batches as they fill (see the class comment for what that means on errors). */
     public static Summary read(InputStream in, int expectedDim, int batchSize, Consumer<List<VectorRecord>> sink)
             throws IOException {
-        return new Pass(expectedDim, batchSize, sink).run(in);
+        return new Pass(expectedDim, batchSize, sink, record -> { }).run(in);
     }
 
     /**
@@ -83,13 +92,14 @@ public final class JsonImporter {
      * own {@code dim} as the expected one (for creating a database from an export).
      */
     public static Summary validate(InputStream in, int expectedDim) throws IOException {
-        return new Pass(expectedDim, DEFAULT_BATCH_SIZE, null).run(in);
+        return new Pass(expectedDim, DEFAULT_BATCH_SIZE, null, record -> { }).run(in);
     }
 
     /** One read of a document. A null sink validates only, and then defers dimension errors behind syntax errors. */
     private static final class Pass {
         private final int batchSize;
         private final Consumer<List<VectorRecord>> sink;
+        private final Consumer<VectorRecord> check;
         private final int expectedDim;
         private Integer version;
         private Integer dim;
@@ -102,7 +112,7 @@ public final class JsonImporter {
         private int firstLength = -1;
         private int otherLength = -1;
 
-        Pass(int expectedDim, int batchSize, Consumer<List<VectorRecord>> sink) {
+        Pass(int expectedDim, int batchSize, Consumer<List<VectorRecord>> sink, Consumer<VectorRecord> check) {
             if (sink != null && expectedDim < 1) {
                 throw new IllegalArgumentException("expectedDim must be at least 1 to deliver records, got " + expectedDim);
             }
@@ -112,6 +122,7 @@ public final class JsonImporter {
             this.expectedDim = expectedDim;
             this.batchSize = batchSize;
             this.sink = sink;
+            this.check = check;
             this.batch = new ArrayList<>(Math.min(batchSize, DEFAULT_BATCH_SIZE));
         }
 
@@ -245,6 +256,9 @@ public final class JsonImporter {
                 firstLength = vector.length;
             } else if (otherLength < 0 && vector.length != firstLength) {
                 otherLength = vector.length;
+            }
+            if (vector.length == (expectedDim > 0 ? expectedDim : vector.length)) {
+                check.accept(new VectorRecord(id, vector, metadata));
             }
             records++;
             if (sink != null) {
