@@ -46,6 +46,7 @@ final class ApiHandler implements HttpHandler {
         long start = System.nanoTime();
         HttpCall call = new HttpCall(exchange);
         String label = Route.UNMATCHED;
+        String collection = null;
         boolean admitted = false;
         metrics.started();
         try {
@@ -64,6 +65,7 @@ final class ApiHandler implements HttpHandler {
             }
             Route.Match match = Route.match(call.method(), call.segments());
             label = match.route().template;
+            collection = match.name();
             Route route = match.route();
             if (route != Route.HEALTHZ && route != Route.METRICS) {
                 admit();
@@ -72,6 +74,11 @@ final class ApiHandler implements HttpHandler {
             dispatch(match, call);
         } catch (Throwable t) {
             ApiException e = ErrorMapping.of(t);
+            if (e.status() >= 500 && e.status() != 503 && collection != null) {
+                // A storage error may have failed the database (the first failing call gets the I/O error, later
+                // ones DatabaseFailedException): a failed handle is closed so the next request reopens it.
+                collections.closeFailed(collection);
+            }
             if (e.status() >= 500 && e.status() != 503) {
                 LOG.log(System.Logger.Level.WARNING, "request " + call.method() + " " + exchange.getRequestURI()
                         + " failed", t);

@@ -3,6 +3,7 @@ package dev.quiver.server;
 import dev.quiver.Client;
 import dev.quiver.Config;
 import dev.quiver.Database;
+import dev.quiver.DatabaseFailedException;
 
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,27 @@ final class Collections implements AutoCloseable {
     boolean delete(String name) {
         open.remove(name);
         return client.deleteCollection(name);
+    }
+
+    /**
+     * Closes the handle of {@code name} if it has failed ({@link DatabaseFailedException}: a log I/O error, say), so
+     * the next request opens the collection again. The reopen replays the log, so every acknowledged write is back,
+     * and serves again once the cause (a full disk, a lost device) is gone; a kept failed handle would answer 500
+     * until the server restarted. A handle that answers was already reopened by another request and is kept.
+     */
+    void closeFailed(String name) {
+        Database db = open.get(name);
+        if (db == null) {
+            return;
+        }
+        try {
+            db.size(); // every call on a failed database but close throws DatabaseFailedException
+        } catch (DatabaseFailedException failed) {
+            open.remove(name, db);
+            db.close(); // releases the lock and the mappings without saving
+        } catch (RuntimeException closedMeanwhile) {
+            open.remove(name, db);
+        }
     }
 
     List<String> names() {

@@ -46,6 +46,35 @@ class ServerGuardsTest {
     }
 
     @Test
+    void aCollectionThatFailedServesAgainOnceTheCauseIsGone() {
+        try (QuiverServer server = QuiverServer.start(ServerOptions.defaults(data).port(0))) {
+            HttpJson http = new HttpJson(server.url());
+            http.post("/collections", Map.of("name", "c", "dim", 2));
+            assertEquals(200, http.post("/collections/c/add", Map.of("id", "a", "vector", List.of(1, 2))).status());
+            // The disk fills up under the log: the write fails, and the database stops serving.
+            dev.quiver.storage.FaultInjection.install((op, file) -> {
+                if (op == dev.quiver.storage.FaultInjection.Op.WRITE && file.getFileName().toString()
+                        .startsWith("wal")) {
+                    throw new java.io.IOException("No space left on device (injected)");
+                }
+            });
+            try {
+                HttpJson.Reply failed = http.post("/collections/c/add", Map.of("id", "b", "vector", List.of(3, 4)));
+                assertEquals(500, failed.status(), failed.toString());
+            } finally {
+                dev.quiver.storage.FaultInjection.clear();
+            }
+            // Space is back: the next request reopens the collection (replaying its log) instead of answering 500
+            // until a restart.
+            HttpJson.Reply after = http.post("/collections/c/add", Map.of("id", "c", "vector", List.of(5, 6)));
+            assertEquals(200, after.status(), after.toString());
+            assertEquals(200, http.get("/collections/c/get/a").status(), "the acknowledged write is back");
+            long count = (Long) http.get("/collections/c/count").object().get("count");
+            assertTrue(count == 2 || count == 3, "the failed write is all there or absent: " + count);
+        }
+    }
+
+    @Test
     void closingTheServerSavesEveryOpenCollection() {
         try (QuiverServer server = QuiverServer.start(ServerOptions.defaults(data).port(0))) {
             HttpJson http = new HttpJson(server.url());
