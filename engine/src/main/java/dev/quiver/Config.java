@@ -17,7 +17,9 @@ package dev.quiver;
  * @param durability        when a write is acknowledged; default {@link Durability#DEFAULT}
  * @param seed              seed of the level generator, so single-threaded builds are reproducible
  * @param buildThreads      threads for batch inserts and compaction; default all cores
- * @param walCheckpointBytes the write-ahead log is checkpointed (an automatic save) once it grows past this size
+ * @param walCheckpointBytes the write-ahead log is checkpointed (an automatic save) once it grows past this size; a
+ *                          checkpoint that fails (a full disk) does not fail the write that ran it, whose record is
+ *                          already logged: it is logged as a warning and tried again once the log has grown by as much
  * @param targetRecall      recall@10 the default search aims for (default 0.99): at each save the index measures, on
  *                          a sample of its own vectors left out one at a time, the smallest efSearch that reaches it,
  *                          or chooses the exact scan when the graph cannot reach it for less; a search with an

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Disk-full and I/O errors at every step of add, addMany, save, compact and exportJson, injected deterministically
@@ -61,6 +62,41 @@ class FaultInjectionTest {
             copyTree(p, tmp.resolve("image"));
         }
         return tmp.resolve("image");
+    }
+
+    @Test
+    void aFailedAutomaticCheckpointDoesNotFailTheWriteThatTriggeredIt() {
+        Path p = tmp.resolve("checkpoints");
+        try (Database db = Database.open(p, Config.dim(DIM).metric(Metric.EUCLIDEAN).durability(Durability.SYNC)
+                .walCheckpointBytes(4_096))) {
+            long generation = db.stats().generation();
+            // The disk is full for everything but the log (which has room): every checkpoint's save fails.
+            FaultInjection.install((o, file) -> {
+                if (o == FaultInjection.Op.WRITE && !file.getFileName().toString().startsWith("wal")) {
+                    throw new IOException("No space left on device (injected " + o + " on " + file.getFileName()
+                            + ")");
+                }
+            });
+            try {
+                for (int i = 0; i < 200; i++) {
+                    db.add("a" + i, vector(i), Map.of("i", i)); // logged, forced and applied: it must not throw
+                }
+            } finally {
+                FaultInjection.clear();
+            }
+            assertEquals(generation, db.stats().generation(), "no checkpoint could be saved");
+            assertTrue(db.stats().walBytes() > 4_096, "the log kept every write: " + db.stats().walBytes());
+            assertEquals(200, db.size());
+            for (int i = 200; i < 400; i++) {
+                db.add("a" + i, vector(i), Map.of("i", i));
+            }
+            assertTrue(db.stats().generation() > generation, "checkpoints resume once saves succeed again");
+        }
+        try (Database db = Database.open(p)) {
+            assertEquals(400, db.size());
+            assertEquals(Map.of("i", 0L), db.get("a0").metadata());
+            assertEquals(Map.of("i", 399L), db.get("a399").metadata());
+        }
     }
 
     private static Map<String, float[]> acknowledged() {

@@ -7,6 +7,8 @@ package dev.quiver.internal.db;
 final class CheckpointPolicy {
 
     private final long walCheckpointBytes;
+    /** After a failed checkpoint, the log size the next attempt waits for (0: none failed since the last save). */
+    private volatile long retryAtBytes;
 
     CheckpointPolicy(long walCheckpointBytes) {
         this.walCheckpointBytes = walCheckpointBytes;
@@ -14,7 +16,20 @@ final class CheckpointPolicy {
 
     /** Whether a log of {@code logBytes} is due for a checkpoint. */
     boolean due(long logBytes) {
-        return logBytes > walCheckpointBytes;
+        return logBytes > walCheckpointBytes && logBytes > retryAtBytes;
+    }
+
+    /**
+     * A checkpoint at a log of {@code logBytes} failed (a full disk, say): the next is tried once the log has grown
+     * by another bound, not at every write meanwhile (each attempt writes a whole generation).
+     */
+    void failed(long logBytes) {
+        retryAtBytes = logBytes + walCheckpointBytes;
+    }
+
+    /** A generation was saved: checkpoints follow the bound again. */
+    void saved() {
+        retryAtBytes = 0;
     }
 
     /**

@@ -310,11 +310,29 @@ public final class DatabaseCore {
             writeLock.lock();
             try {
                 if (!closed && checkpoints.due(log.sizeBytes())) {
-                    saveLocked();
+                    checkpointLocked();
                 }
             } finally {
                 writeLock.unlock();
             }
+        }
+    }
+
+    /**
+     * An automatic save. Its failure is not the write's: that write is logged and applied (and forced under SYNC)
+     * before this runs, so failing its call would tell the caller it did not happen (a retried add then meets its own
+     * id). The log still holds every write, so nothing is lost; the failure is logged, and the next attempt waits
+     * for the log to grow by another bound. A database the failure stopped ({@link #failure}) fails the next call.
+     */
+    private void checkpointLocked() {
+        long logBytes = log.sizeBytes();
+        try {
+            saveLocked();
+        } catch (RuntimeException e) {
+            checkpoints.failed(logBytes);
+            LOG.log(System.Logger.Level.WARNING, "database at ''{0}'': automatic checkpoint failed, the log keeps"
+                    + " every write; retrying once the log has grown past {1} bytes: {2}", path,
+                    logBytes + config.walCheckpointBytes(), e.toString());
         }
     }
 
@@ -379,6 +397,7 @@ public final class DatabaseCore {
         generation = store.save(index, catalog, filterIndex, appliedLsn, shape, this::underStateWriteLock);
         savedLsn = appliedLsn;
         unsavedIndexChange = false;
+        checkpoints.saved();
     }
 
     /**
