@@ -562,15 +562,20 @@ class DatabaseBehaviourTest {
         }
     }
 
-    @Test
-    void aFileWithAnErrorLateInItImportsNothing() throws Exception {
+    /** A 2-d export of records r0..r2999, {@code [1, i]} each, except r2500, whose vector is {@code bad}. */
+    private Path exportWithOneBadVector(String name, String bad) throws java.io.IOException {
         StringBuilder doc = new StringBuilder("{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":[");
         for (int i = 0; i < 3_000; i++) {
             doc.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"vector\":")
-                    .append(i == 2_500 ? "[1,2,3]" : "[1," + i + "]").append('}');
+                    .append(i == 2_500 ? bad : "[1," + i + "]").append('}');
         }
         doc.append("]}");
-        Path file = Files.writeString(tmp.resolve("late.json"), doc);
+        return Files.writeString(tmp.resolve(name), doc);
+    }
+
+    @Test
+    void aFileWithAnErrorLateInItImportsNothing() throws Exception {
+        Path file = exportWithOneBadVector("late.json", "[1,2,3]");
         try (Database db = create(2)) {
             assertThrows(DimensionMismatchException.class, () -> db.importJson(file));
             assertEquals(0, db.size(), "the importer validates the whole file before the first batch");
@@ -584,13 +589,7 @@ class DatabaseBehaviourTest {
      */
     @Test
     void aVectorTheDatabaseRefusesLateInAFileImportsNothing() throws Exception {
-        StringBuilder doc = new StringBuilder("{\"version\":1,\"dim\":2,\"metric\":\"cosine\",\"vectors\":[");
-        for (int i = 0; i < 3_000; i++) {
-            doc.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"vector\":")
-                    .append(i == 2_500 ? "[1e19,1]" : "[1," + i + "]").append('}');
-        }
-        doc.append("]}");
-        Path file = Files.writeString(tmp.resolve("huge.json"), doc);
+        Path file = exportWithOneBadVector("huge.json", "[1e19,1]");
         try (Database db = create(2)) {
             db.add("r7", new float[] {5, 5});
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> db.importJson(file));
