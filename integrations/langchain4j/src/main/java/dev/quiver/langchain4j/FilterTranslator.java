@@ -34,6 +34,9 @@ import java.util.UUID;
  *   <li>{@link Not} of a superset: everything (a superset of the child says nothing about its complement).</li>
  * </ul>
  *
+ * <p>A condition on one of the store's reserved keys ({@value MetadataCodec#TEXT_KEY}, {@value MetadataCodec#TYPES_KEY})
+ * is refused with an {@link IllegalArgumentException}, as adding metadata under them is.
+ *
  * <p>Semantics of the exact translations, checked against LangChain4j's own {@code Filter.test}: a missing key fails
  * every comparison except {@code IsNotEqualTo} and {@code IsNotIn}, which it passes (Quiver's {@code $ne} and
  * {@code $nin} agree); numbers compare by value across Integer, Long, Float and Double (both sides compare a Float by
@@ -51,15 +54,15 @@ final class FilterTranslator {
 
     static Translation translate(Filter filter) {
         return switch (filter) {
-            case IsEqualTo f -> exact(dev.quiver.Filter.eq(f.key(), value(f.comparisonValue())));
-            case IsNotEqualTo f -> exact(dev.quiver.Filter.ne(f.key(), value(f.comparisonValue())));
-            case IsIn f -> exact(dev.quiver.Filter.in(f.key(), values(f.comparisonValues())));
-            case IsNotIn f -> exact(dev.quiver.Filter.nin(f.key(), values(f.comparisonValues())));
+            case IsEqualTo f -> exact(dev.quiver.Filter.eq(key(f.key()), value(f.comparisonValue())));
+            case IsNotEqualTo f -> exact(dev.quiver.Filter.ne(key(f.key()), value(f.comparisonValue())));
+            case IsIn f -> exact(dev.quiver.Filter.in(key(f.key()), values(f.comparisonValues())));
+            case IsNotIn f -> exact(dev.quiver.Filter.nin(key(f.key()), values(f.comparisonValues())));
             case IsGreaterThan f -> range(f.key(), dev.quiver.Filter.Op.GT, f.comparisonValue());
             case IsGreaterThanOrEqualTo f -> range(f.key(), dev.quiver.Filter.Op.GTE, f.comparisonValue());
             case IsLessThan f -> range(f.key(), dev.quiver.Filter.Op.LT, f.comparisonValue());
             case IsLessThanOrEqualTo f -> range(f.key(), dev.quiver.Filter.Op.LTE, f.comparisonValue());
-            case ContainsString f -> superset(dev.quiver.Filter.exists(f.key()));
+            case ContainsString f -> superset(dev.quiver.Filter.exists(key(f.key())));
             case And f -> {
                 Translation l = translate(f.left());
                 Translation r = translate(f.right());
@@ -79,7 +82,21 @@ final class FilterTranslator {
         };
     }
 
+    /**
+     * The key of a comparison. The store's own keys ({@value MetadataCodec#TEXT_KEY}, {@value MetadataCodec#TYPES_KEY})
+     * hold the segment text and value types, not metadata (add refuses them as metadata keys), so a filter on them is
+     * refused too rather than matched against the stored text.
+     */
+    private static String key(String key) {
+        if (MetadataCodec.TEXT_KEY.equals(key) || MetadataCodec.TYPES_KEY.equals(key)) {
+            throw new IllegalArgumentException("metadata key '" + key + "' is reserved by the Quiver store and cannot"
+                    + " be filtered on");
+        }
+        return key;
+    }
+
     private static Translation range(String key, dev.quiver.Filter.Op op, Comparable<?> bound) {
+        key(key);
         if (bound instanceof Number n && !(n instanceof Long l && Math.abs((double) l) >= EXACT_DOUBLE_LIMIT)) {
             return exact(new dev.quiver.Filter.Range(key, op, number(n)));
         }

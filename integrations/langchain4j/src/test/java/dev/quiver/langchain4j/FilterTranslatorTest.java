@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each LangChain4j operator's Quiver translation, and a model test of filtered search against Filter.test. */
@@ -278,6 +279,28 @@ class FilterTranslatorTest {
             store.removeAll();
             assertFalse(store.database().contains("d"));
             assertTrue(store.database().ids().isEmpty());
+        }
+    }
+
+    @Test
+    void theStoresReservedKeysAreNotMetadataAndCannotBeFiltered() {
+        // "_text" and "_types" hold the segment text and the value types; a segment's metadata cannot use them (add
+        // refuses them), so a filter on them must not reach the stored text or types either.
+        try (QuiverEmbeddingStore store = QuiverEmbeddingStore.builder()
+                .path(dir.resolve("reserved")).dimension(2).build()) {
+            store.addAll(List.of("a", "b"), List.of(Embedding.from(new float[] {1, 0}), Embedding.from(new float[] {0, 1})),
+                    List.of(TextSegment.from("hello"), TextSegment.from("world", new Metadata().put("n", 1))));
+            Embedding query = Embedding.from(new float[] {1, 1});
+            for (Filter filter : List.<Filter>of(new IsEqualTo("_text", "hello"), new IsNotEqualTo("_text", "hello"),
+                    new IsIn("_types", List.of("x")), new IsGreaterThan("_text", 1),
+                    new Or(new IsEqualTo("n", 1), new Not(new IsNotIn("_text", List.of("world")))))) {
+                IllegalArgumentException search = assertThrows(IllegalArgumentException.class, () -> store.search(
+                        EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(5).filter(filter).build()),
+                        filter.toString());
+                assertTrue(search.getMessage().contains("reserved"), search.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> store.removeAll(filter), filter.toString());
+            }
+            assertEquals(List.of("a", "b"), store.database().ids());
         }
     }
 }

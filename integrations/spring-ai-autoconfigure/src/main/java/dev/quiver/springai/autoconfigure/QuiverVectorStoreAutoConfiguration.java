@@ -1,6 +1,8 @@
 package dev.quiver.springai.autoconfigure;
 
 import dev.quiver.Database;
+import dev.quiver.InvalidMetricException;
+import dev.quiver.Metric;
 import dev.quiver.springai.QuiverVectorStore;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.embedding.BatchingStrategy;
@@ -13,8 +15,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.convert.converter.Converter;
+
+import java.util.Locale;
 
 /**
  * Auto-configuration of a {@link QuiverVectorStore}: with an {@link EmbeddingModel} bean and
@@ -38,6 +44,33 @@ public class QuiverVectorStoreAutoConfiguration {
 
     /** The value of {@code spring.ai.vectorstore.type} that selects this store. */
     public static final String TYPE = "quiver";
+
+    /**
+     * Binds {@code metric} by Quiver's own names ({@link Metric#parse}: {@code cosine}, {@code euclidean}/{@code l2},
+     * {@code dot}/{@code dot_product}), case and '-'/'_' relaxed as Spring Boot binds enums; anything else fails with
+     * Quiver's message naming the accepted values.
+     */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, Metric> quiverMetricConverter() {
+        return new MetricConverter();
+    }
+
+    /** A named class, not a lambda: the conversion service reads the generic types to know it converts to Metric. */
+    static final class MetricConverter implements Converter<String, Metric> {
+        @Override
+        public Metric convert(String source) {
+            try {
+                return Metric.parse(source);
+            } catch (InvalidMetricException e) {
+                try {
+                    return Metric.parse(source.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
+                } catch (InvalidMetricException again) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+        }
+    }
 
     @Bean
     @ConditionalOnMissingBean

@@ -29,7 +29,7 @@ public class QuiverVectorStoreProperties {
     /** Vector dimension of a new database; unset means the embedding model's dimensions(). */
     private Integer dimensions;
 
-    /** Distance metric: cosine, euclidean or dot-product. */
+    /** Distance metric: cosine, euclidean (or l2) or dot (or dot_product, dot-product). */
     private Metric metric = Metric.COSINE;
 
     /** HNSW links per node of a new database. */

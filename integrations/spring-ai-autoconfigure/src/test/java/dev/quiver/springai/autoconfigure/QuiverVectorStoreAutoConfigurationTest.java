@@ -182,4 +182,23 @@ class QuiverVectorStoreAutoConfigurationTest {
         assertThat(seen).extracting(VectorStoreObservationContext::getDatabaseSystem).containsExactly("quiver", "quiver");
         assertThat(seen).extracting(VectorStoreObservationContext::getOperationName).containsExactly("add", "query");
     }
+
+    @Test
+    void metricTakesQuiversOwnNames() {
+        // Metric.parse's names (API.md: "cosine" | "euclidean" | "l2" | "dot" | "dot_product"), besides the enum's.
+        Map<String, Metric> names = Map.of("dot", Metric.DOT_PRODUCT, "l2", Metric.EUCLIDEAN,
+                "dot_product", Metric.DOT_PRODUCT, "DOT_PRODUCT", Metric.DOT_PRODUCT, "Euclidean", Metric.EUCLIDEAN);
+        names.forEach((name, metric) -> runner.withPropertyValues(path(),
+                        "spring.ai.vectorstore.quiver.collection=m-" + metric.canonicalName() + "-" + name.length(),
+                        "spring.ai.vectorstore.quiver.metric=" + name)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(QuiverVectorStore.class).database().metric()).as(name).isEqualTo(metric);
+                }));
+        runner.withPropertyValues(path(), "spring.ai.vectorstore.quiver.metric=manhattan").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("spring.ai.vectorstore.quiver.metric");
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("invalid metric 'manhattan'");
+        });
+    }
 }
