@@ -10,6 +10,7 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import dev.quiver.Config;
 import dev.quiver.Database;
+import dev.quiver.InvalidArgumentException;
 import dev.quiver.Metric;
 import dev.quiver.SearchParams;
 import dev.quiver.SearchResult;
@@ -265,6 +266,7 @@ public final class QuiverEmbeddingStore implements EmbeddingStore<TextSegment>, 
         private Path path;
         private Integer dimension;
         private Metric metric = Metric.COSINE;
+        private boolean metricGiven;
         private Config config;
 
         private Builder() {
@@ -291,6 +293,7 @@ public final class QuiverEmbeddingStore implements EmbeddingStore<TextSegment>, 
         /** Distance metric for a new database (default cosine; checked against an existing one). */
         public Builder metric(Metric metric) {
             this.metric = Objects.requireNonNull(metric, "metric");
+            this.metricGiven = true;
             return this;
         }
 
@@ -305,6 +308,7 @@ public final class QuiverEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 if (path != null || dimension != null || config != null) {
                     throw new IllegalArgumentException("give either a database or a path (with dimension/config), not both");
                 }
+                checkMetric(database);
                 return new QuiverEmbeddingStore(database, false);
             }
             if (path == null) {
@@ -315,7 +319,21 @@ public final class QuiverEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 cfg = dimension == null ? null : Config.dim(dimension).metric(metric);
             }
             Database db = cfg == null ? Database.open(path) : Database.open(path, cfg);
+            try {
+                checkMetric(db); // an existing database opened without a dimension: Database.open checked nothing
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
             return new QuiverEmbeddingStore(db, true);
+        }
+
+        /** A metric given to the builder must be the database's: it is never silently ignored. */
+        private void checkMetric(Database db) {
+            if (metricGiven && db.metric() != metric) {
+                throw new InvalidArgumentException("metric mismatch: database at '" + db.path() + "' uses "
+                        + db.metric().canonicalName() + ", the builder asks for " + metric.canonicalName());
+            }
         }
     }
 }
