@@ -81,7 +81,7 @@ class BenchCommand extends CliCommand {
             }
         }
         List<Integer> efList = efs == null || efs.isEmpty() ? java.util.Collections.singletonList(null) : efs;
-        try (Client client = data.open()) {
+        try (Client client = data.openExisting()) {
             Database db = client.getCollection(name);
             if (!json) {
                 out().println(String.format(Locale.ROOT, "%-8s %10s %10s %10s %10s", "ef", "recall@" + k, "QPS",

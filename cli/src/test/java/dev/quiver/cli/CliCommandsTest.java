@@ -100,8 +100,14 @@ class CliCommandsTest {
     }
 
     @Test
-    void commandsThatReadDoNotCreateAMissingDataDirectory() {
+    void commandsThatReadDoNotCreateAMissingDataDirectory() throws Exception {
         String typo = dir.resolve("typo").resolve("data").toString();
+        Path queries = dir.resolve("q.fvecs");
+        Path truth = dir.resolve("gt.ivecs");
+        TestFiles.fvecs(queries, new float[][] {{1, 2, 3}});
+        TestFiles.ivecs(truth, new int[][] {{0}});
+        fails(ExitCodes.NOT_FOUND, "no data directory '" + typo + "'", "bench", "docs", "--queries",
+                queries.toString(), "--ground-truth", truth.toString(), "-k", "1", "-q", "-d", typo);
         for (String[] cmd : List.of(new String[] {"count", "docs"}, new String[] {"get", "docs", "a"},
                 new String[] {"search", "docs", "--vector", "1,2,3"}, new String[] {"stats", "docs"},
                 new String[] {"export", "docs", dir.resolve("out.json").toString()}, new String[] {"compact", "docs"},
