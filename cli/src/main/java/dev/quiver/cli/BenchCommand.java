@@ -42,7 +42,8 @@ class BenchCommand extends CliCommand {
     int k;
 
     @Option(names = "--ef", paramLabel = "EF", split = ",", description = "ef values to measure (default: the"
-            + " search default only), e.g. --ef 16,32,64,128.")
+            + " collection's default search plan only, shown as 'default'; its beam width is default_ef_search in"
+            + " 'quiver stats'), e.g. --ef 16,32,64,128.")
     List<Integer> efs;
 
     @Option(names = "--limit", paramLabel = "N", description = "Use the first N queries only.")
@@ -118,10 +119,12 @@ class BenchCommand extends CliCommand {
                     double qps = n / seconds;
                     double p50 = nanos[(int) Math.min(n - 1, Math.ceil(0.50 * n) - 1)] / 1e6;
                     double p99 = nanos[(int) Math.min(n - 1, Math.ceil(0.99 * n) - 1)] / 1e6;
-                    int effectiveEf = params.effectiveEfSearch();
+                    // Without --ef the search runs the collection's calibrated default plan (DEPARTURES.md D12),
+                    // not SearchParams.effectiveEfSearch()'s uncalibrated max(200, ...): report it as the default.
+                    Integer shownEf = ef == null ? null : params.effectiveEfSearch();
                     if (json) {
                         Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("ef", effectiveEf);
+                        row.put("ef", shownEf);
                         row.put("k", k);
                         row.put("queries", n);
                         row.put("recall", recall);
@@ -130,8 +133,8 @@ class BenchCommand extends CliCommand {
                         row.put("p99_ms", p99);
                         out().println(Output.json(row, false));
                     } else {
-                        out().println(String.format(Locale.ROOT, "%-8d %10.4f %10.0f %10.3f %10.3f", effectiveEf,
-                                recall, qps, p50, p99));
+                        out().println(String.format(Locale.ROOT, "%-8s %10.4f %10.0f %10.3f %10.3f",
+                                shownEf == null ? "default" : shownEf.toString(), recall, qps, p50, p99));
                     }
                 }
             }

@@ -42,7 +42,8 @@ class SearchCommand extends CliCommand {
     @Option(names = {"-k", "--k"}, paramLabel = "K", defaultValue = "10", description = "Results per query (default 10).")
     int k;
 
-    @Option(names = "--ef", paramLabel = "EF", description = "HNSW beam width (default max(200, k + 10 sqrt k)).")
+    @Option(names = "--ef", paramLabel = "EF", description = "HNSW beam width (default: the collection's calibrated"
+            + " default, default_ef_search in 'quiver stats').")
     Integer ef;
 
     @Option(names = "--filter", paramLabel = "JSON", description = "Metadata filter, e.g. '{\"pos\": \"v\"}'.")

@@ -393,6 +393,30 @@ class CliCommandsTest {
                 assertTrue(((Number) row.get("p99_ms")).doubleValue() >= ((Number) row.get("p50_ms")).doubleValue());
             }
         }
+        // Without --ef the row is the collection's default plan (calibrated at the import's save), which is what a
+        // search without efSearch runs; it is not labelled with the uncalibrated max(200, ...) width.
+        String defaultRow = ok("bench", "bench", "--queries", q.toString(), "--ground-truth", g.toString(), "--json",
+                "-q", "-d", data()).out().strip();
+        Map<?, ?> row = (Map<?, ?>) Json.parse(defaultRow.getBytes(StandardCharsets.UTF_8));
+        assertTrue(row.containsKey("ef") && row.get("ef") == null, defaultRow);
+        try (Database db = Database.open(dir.resolve("data").resolve("bench"))) {
+            long hits = 0;
+            for (int i = 0; i < queries.length; i++) {
+                java.util.Set<Integer> want = new java.util.HashSet<>();
+                for (int x : gt[i]) {
+                    want.add(x);
+                }
+                for (SearchResult r : db.search(queries[i], SearchParams.k(10))) {
+                    hits += want.contains(Integer.parseInt(r.id())) ? 1 : 0;
+                }
+            }
+            assertEquals(hits / (double) (queries.length * 10), ((Number) row.get("recall")).doubleValue(), 1e-9,
+                    defaultRow);
+        }
+        String table = ok("bench", "bench", "--queries", q.toString(), "--ground-truth", g.toString(), "-q", "-d",
+                data()).out();
+        assertTrue(table.strip().split("\n")[1].startsWith("default "), table);
+        assertFalse(ok("search", "--help").out().contains("max(200"), "search --help names the calibrated default");
         fails(ExitCodes.INVALID_INPUT, "has 1 rows for 30 queries", "bench", "bench", "--queries", q.toString(),
                 "--ground-truth", writeOneRow(g).toString(), "-d", data());
         // Out-of-range numbers are named, not a NegativeArraySizeException ("quiver: -5") or a recall of NaN.
