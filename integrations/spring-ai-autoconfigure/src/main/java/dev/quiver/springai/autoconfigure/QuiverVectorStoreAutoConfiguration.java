@@ -1,6 +1,9 @@
 package dev.quiver.springai.autoconfigure;
 
 import dev.quiver.Database;
+import dev.quiver.DimensionMismatchException;
+import dev.quiver.InvalidArgumentException;
+import dev.quiver.InvalidCollectionNameException;
 import dev.quiver.InvalidMetricException;
 import dev.quiver.Metric;
 import dev.quiver.springai.QuiverVectorStore;
@@ -86,14 +89,28 @@ public class QuiverVectorStoreAutoConfiguration {
                                          ObjectProvider<VectorStoreObservationConvention> customObservationConvention,
                                          BatchingStrategy quiverBatchingStrategy) {
         Database own = database.getIfUnique();
-        QuiverVectorStore.Builder builder = own != null
-                ? QuiverVectorStore.builder(own, embeddingModel)
-                : pathBuilder(embeddingModel, properties);
-        return builder
-                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
-                .customObservationConvention(customObservationConvention.getIfAvailable(() -> null))
-                .batchingStrategy(quiverBatchingStrategy)
-                .build();
+        if (own != null) {
+            return observed(QuiverVectorStore.builder(own, embeddingModel), observationRegistry,
+                    customObservationConvention, quiverBatchingStrategy).build();
+        }
+        try {
+            return observed(pathBuilder(embeddingModel, properties), observationRegistry, customObservationConvention,
+                    quiverBatchingStrategy).build();
+        } catch (IllegalArgumentException | InvalidArgumentException | InvalidCollectionNameException
+                 | DimensionMismatchException e) {
+            // The message names the value ("m must be between 2 and 512, got 1"); say where it was set.
+            throw new IllegalStateException("invalid " + QuiverVectorStoreProperties.PREFIX + ".* setting: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static QuiverVectorStore.Builder observed(QuiverVectorStore.Builder builder,
+                                                      ObjectProvider<ObservationRegistry> observationRegistry,
+                                                      ObjectProvider<VectorStoreObservationConvention> convention,
+                                                      BatchingStrategy batchingStrategy) {
+        return builder.observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
+                .customObservationConvention(convention.getIfAvailable(() -> null))
+                .batchingStrategy(batchingStrategy);
     }
 
     private static QuiverVectorStore.Builder pathBuilder(EmbeddingModel embeddingModel,

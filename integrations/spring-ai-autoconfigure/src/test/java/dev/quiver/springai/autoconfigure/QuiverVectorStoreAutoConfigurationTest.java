@@ -201,4 +201,17 @@ class QuiverVectorStoreAutoConfigurationTest {
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("invalid metric 'manhattan'");
         });
     }
+
+    @Test
+    void aBadSettingNamesItsPropertyPrefixAndTheValue() {
+        for (String[] bad : new String[][] {{"m=1", "m must be between 2 and 512, got 1"},
+                {"ef-construction=0", "0"}, {"collection=a/b", "a/b"}}) {
+            runner.withPropertyValues(path(), "spring.ai.vectorstore.quiver." + bad[0]).run(context -> {
+                assertThat(context).as(bad[0]).hasFailed();
+                assertThat(context.getStartupFailure()).as(bad[0])
+                        .hasStackTraceContaining("invalid spring.ai.vectorstore.quiver.* setting: ")
+                        .hasStackTraceContaining(bad[1]);
+            });
+        }
+    }
 }
