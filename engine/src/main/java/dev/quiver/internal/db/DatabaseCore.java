@@ -389,6 +389,10 @@ public final class DatabaseCore {
     }
 
     private void saveLocked() {
+        holdingInterrupt(this::saveUninterrupted);
+    }
+
+    private void saveUninterrupted() {
         maintainQuantization(true);
         // Writers are out: link nodes no search could reach, then measure the default search plan on what is about
         // to be saved (each a no-op while nothing changed).
@@ -469,6 +473,10 @@ public final class DatabaseCore {
         if (closed) {
             return;
         }
+        holdingInterrupt(this::closeUninterrupted);
+    }
+
+    private void closeUninterrupted() {
         writeLock.lock();
         try {
             if (closed) {
@@ -499,6 +507,25 @@ public final class DatabaseCore {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs a save or a close with the calling thread's interrupt held back, and set again when it ends (as the log's
+     * appends do). Neither can stop half way, and an interrupted thread's file I/O throws
+     * {@code ClosedByInterruptException} and closes the channel it used: in a save's log roll that is the log's shared
+     * channel, which failed the save and left the log refusing every later write from any thread ("write-ahead log
+     * ... is closed" on an open database). A thread interrupted before it saves (a cancelled task, a pool's
+     * shutdownNow, a close in a finally block) thus saves, compacts, checkpoints and closes like any other.
+     */
+    private static void holdingInterrupt(Runnable step) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            step.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,0 +1,127 @@
+package dev.quiver;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A caller whose thread is interrupted (a cancelled task, a pool's shutdownNow, a request timeout) while it saves,
+ * compacts, closes or writes past the checkpoint bound: its call completes, its interrupt stays set for it to see, and
+ * the database keeps serving every other thread. An interrupt used to close the log's shared file channel in the
+ * save's roll (ClosedByInterruptException), after which every later write from any thread failed with "write-ahead
+ * log ... is closed" on a database that was not closed.
+ */
+class InterruptedCallerTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final long SEED = Long.getLong("quiver.interruptSeed", 2027_0301L);
+
+    @Test
+    void anInterruptedSaveNeitherFailsNorBreaksTheLogForOthers() throws Exception {
+        check("save", db -> db.save(), 1 << 30, 0);
+    }
+
+    @Test
+    void anInterruptedCompactNeitherFailsNorBreaksTheLogForOthers() throws Exception {
+        check("compact", db -> db.compact(), 1 << 30, 0);
+    }
+
+    @Test
+    void anInterruptedWriterWhoseBatchRunsACheckpointLeavesTheLogWorking() throws Exception {
+        // 200 records of 8 floats pass 4 KiB of log: the batch's automatic save runs on the interrupted thread.
+        Random rnd = new Random(SEED + 2);
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            batch.add("batch" + i);
+        }
+        float[][] vectors = DbTesting.randomVectors(rnd, batch.size(), 8);
+        check("checkpointing addMany", db -> db.addMany(batch, vectors), 4_096, batch.size());
+    }
+
+    @Test
+    void anInterruptedCloseSavesAndReleases() throws Exception {
+        Path path = tmp.resolve("close");
+        int live = fill(path);
+        Database db = Database.open(path);
+        db.add("late", new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+        String failure = onInterruptedThread(db::close);
+        assertEquals("", failure, "seed " + SEED + ": close() on an interrupted thread");
+        assertTrue(db.isClosed());
+        try (Database again = Database.open(path)) {
+            assertEquals(live + 1, again.size(), "seed " + SEED);
+        }
+    }
+
+    private void check(String what, Consumer<Database> call, long checkpointBytes, int added) throws Exception {
+        Path path = tmp.resolve(what.replace(' ', '-'));
+        int live = fill(path);
+        try (Database db = Database.open(path, Config.dim(8).walCheckpointBytes(checkpointBytes))) {
+            Random rnd = new Random(SEED + 1);
+            // In the log: the save the interrupted call runs must seal a log segment holding it.
+            db.add("before", DbTesting.randomVector(rnd, 8));
+            String failure = onInterruptedThread(() -> call.accept(db));
+            assertEquals("", failure, "seed " + SEED + ": " + what + " on an interrupted thread");
+            assertFalse(db.isClosed());
+            // Another thread, not interrupted: the database must still take writes and serve them.
+            for (int i = 0; i < 20; i++) {
+                db.add("after" + i, DbTesting.randomVector(rnd, 8));
+            }
+            db.save();
+            assertTrue(db.contains("after19"), "seed " + SEED + ": " + what);
+        }
+        try (Database again = Database.open(path)) {
+            assertEquals(live + 1 + added + 20, again.size(), "seed " + SEED + ": " + what + ": records lost");
+        }
+    }
+
+    /** Creates a saved database of 300 records, 10 of them deleted (tombstones for compact); returns the live count. */
+    private static int fill(Path path) {
+        Random rnd = new Random(SEED);
+        List<String> ids = new ArrayList<>();
+        try (Database db = Database.open(path, Config.dim(8))) {
+            for (int i = 0; i < 300; i++) {
+                ids.add("x" + i);
+            }
+            db.addMany(ids, DbTesting.randomVectors(rnd, ids.size(), 8));
+            db.deleteMany(ids.subList(0, 10));
+            return db.size();
+        }
+    }
+
+    /**
+     * Runs {@code body} on a pool thread that interrupts itself first; returns "" when it completed normally with the
+     * interrupt still set, else what went wrong.
+     */
+    private static String onInterruptedThread(Runnable body) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> f = pool.submit(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    body.run();
+                } catch (RuntimeException e) {
+                    Thread.interrupted();
+                    return "threw " + e;
+                }
+                return Thread.interrupted() ? "" : "the caller's interrupt was swallowed";
+            });
+            return f.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
