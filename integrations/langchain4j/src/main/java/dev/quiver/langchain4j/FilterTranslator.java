@@ -30,7 +30,9 @@ import java.util.UUID;
  * <ul>
  *   <li>{@link ContainsString}, and range comparisons with a string bound (LangChain4j compares strings
  *       lexicographically; Quiver ranges are numeric): the key must exist;</li>
- *   <li>a range with a Long bound beyond 2^53, which a double bound could round the wrong way: the key must exist;</li>
+ *   <li>a comparison with a number of magnitude 2^53 or more (LangChain4j compares such numbers by their decimal
+ *       text, Quiver by value): the key must exist, or for {@code IsNotEqualTo} / {@code IsNotIn} nothing is
+ *       required;</li>
  *   <li>{@link Not} of a superset: everything (a superset of the child says nothing about its complement).</li>
  * </ul>
  *
@@ -54,10 +56,18 @@ final class FilterTranslator {
 
     static Translation translate(Filter filter) {
         return switch (filter) {
-            case IsEqualTo f -> exact(dev.quiver.Filter.eq(key(f.key()), value(f.comparisonValue())));
-            case IsNotEqualTo f -> exact(dev.quiver.Filter.ne(key(f.key()), value(f.comparisonValue())));
-            case IsIn f -> exact(dev.quiver.Filter.in(key(f.key()), values(f.comparisonValues())));
-            case IsNotIn f -> exact(dev.quiver.Filter.nin(key(f.key()), values(f.comparisonValues())));
+            case IsEqualTo f -> beyondExactDoubles(f.comparisonValue())
+                    ? superset(dev.quiver.Filter.exists(key(f.key())))
+                    : exact(dev.quiver.Filter.eq(key(f.key()), value(f.comparisonValue())));
+            case IsNotEqualTo f -> beyondExactDoubles(f.comparisonValue())
+                    ? superset(everything(f.key()))
+                    : exact(dev.quiver.Filter.ne(key(f.key()), value(f.comparisonValue())));
+            case IsIn f -> f.comparisonValues().stream().anyMatch(FilterTranslator::beyondExactDoubles)
+                    ? superset(dev.quiver.Filter.exists(key(f.key())))
+                    : exact(dev.quiver.Filter.in(key(f.key()), values(f.comparisonValues())));
+            case IsNotIn f -> f.comparisonValues().stream().anyMatch(FilterTranslator::beyondExactDoubles)
+                    ? superset(everything(f.key()))
+                    : exact(dev.quiver.Filter.nin(key(f.key()), values(f.comparisonValues())));
             case IsGreaterThan f -> range(f.key(), dev.quiver.Filter.Op.GT, f.comparisonValue());
             case IsGreaterThanOrEqualTo f -> range(f.key(), dev.quiver.Filter.Op.GTE, f.comparisonValue());
             case IsLessThan f -> range(f.key(), dev.quiver.Filter.Op.LT, f.comparisonValue());
@@ -97,10 +107,25 @@ final class FilterTranslator {
 
     private static Translation range(String key, dev.quiver.Filter.Op op, Comparable<?> bound) {
         key(key);
-        if (bound instanceof Number n && !(n instanceof Long l && Math.abs((double) l) >= EXACT_DOUBLE_LIMIT)) {
+        if (bound instanceof Number n && !beyondExactDoubles(n)) {
             return exact(new dev.quiver.Filter.Range(key, op, number(n)));
         }
         return superset(dev.quiver.Filter.exists(key));
+    }
+
+    /**
+     * A number of magnitude 2^53 or more, where doubles no longer hold every integer: LangChain4j compares numbers by
+     * their decimal text there ({@code 2^60} as a double reads 1152921504606846980, not ...976), Quiver by exact value,
+     * so such a comparison is left to LangChain4j's own test.
+     */
+    private static boolean beyondExactDoubles(Object v) {
+        return v instanceof Number n && Math.abs(n.doubleValue()) >= EXACT_DOUBLE_LIMIT;
+    }
+
+    /** The superset of a negative condition on {@code key}: every record (those without the key pass it too). */
+    private static dev.quiver.Filter everything(String key) {
+        key(key);
+        return dev.quiver.Filter.all();
     }
 
     /** A comparison value as Quiver stores it: a UUID as its text, a Float through its shortest decimal text. */

@@ -207,6 +207,53 @@ class FilterTranslatorTest {
         }
     }
 
+    /**
+     * Past 2^53 a double no longer holds every long: bounds there (longs and doubles, against stored longs and
+     * doubles) must still give what LangChain4j's own {@code Filter.test} gives.
+     */
+    @Test
+    void boundsPastTwoToThe53AgreeWithLangChain4jFilterTest() {
+        long big = 1L << 60;
+        List<Object> stored = List.of(big - 2, big, big + 2, (double) big, (double) big * 2, -big - 2, 3L, 2.5d);
+        List<Object> bounds = List.of(big, big + 2, (double) big, (double) (big + 2), -(double) big, (float) big,
+                (double) (1L << 53) + 2, 9.007199254740993E15);
+        try (QuiverEmbeddingStore store = QuiverEmbeddingStore.builder()
+                .path(dir.resolve("big")).dimension(2).metric(Metric.EUCLIDEAN).build()) {
+            List<Metadata> metas = new ArrayList<>();
+            for (int i = 0; i < stored.size(); i++) {
+                Metadata m = new Metadata();
+                Object v = stored.get(i);
+                if (v instanceof Long l) {
+                    m.put("n", l);
+                } else {
+                    m.put("n", (Double) v);
+                }
+                metas.add(m);
+                store.addAll(List.of("r" + i), List.of(Embedding.from(new float[] {i, 1})),
+                        List.of(TextSegment.from("t" + i, m)));
+            }
+            for (Object bound : bounds) {
+                Comparable<?> b = (Comparable<?>) bound;
+                for (Filter filter : List.of(new IsGreaterThan("n", b), new IsGreaterThanOrEqualTo("n", b),
+                        new IsLessThan("n", b), new IsLessThanOrEqualTo("n", b), new IsEqualTo("n", b),
+                        new IsNotEqualTo("n", b), new IsIn("n", List.of(b)), new IsNotIn("n", List.of(b)))) {
+                    Set<String> expected = new TreeSet<>();
+                    for (int i = 0; i < metas.size(); i++) {
+                        if (testOrFalse(filter, metas.get(i))) {
+                            expected.add("r" + i);
+                        }
+                    }
+                    Set<String> got = store.search(EmbeddingSearchRequest.builder()
+                                    .queryEmbedding(Embedding.from(new float[] {0, 1})).maxResults(100).filter(filter)
+                                    .build()).matches().stream().map(EmbeddingMatch::embeddingId)
+                            .collect(Collectors.toCollection(TreeSet::new));
+                    assertEquals(expected, got, "filter " + filter + " (bound " + bound.getClass().getSimpleName()
+                            + ")");
+                }
+            }
+        }
+    }
+
     /** removeAll(filter) removes exactly the records LangChain4j's Filter.test accepts, nothing else. */
     @Test
     void removeAllByRandomFilterAgreesWithLangChain4jFilterTest() {
