@@ -12,9 +12,11 @@ import java.util.Map;
  * @param avgDegreeLayer0        mean layer-0 out-degree over live nodes
  * @param maxDegreeLayer0        max layer-0 out-degree over live nodes
  * @param minDegreeLayer0        min layer-0 out-degree over live nodes
- * @param memoryVectorsBytes     bytes of float32 vectors (all slots)
- * @param memoryGraphBytes       bytes of adjacency lists
- * @param memoryQuantizedBytes   bytes of SQ8 codes and quantizer parameters (0 when off)
+ * @param memoryVectorsBytes     off-heap bytes reserved for the float32 vectors and their norms (all slots; records
+ *                               padded as DEPARTURES.md E12 says, slabs grown in whole chunks, so a tiny database
+ *                               shows a chunk, not vctrs's 4 x floats stored)
+ * @param memoryGraphBytes       off-heap bytes reserved for the adjacency lists (fixed-size lists, whole chunks)
+ * @param memoryQuantizedBytes   off-heap bytes reserved for SQ8 codes and quantizer parameters (0 when off)
  * @param usesBruteForce         whether an unfiltered search would take the exact path now
  * @param usesQuantizedSearch    whether quantized search is on (SQ8 codes held for traversal; vctrs's property)
  * @param generation             number of the last saved generation (0 before the first save)
