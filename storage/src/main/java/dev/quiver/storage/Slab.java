@@ -323,6 +323,9 @@ public final class Slab implements AutoCloseable {
      * published), record writes made between {@link #beginWrite} and {@link #endWrite} wait for the chunk being
      * copied, and a {@link #close} stops it (returns false). The file is never written, as with the private
      * mapping; the mapping stays reserved until close, its clean pages reclaimable by the kernel.
+     *
+     * <p>Only {@link #moveMappedToAnonymousInBackground} turns that write guard on, before the slab is shared: a
+     * caller running this directly (tests) must keep writers out until it returns.
      */
     public boolean moveMappedToAnonymous() {
         if (!worthMoving()) {
