@@ -52,6 +52,50 @@ class InterruptedCallerTest {
         check("checkpointing addMany", db -> db.addMany(batch, vectors), 4_096, batch.size());
     }
 
+    /**
+     * The interrupt arrives while the log is being forced (each SYNC write's group commit, and the save's roll): the
+     * force must not close the log's shared channel under the other writers. The writes complete; a save interrupted
+     * in its roll may fail afterwards, in its own generation files (typed, the log untouched), but the log keeps
+     * serving every thread and a reopen has every acknowledged write.
+     */
+    @Test
+    void anInterruptArrivingDuringALogForceLeavesTheLogWorking() throws Exception {
+        Path path = tmp.resolve("during-force");
+        Thread caller = Thread.currentThread();
+        float[] v = {1, 2, 3, 4, 5, 6, 7, 8};
+        try (Database db = Database.open(path, Config.dim(8).durability(Durability.SYNC))) {
+            dev.quiver.storage.FaultInjection.install((op, file) -> {
+                if (op == dev.quiver.storage.FaultInjection.Op.FORCE
+                        && file.getFileName().toString().equals("wal.vctrs")) {
+                    caller.interrupt(); // as a cancel would, at the moment the log is forced
+                }
+            });
+            try {
+                for (int i = 0; i < 20; i++) {
+                    db.add("r" + i, v);
+                    assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it, write " + i);
+                }
+                try {
+                    db.save();
+                } catch (StorageException interruptedInItsOwnFiles) {
+                    assertTrue(interruptedInItsOwnFiles.getMessage().contains("gen-"),
+                            interruptedInItsOwnFiles.getMessage());
+                }
+                assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it, save");
+            } finally {
+                dev.quiver.storage.FaultInjection.clear();
+                Thread.interrupted();
+            }
+            Thread other = Thread.ofPlatform().start(() -> db.add("other", v));
+            other.join();
+            assertEquals(21, db.size(), "the log kept working for another thread");
+            db.save(); // and a save without an interrupt succeeds
+        }
+        try (Database db = Database.open(path)) {
+            assertEquals(21, db.size());
+        }
+    }
+
     @Test
     void anInterruptedCloseSavesAndReleases() throws Exception {
         Path path = tmp.resolve("close");

@@ -3,6 +3,7 @@ package dev.quiver.storage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -54,6 +55,16 @@ public final class FileIo {
 
     /** Forces {@code file}'s channel to the device (fault-injection seam). */
     public static void force(FileChannel channel, boolean metadata, Path file) throws IOException {
+        FaultInjection.check(FaultInjection.Op.FORCE, file);
+        channel.force(metadata);
+    }
+
+    /**
+     * Forces {@code file} through an {@link AsynchronousFileChannel} (fault-injection seam). Unlike a
+     * {@link FileChannel}, such a channel is not closed when the forcing thread is interrupted: a shared file's force
+     * survives the interrupt of whichever caller runs it.
+     */
+    public static void force(AsynchronousFileChannel channel, boolean metadata, Path file) throws IOException {
         FaultInjection.check(FaultInjection.Op.FORCE, file);
         channel.force(metadata);
     }

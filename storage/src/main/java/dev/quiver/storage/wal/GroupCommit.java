@@ -4,7 +4,7 @@ import dev.quiver.storage.FileIo;
 import dev.quiver.storage.StoreIOException;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -20,8 +20,11 @@ import java.util.function.Supplier;
 final class GroupCommit {
 
     private final Path activeFile;
-    /** The active segment's channel; read under the monitor (it only changes while forces are excluded). */
-    private final Supplier<FileChannel> channel;
+    /**
+     * The active segment's force handle (an interrupt of the thread forcing through it does not close it, as it would
+     * the writers' shared {@code FileChannel}); read under the monitor (it only changes while forces are excluded).
+     */
+    private final Supplier<AsynchronousFileChannel> channel;
     private final Object monitor = new Object();
     private long writtenLsn; // highest LSN handed to the OS; guarded by monitor
     private long durableLsn; // highest LSN known forced to the device; guarded by monitor
@@ -29,7 +32,7 @@ final class GroupCommit {
     private long forceCount; // forces issued for syncing appends; guarded by monitor
     private volatile IOException failure;
 
-    GroupCommit(Path activeFile, Supplier<FileChannel> channel) {
+    GroupCommit(Path activeFile, Supplier<AsynchronousFileChannel> channel) {
         this.activeFile = activeFile;
         this.channel = channel;
     }
@@ -76,7 +79,7 @@ final class GroupCommit {
         try {
             while (true) {
                 long target;
-                FileChannel toForce;
+                AsynchronousFileChannel toForce;
                 synchronized (monitor) {
                     while (durableLsn < lsn && forcing) {
                         try {
@@ -93,10 +96,14 @@ final class GroupCommit {
                         throw new StoreIOException(activeFile, "force (an earlier force failed; reopen the database)",
                                 failed);
                     }
+                    toForce = channel.get();
+                    if (toForce == null) {
+                        throw new StoreIOException(activeFile, "force (the log is closed)",
+                                new java.nio.channels.ClosedChannelException());
+                    }
                     forcing = true;
                     forceCount++;
                     target = writtenLsn;
-                    toForce = channel.get();
                 }
                 boolean forced = false;
                 try {

@@ -6,6 +6,7 @@ import dev.quiver.storage.StoreIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -54,6 +55,12 @@ public final class WalWriter implements AutoCloseable {
 
     // Guarded by appendLock.
     private FileChannel channel;
+    /**
+     * A second handle on the active segment, used only to force it: an {@code AsynchronousFileChannel} is not closed
+     * by an interrupt of the thread forcing through it, where {@link #channel}, shared by every writer, would be (a
+     * write cancelled with an interrupt during its group commit closed the log for all writers).
+     */
+    private AsynchronousFileChannel forceChannel;
     private long activeFirstLsn;
     private long activeBytes;
     private long nextLsn;
@@ -65,7 +72,7 @@ public final class WalWriter implements AutoCloseable {
     private WalWriter(Path dir, WalRecovery recovery) {
         this.dir = dir;
         this.recovery = recovery;
-        this.commits = new GroupCommit(dir.resolve(WalFormat.ACTIVE_NAME), () -> channel);
+        this.commits = new GroupCommit(dir.resolve(WalFormat.ACTIVE_NAME), () -> forceChannel);
     }
 
     /**
@@ -126,7 +133,7 @@ public final class WalWriter implements AutoCloseable {
         commits.startAt(next - 1);
         try {
             if (active == null) {
-                channel = createActive(next);
+                activate(createActive(next));
                 activeFirstLsn = next;
                 activeBytes = WalFormat.HEADER_BYTES;
             } else if (versionOf(active) != WalFormat.VERSION) {
@@ -137,11 +144,11 @@ public final class WalWriter implements AutoCloseable {
                     FileIo.move(active.path(), sealedPath, StandardCopyOption.ATOMIC_MOVE);
                     sealed.add(new WalScanner.Segment(sealedPath, first, false, active.bytes()));
                 }
-                channel = createActive(next);
+                activate(createActive(next));
                 activeFirstLsn = next;
                 activeBytes = WalFormat.HEADER_BYTES;
             } else {
-                channel = FileChannel.open(active.path(), StandardOpenOption.WRITE);
+                activate(FileChannel.open(active.path(), StandardOpenOption.WRITE));
                 activeBytes = active.bytes();
                 activeFirstLsn = firstLsnOf(active);
             }
@@ -182,6 +189,32 @@ public final class WalWriter implements AutoCloseable {
         FileChannel ch = FileChannel.open(active, StandardOpenOption.WRITE);
         ch.position(WalFormat.HEADER_BYTES);
         return ch;
+    }
+
+    /** Makes {@code ch} (open on the active segment) the writers' channel, with a force handle on the same file. */
+    private void activate(FileChannel ch) throws IOException {
+        AsynchronousFileChannel force;
+        try {
+            force = AsynchronousFileChannel.open(dir.resolve(WalFormat.ACTIVE_NAME), StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        closeForceChannel();
+        channel = ch;
+        forceChannel = force;
+    }
+
+    private void closeForceChannel() {
+        AsynchronousFileChannel f = forceChannel;
+        forceChannel = null;
+        if (f != null) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // a second handle on a file whose own channel reports its errors
+            }
+        }
     }
 
     /** What replay found when this log was opened. */
@@ -397,22 +430,33 @@ public final class WalWriter implements AutoCloseable {
             }
             commits.exclude();
             long durable = -1;
+            boolean interrupted = Thread.interrupted();
             try {
-                FileIo.force(channel, false, dir.resolve(WalFormat.ACTIVE_NAME));
+                FileIo.force(forceChannel, false, dir.resolve(WalFormat.ACTIVE_NAME));
                 durable = last;
+                // An interrupt that came during the force would close the next channels this thread opens: it is
+                // held back until the new segment is in place.
+                interrupted |= Thread.interrupted();
                 channel.close();
+                closeForceChannel();
                 Path sealedPath = dir.resolve(WalFormat.sealedName(activeFirstLsn));
                 FileIo.move(dir.resolve(WalFormat.ACTIVE_NAME), sealedPath, StandardCopyOption.ATOMIC_MOVE);
                 sealed.add(new WalScanner.Segment(sealedPath, activeFirstLsn, false, activeBytes));
                 // A crash here leaves no active segment: open() then creates one after the last sealed record.
-                channel = createActive(nextLsn);
+                activate(createActive(nextLsn));
                 activeFirstLsn = nextLsn;
                 activeBytes = WalFormat.HEADER_BYTES;
             } catch (IOException e) {
                 closed = true;
                 throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "roll", e);
+            } catch (RuntimeException e) {
+                closed = true; // e.g. the directory force after the rename: the segments are no longer as recorded
+                throw e;
             } finally {
                 commits.release(durable);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return last;
         } finally {
@@ -447,7 +491,7 @@ public final class WalWriter implements AutoCloseable {
                 try {
                     FileChannel fresh = createActive(nextLsn); // replaces the covered segment atomically
                     channel.close();
-                    channel = fresh;
+                    activate(fresh);
                     durable = nextLsn - 1; // every record is in the snapshot, which is durable
                     activeFirstLsn = nextLsn;
                     activeBytes = WalFormat.HEADER_BYTES;
@@ -455,6 +499,9 @@ public final class WalWriter implements AutoCloseable {
                 } catch (IOException e) {
                     closed = true;
                     throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "trim", e);
+                } catch (RuntimeException e) {
+                    closed = true;
+                    throw e;
                 } finally {
                     commits.release(durable);
                 }
@@ -506,6 +553,7 @@ public final class WalWriter implements AutoCloseable {
         appendLock.lock();
         try {
             if (closed) {
+                closeForceChannel();
                 if (channel.isOpen()) {
                     closeChannel(); // closed after a failure: release the file handle
                 }
@@ -515,12 +563,13 @@ public final class WalWriter implements AutoCloseable {
             commits.exclude();
             long durable = -1;
             try {
-                FileIo.force(channel, false, dir.resolve(WalFormat.ACTIVE_NAME));
+                FileIo.force(forceChannel, false, dir.resolve(WalFormat.ACTIVE_NAME));
                 durable = nextLsn - 1;
             } catch (IOException e) {
                 throw new StoreIOException(dir.resolve(WalFormat.ACTIVE_NAME), "force", e);
             } finally {
                 commits.release(durable);
+                closeForceChannel();
                 closeChannel();
             }
         } finally {
