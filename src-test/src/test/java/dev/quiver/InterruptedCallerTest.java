@@ -96,6 +96,44 @@ class InterruptedCallerTest {
         }
     }
 
+    /** The interrupt arrives while a save's roll creates the next log segment (its temp file's force). */
+    @Test
+    void anInterruptArrivingWhileTheNextLogSegmentIsMadeLeavesTheLogWorking() throws Exception {
+        Path path = tmp.resolve("during-roll");
+        Thread caller = Thread.currentThread();
+        float[] v = {1, 2, 3, 4, 5, 6, 7, 8};
+        try (Database db = Database.open(path, Config.dim(8))) {
+            db.add("a", v);
+            int[] interrupts = {0};
+            dev.quiver.storage.FaultInjection.install((op, file) -> {
+                if (op == dev.quiver.storage.FaultInjection.Op.FORCE && Thread.currentThread() == caller
+                        && file.getFileName().toString().equals("wal.vctrs.tmp") && interrupts[0]++ == 0) {
+                    caller.interrupt();
+                }
+            });
+            try {
+                try {
+                    db.save();
+                } catch (StorageException interruptedInItsOwnFiles) {
+                    assertTrue(interruptedInItsOwnFiles.getMessage().contains("gen-"),
+                            interruptedInItsOwnFiles.getMessage());
+                }
+                assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it");
+            } finally {
+                dev.quiver.storage.FaultInjection.clear();
+                Thread.interrupted();
+            }
+            assertEquals(2, interrupts[0], "interrupted at the first try, the temp file forced again at the second");
+            Thread other = Thread.ofPlatform().start(() -> db.add("other", v));
+            other.join();
+            assertEquals(2, db.size(), "the log kept working for another thread");
+            db.save();
+        }
+        try (Database db = Database.open(path)) {
+            assertEquals(2, db.size());
+        }
+    }
+
     @Test
     void anInterruptedCloseSavesAndReleases() throws Exception {
         Path path = tmp.resolve("close");

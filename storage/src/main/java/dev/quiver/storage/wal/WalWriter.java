@@ -443,7 +443,21 @@ public final class WalWriter implements AutoCloseable {
                 FileIo.move(dir.resolve(WalFormat.ACTIVE_NAME), sealedPath, StandardCopyOption.ATOMIC_MOVE);
                 sealed.add(new WalScanner.Segment(sealedPath, activeFirstLsn, false, activeBytes));
                 // A crash here leaves no active segment: open() then creates one after the last sealed record.
-                activate(createActive(nextLsn));
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        activate(createActive(nextLsn));
+                        break;
+                    } catch (ClosedByInterruptException | StoreIOException e) {
+                        // An interrupt of this thread closed one of the new segment's channels (its temp file, the
+                        // directory): nothing of it is in use yet, so it is made again, the interrupt held back.
+                        boolean byInterrupt = e instanceof ClosedByInterruptException
+                                || e.getCause() instanceof ClosedByInterruptException;
+                        if (!byInterrupt || attempt == 3) {
+                            throw e;
+                        }
+                        interrupted |= Thread.interrupted();
+                    }
+                }
                 activeFirstLsn = nextLsn;
                 activeBytes = WalFormat.HEADER_BYTES;
             } catch (IOException e) {
