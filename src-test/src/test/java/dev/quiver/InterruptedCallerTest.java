@@ -75,24 +75,37 @@ class InterruptedCallerTest {
                     db.add("r" + i, v);
                     assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it, write " + i);
                 }
-                try {
-                    db.save();
-                } catch (StorageException interruptedInItsOwnFiles) {
-                    assertTrue(interruptedInItsOwnFiles.getMessage().contains("gen-"),
-                            interruptedInItsOwnFiles.getMessage());
-                }
-                assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it, save");
+                saveInterrupted(db);
             } finally {
                 dev.quiver.storage.FaultInjection.clear();
                 Thread.interrupted();
             }
-            Thread other = Thread.ofPlatform().start(() -> db.add("other", v));
-            other.join();
-            assertEquals(21, db.size(), "the log kept working for another thread");
-            db.save(); // and a save without an interrupt succeeds
+            servesAnotherWriterAndKeepsEverything(db, path, 21);
         }
-        try (Database db = Database.open(path)) {
-            assertEquals(21, db.size());
+    }
+
+    /**
+     * A save whose thread is interrupted somewhere inside it: it may fail in its own generation files (typed; the log
+     * and the previous generation untouched), and the caller's interrupt is kept for it.
+     */
+    private static void saveInterrupted(Database db) {
+        try {
+            db.save();
+        } catch (StorageException interruptedInItsOwnFiles) {
+            assertTrue(interruptedInItsOwnFiles.getMessage().contains("gen-"), interruptedInItsOwnFiles.getMessage());
+        }
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it, save");
+    }
+
+    /** Another thread still writes, a save succeeds, and a reopen holds {@code expected} records. */
+    private static void servesAnotherWriterAndKeepsEverything(Database db, Path path, int expected) throws Exception {
+        Thread other = Thread.ofPlatform().start(() -> db.add("other", new float[] {1, 2, 3, 4, 5, 6, 7, 8}));
+        other.join();
+        assertEquals(expected, db.size(), "the log kept working for another thread");
+        db.save(); // and a save without an interrupt succeeds
+        db.close();
+        try (Database reopened = Database.open(path)) {
+            assertEquals(expected, reopened.size());
         }
     }
 
@@ -112,25 +125,13 @@ class InterruptedCallerTest {
                 }
             });
             try {
-                try {
-                    db.save();
-                } catch (StorageException interruptedInItsOwnFiles) {
-                    assertTrue(interruptedInItsOwnFiles.getMessage().contains("gen-"),
-                            interruptedInItsOwnFiles.getMessage());
-                }
-                assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it");
+                saveInterrupted(db);
             } finally {
                 dev.quiver.storage.FaultInjection.clear();
                 Thread.interrupted();
             }
             assertEquals(2, interrupts[0], "interrupted at the first try, the temp file forced again at the second");
-            Thread other = Thread.ofPlatform().start(() -> db.add("other", v));
-            other.join();
-            assertEquals(2, db.size(), "the log kept working for another thread");
-            db.save();
-        }
-        try (Database db = Database.open(path)) {
-            assertEquals(2, db.size());
+            servesAnotherWriterAndKeepsEverything(db, path, 2);
         }
     }
 
