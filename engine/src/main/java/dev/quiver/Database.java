@@ -455,7 +455,8 @@ public final class Database implements AutoCloseable {
      * The whole file is validated first (syntax, dim, and every id, vector and metadata as {@code upsertMany} checks
      * them), so a file with anything the database would refuse imports nothing; then records go in as
      * {@code upsertMany} batches, each applied all-or-nothing. Not atomic as a whole (neither is vctrs's): a batch
-     * that fails as it is written (an I/O error) leaves the earlier batches applied.
+     * that fails as it is written (an I/O error), or one holding a metadata object too large for a log record (about
+     * 256 MiB of JSON, the one check the validation pass leaves to the batch), leaves the earlier batches applied.
      */
     public void importJson(Path file) {
         core.ensureOpen();

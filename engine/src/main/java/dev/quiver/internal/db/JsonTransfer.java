@@ -24,8 +24,9 @@ import java.util.function.Function;
  * <p>Import atomicity: the importer validates the whole file first (syntax, dim, and every id, vector and metadata
  * as the database checks them), so a file with anything the database would refuse imports nothing; the records then
  * go in as {@code upsertMany} batches of {@link JsonImporter#DEFAULT_BATCH_SIZE}, each applied all-or-nothing. A batch
- * that fails as it is written (an I/O error) leaves the earlier batches applied: the import as a whole is not atomic,
- * as in vctrs.
+ * that fails as it is written (an I/O error), or that holds metadata too large for one log record (not measured in
+ * the validation pass, which would encode every record's metadata for a limit of about 256 MiB), leaves the earlier
+ * batches applied: the import as a whole is not atomic, as in vctrs.
  */
 public final class JsonTransfer {
 
