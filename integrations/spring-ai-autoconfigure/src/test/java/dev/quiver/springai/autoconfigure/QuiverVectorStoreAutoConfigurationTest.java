@@ -205,7 +205,8 @@ class QuiverVectorStoreAutoConfigurationTest {
     @Test
     void aBadSettingNamesItsPropertyPrefixAndTheValue() {
         for (String[] bad : new String[][] {{"m=1", "m must be between 2 and 512, got 1"},
-                {"ef-construction=0", "0"}, {"collection=a/b", "a/b"}}) {
+                {"ef-construction=0", "efConstruction must be at least 1, got 0"},
+                {"collection=a/b", "got 'a/b'"}}) {
             runner.withPropertyValues(path(), "spring.ai.vectorstore.quiver." + bad[0]).run(context -> {
                 assertThat(context).as(bad[0]).hasFailed();
                 assertThat(context.getStartupFailure()).as(bad[0])
